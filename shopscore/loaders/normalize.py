@@ -1,0 +1,279 @@
+"""Raw string tables → canonical frames per dataset, with every row accounted for.
+
+Per table: clean cells, parse each mapped column by its type, reject rows whose key or a
+required cell is empty or unparseable (and summary rows), record unparseable optional
+cells as problems. Per dataset: read newest export first, de-duplicate by key, count
+conflicts (a duplicate whose canonical values differ).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from shopscore.loaders import parse
+from shopscore.loaders.readers import RawTable
+from shopscore.loaders.report import PROBLEM_SCHEMA, FileReport, empty_problems
+from shopscore.loaders.schemas import Dataset, Schema
+
+_EXPORT_TIME = re.compile(r"^(1[0-9]{9})(?![0-9])")
+_MAX_PROBLEMS_PER_COLUMN = 20
+#: columns whose empty cell does not reject a row (SPEC §1 row rules exceptions)
+_EMPTY_ALLOWED = {("orders", "paid_at"), ("orders", "created_at")}
+
+
+@dataclass
+class Table:
+    """One normalised table: canonical columns plus bookkeeping columns ``__*``."""
+
+    report: FileReport
+    frame: pl.DataFrame
+    dataset: str
+    rank: tuple[float, str]  # (export time, name): larger is newer
+    present: list[str]  # canonical columns this file has
+    problems: pl.DataFrame  # rejected rows and unparseable optional cells
+
+
+def export_time(path: Path) -> float:
+    """The unix time at the start of the file name, else the modification time."""
+    m = _EXPORT_TIME.match(path.name)
+    return float(m.group(1)) if m else path.stat().st_mtime
+
+
+def _type_expr(col: str, ctype: str, schema: Schema, src: str) -> pl.Expr:
+    e = pl.col(src)
+    if ctype in parse.SIMPLE_PARSERS:
+        return parse.SIMPLE_PARSERS[ctype](e)
+    kind, _, name = ctype.partition(":")
+    if kind == "enum":
+        return parse.value_alias(e, schema.values[name])
+    if kind == "flag":
+        if name == "is_human":
+            return parse.value_alias(e, schema.values["is_human"])
+        if name == "intervened":
+            return parse.flag_intervened(e, schema.flags["intervened"])
+        if name == "responsible":
+            return parse.flag_responsible(e, schema.flags["responsible"])
+    if ctype == "parcels":
+        return parse.parcels(e)
+    raise ValueError(f"unknown column type {ctype!r} for {col}")
+
+
+_PARSE_HINT = {
+    "id": "an id (Excel turned it into scientific notation: re-export, or format the column as "
+    "text before saving)",
+    "datetime": "a date/time",
+    "deadline": "a date/time",
+    "rating": "a rating 1–5",
+    "duration": "a duration",
+    "rate": "a rate",
+    "int": "a whole number",
+    "bool": "是/否",
+}
+
+
+def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
+    """Parse one raw table into canonical columns and per-row status."""
+    assert raw.match is not None
+    mapping = raw.match.mapping
+    present = list(mapping.values())
+    report = FileReport(
+        path=str(raw.path),
+        dataset=dataset.name,
+        sheet=raw.sheet,
+        header_row=raw.header_row,
+        unmapped_columns=raw.match.unmapped,
+        columns={c: raw.header[i] for i, c in mapping.items()},
+        export_time=datetime.fromtimestamp(export_time(raw.path)).isoformat(timespec="seconds"),
+    )
+    df = raw.frame
+    raw_cols = df.columns
+    df = df.with_columns([parse.clean(c).alias(c) for c in raw_cols])
+    df = df.with_row_index("__row", offset=raw.header_row + 1).with_columns(
+        pl.col("__row").cast(pl.Int64)
+    )
+    # rows whose cells are all empty are counted nowhere
+    df = df.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in raw_cols]))
+    first_cell = pl.coalesce([pl.col(c) for c in raw_cols]).str.to_lowercase()
+    df = df.with_columns(__summary=first_cell.is_in(list(parse.SUMMARY_LABELS)))
+
+    parsed: list[pl.Expr] = []
+    bad: list[pl.Expr] = []
+    for idx, col in mapping.items():
+        src = f"c{idx}"
+        ctype = dataset.columns[col].type
+        expr = _type_expr(col, ctype, schema, src)
+        parsed.append(expr.alias(col))
+        if ctype in _PARSE_HINT or ctype.startswith("enum:") and ctype != "enum:after_sale_type":
+            bad.append((pl.col(src).is_not_null() & expr.is_null()).alias(f"__bad_{col}"))
+    df = df.with_columns(parsed + bad)
+
+    if "parcels" in present:
+        df = df.with_columns(
+            *[
+                (
+                    pl.coalesce(pl.col(c), pl.col("parcels").struct.field(c))
+                    if c in present
+                    else pl.col("parcels").struct.field(c)
+                ).alias(c)
+                for c in ("carrier", "tracking_no")
+            ],
+            pl.col("parcels").struct.field("packages").alias("packages"),
+        ).drop("parcels")
+        present = [c for c in present if c != "parcels"] + [
+            c for c in ("carrier", "tracking_no", "packages") if c not in present
+        ]
+
+    if dataset.name == "reviews" and "level" in present:
+        level_score = pl.col("level").cast(pl.Int8, strict=False)
+        rating = pl.col("product_rating") if "product_rating" in present else pl.lit(None)
+        df = df.with_columns(product_rating=pl.coalesce(rating, level_score).cast(pl.Int8))
+        if "product_rating" not in present:
+            present.append("product_rating")
+
+    key = _key_columns(dataset, present)
+    reasons, reason_cols, problems = _row_rules(df, raw, dataset, mapping, key, present)
+    df = df.with_columns(__reject=reasons, __reject_col=reason_cols)
+    report.rows_read = df.height
+    report.rejected = int(df["__reject"].is_not_null().sum())
+    rejected = df.filter(pl.col("__reject").is_not_null()).select(
+        pl.lit(raw.display).alias("path"),
+        pl.col("__row").alias("row"),
+        pl.col("__reject_col").alias("column"),
+        pl.col("__reject").alias("message"),
+        pl.lit("rejected").alias("kind"),
+    )
+    df = df.filter(pl.col("__reject").is_null())
+    keep = [c for c in present if c in df.columns]
+    frame = df.select(
+        pl.col("__row"),
+        pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="\x1f").alias("__key"),
+        *keep,
+    )
+    all_problems = pl.concat([rejected.cast(PROBLEM_SCHEMA), problems.cast(PROBLEM_SCHEMA)])
+    frame = frame.with_columns(pl.lit(raw.display).alias("__file"))
+    rank = (export_time(raw.path), raw.path.name)
+    return Table(report, frame, dataset.name, rank, keep, all_problems)
+
+
+def _key_columns(dataset: Dataset, present: list[str]) -> tuple[str, ...]:
+    for key in dataset.keys:
+        if all(k in present for k in key):
+            return key
+    return dataset.keys[-1]
+
+
+def _row_rules(
+    df: pl.DataFrame,
+    raw: RawTable,
+    dataset: Dataset,
+    mapping: dict[int, str],
+    key: tuple[str, ...],
+    present: list[str],
+) -> tuple[pl.Series, pl.Series, pl.DataFrame]:
+    """Per row: the rejection reason (or null), and the problems of optional cells."""
+    header = {c: raw.header[i] for i, c in mapping.items()}
+    header.setdefault("product_rating", header.get("level", "product_rating"))
+    src = {c: f"c{i}" for i, c in mapping.items()}
+    checks: list[tuple[pl.Expr, pl.Expr, str]] = [
+        (pl.col("__summary"), pl.lit("summary row (totals are not data)"), "")
+    ]
+    must = list(dict.fromkeys([*key, *dataset.required]))
+    for col in must:
+        if col not in present or (dataset.name, col) in _EMPTY_ALLOWED:
+            continue
+        h = header.get(col, col)
+        ctype = dataset.columns[col].type if col in dataset.columns else "str"
+        if col in src:
+            raw_cell = pl.col(src[col])
+            bad_msg = pl.format(f"{h} '{{}}' is not {_PARSE_HINT.get(ctype, 'valid')}", raw_cell)
+            checks.append((raw_cell.is_not_null() & pl.col(col).is_null(), bad_msg, h))
+        empty_msg = f"{h} is empty (a required column)"
+        checks.append((pl.col(col).is_null(), pl.lit(empty_msg), h))
+    reason: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    column: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    for cond, msg, h in checks:
+        reason = reason.when(cond).then(msg)
+        column = column.when(cond).then(pl.lit(h))
+    out = df.select(reason.otherwise(None).alias("r"), column.otherwise(None).alias("c"))
+    df_flags = df.with_columns(__r=out["r"])
+    problems = [empty_problems()]
+    for col in present:
+        flag = f"__bad_{col}"
+        if flag not in df_flags.columns or col in must:
+            continue
+        h = header.get(col, col)
+        ctype = dataset.columns[col].type
+        what = _PARSE_HINT.get(ctype, "a known value")
+        bad_rows = df_flags.filter(pl.col(flag) & pl.col("__r").is_null())
+        if not bad_rows.height:
+            continue
+        shown = bad_rows.head(_MAX_PROBLEMS_PER_COLUMN).select(
+            pl.lit(raw.display).alias("path"),
+            pl.col("__row").alias("row"),
+            pl.lit(h).alias("column"),
+            pl.format(f"'{{}}' is not {what}: left empty, row kept", pl.col(src[col])).alias(
+                "message"
+            ),
+            pl.lit("problem").alias("kind"),
+        )
+        problems.append(shown.cast(PROBLEM_SCHEMA))
+        more = bad_rows.height - shown.height
+        if more > 0:
+            problems.append(
+                pl.DataFrame(
+                    [
+                        {
+                            "path": raw.display,
+                            "row": None,
+                            "column": h,
+                            "message": f"… and {more} more such cells in this column",
+                            "kind": "problem",
+                        }
+                    ],
+                    schema=PROBLEM_SCHEMA,
+                )
+            )
+    return out["r"], out["c"], pl.concat(problems)
+
+
+def combine(tables: list[Table], dataset: str) -> tuple[pl.DataFrame, list[str]]:
+    """Concatenate the tables of one dataset newest export first and de-duplicate by key.
+
+    Returns the kept rows (with ``__file``/``__row``) and the canonical columns any file
+    had. Updates each table's report with kept/duplicate/conflict counts."""
+    tables = sorted(tables, key=lambda t: t.rank, reverse=True)
+    present = list(dict.fromkeys(c for t in tables for c in t.present))
+    bits = {c: 1 << i for i, c in enumerate(present)}
+    frames = []
+    for order, t in enumerate(tables):
+        mask = sum(bits[c] for c in t.present)
+        frames.append(
+            t.frame.with_columns(
+                pl.lit(order, pl.Int32).alias("__order"), pl.lit(mask, pl.Int64).alias("__cols")
+            )
+        )
+    if not frames:
+        return pl.DataFrame(), present
+    df = pl.concat(frames, how="diagonal_relaxed").sort(["__order", "__row"], maintain_order=True)
+    df = df.with_columns(__dup=pl.col("__key").is_first_distinct().not_())
+    conflict = pl.lit(False)
+    for c, bit in bits.items():
+        both = ((pl.col("__cols") & bit) != 0) & (
+            (pl.col("__cols").first().over("__key") & bit) != 0
+        )
+        conflict = conflict | (both & pl.col(c).ne_missing(pl.col(c).first().over("__key")))
+    df = df.with_columns(__conflict=pl.col("__dup") & conflict)
+    counts = df.group_by("__order").agg(
+        pl.len().alias("n"), pl.col("__dup").sum().alias("d"), pl.col("__conflict").sum().alias("c")
+    )
+    for order, n, d, c in counts.iter_rows():
+        rep = tables[order].report
+        rep.duplicates, rep.conflicts, rep.rows_kept = int(d), int(c), int(n) - int(d)
+    kept = df.filter(~pl.col("__dup")).drop("__dup", "__conflict", "__cols", "__key")
+    return kept, present

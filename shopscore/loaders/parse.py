@@ -1,0 +1,214 @@
+"""Cell parsers as Polars expressions: one function per canonical column type (SPEC §1).
+
+Each takes an expression over cleaned string cells (stripped, ``-`` → null) and returns
+the parsed value; a non-null cell that parses to null is "unparseable".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+EXCEL_EPOCH = pl.datetime(1899, 12, 30)
+
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S%.f",
+    "%Y/%m/%d %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+)
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%d/%m/%Y", "%Y%m%d")
+SCIENTIFIC_ID = r"^[0-9]+(\.[0-9]+)?[eE][+]?[0-9]+$"
+SUMMARY_LABELS = ("合计", "总计", "店铺汇总值", "店铺平均值", "total")
+
+_WRAPPED = r'^="(.*)"$'
+
+
+def clean(col: str) -> pl.Expr:
+    """Strip every cell (抖店 leading tabs, TikTok trailing tabs, full-width spaces),
+    unwrap ``="123"`` and ``'123``, and turn ``-`` and empty cells into null."""
+    e = pl.col(col).str.strip_chars(" \t\r\n\u3000\ufeff\u200b")
+    e = e.str.replace(_WRAPPED, "$1").str.strip_chars(" \t\u3000")
+    e = pl.when(e.str.starts_with("'")).then(e.str.slice(1)).otherwise(e)
+    return pl.when(e.is_in(["", "-", "--"])).then(None).otherwise(e)
+
+
+def parse_id(e: pl.Expr) -> pl.Expr:
+    """Ids stay text; a number cell's ``.0`` is dropped; Excel's ``1.23E+18`` is corrupted
+    (null here, reported by the caller) because the digits are gone."""
+    e = pl.when(e.str.contains(r"^[0-9]+\.0+$")).then(e.str.replace(r"\.0+$", "")).otherwise(e)
+    return pl.when(e.str.contains(SCIENTIFIC_ID)).then(None).otherwise(e)
+
+
+def parse_str(e: pl.Expr) -> pl.Expr:
+    return e
+
+
+def _excel_serial(e: pl.Expr) -> pl.Expr:
+    num = pl.when(e.str.contains(r"^[0-9]{4,5}(\.[0-9]+)?$")).then(e).cast(pl.Float64, strict=False)
+    ms = (num * 86_400_000).round(0).cast(pl.Int64, strict=False)
+    return pl.when(num.is_between(20000, 80000)).then(
+        EXCEL_EPOCH + pl.duration(milliseconds=ms)
+    )
+
+
+def _is_date_only(e: pl.Expr) -> pl.Expr:
+    return e.str.contains(r"^[0-9]{4}[-/年][0-9]{1,2}[-/月][0-9]{1,2}日?$|^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
+
+
+def parse_datetime(e: pl.Expr, end_of_day: bool = False) -> pl.Expr:
+    """Every datetime style of SPEC §1, Excel serials included; naive local time.
+    ``end_of_day``: a date-only value means 23:59:59 (ship_by, deliver_by)."""
+    attempts = [e.str.to_datetime(f, strict=False, time_unit="us") for f in DATETIME_FORMATS]
+    dates = [e.str.to_datetime(f, strict=False, time_unit="us") for f in DATE_FORMATS]
+    date_only = pl.coalesce(dates)
+    if end_of_day:
+        date_only = date_only + pl.duration(seconds=86_399)
+    return pl.coalesce(
+        [*attempts, pl.when(_is_date_only(e)).then(date_only), _excel_serial(e)]
+    ).cast(pl.Datetime("us"))
+
+
+def parse_deadline(e: pl.Expr) -> pl.Expr:
+    return parse_datetime(e, end_of_day=True)
+
+
+def parse_rating(e: pl.Expr) -> pl.Expr:
+    """``5``, ``5星``, ``5.0``, ``★★★★★`` → 1–5; anything else null."""
+    stars = e.str.count_matches("★")
+    num = e.str.extract(r"^([0-9]+(?:\.[0-9]+)?)\s*(?:星|分|stars?)?$", 1).cast(
+        pl.Float64, strict=False
+    )
+    value = pl.when(stars > 0).then(stars.cast(pl.Float64)).otherwise(num)
+    return pl.when(value.is_between(1, 5) & (value == value.round(0))).then(value.cast(pl.Int8))
+
+
+def parse_duration(e: pl.Expr) -> pl.Expr:
+    """Seconds from ``45``, ``45秒``, ``3分20秒``, ``1小时2分3秒``, ``00:03:20``, ``3:20``."""
+    plain = e.str.extract(r"^([0-9]+(?:\.[0-9]+)?)\s*(?:s|秒)?$", 1).cast(pl.Float64, strict=False)
+    zh = e.str.contains(r"^(?:[0-9.]+\s*(?:小时|时|h))?\s*(?:[0-9.]+\s*(?:分钟|分|m))?\s*(?:[0-9.]+\s*(?:秒|s))?$")
+    part = lambda pat: e.str.extract(pat, 1).cast(pl.Float64, strict=False).fill_null(0)  # noqa: E731
+    zh_total = (
+        part(r"([0-9.]+)\s*(?:小时|时|h)") * 3600
+        + part(r"([0-9.]+)\s*(?:分钟|分|m)") * 60
+        + part(r"([0-9.]+)\s*(?:秒|s)")
+    )
+    hms = e.str.extract_groups(r"^(?:([0-9]+):)?([0-9]{1,2}):([0-9]{2}(?:\.[0-9]+)?)$")
+    hms_total = (
+        hms.struct.field("1").cast(pl.Float64, strict=False).fill_null(0) * 3600
+        + hms.struct.field("2").cast(pl.Float64, strict=False) * 60
+        + hms.struct.field("3").cast(pl.Float64, strict=False)
+    )
+    has_unit = e.str.contains(r"[0-9]\s*(?:小时|时|分钟|分|秒|h|m|s)")
+    return pl.coalesce([plain, pl.when(zh & has_unit).then(zh_total), hms_total])
+
+
+def parse_rate(e: pl.Expr) -> pl.Expr:
+    """``12.5%`` → 0.125; a bare number ≤ 1 is already a fraction, above 1 a percentage."""
+    pct = e.str.extract(r"^(-?[0-9]+(?:\.[0-9]+)?)\s*%$", 1).cast(pl.Float64, strict=False) / 100
+    num = e.cast(pl.Float64, strict=False)
+    return pl.coalesce([pct, pl.when(num > 1).then(num / 100).otherwise(num)])
+
+
+def parse_int(e: pl.Expr) -> pl.Expr:
+    num = e.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    return pl.when(num == num.round(0)).then(num.cast(pl.Int64))
+
+
+_TRUE = ["是", "y", "yes", "true", "1", "已剔除", "已豁免"]
+_FALSE = ["否", "n", "no", "false", "0", "未剔除", "未豁免"]
+
+
+def parse_bool(e: pl.Expr) -> pl.Expr:
+    low = e.str.to_lowercase()
+    return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
+
+
+def _contains_any(e: pl.Expr, needles: list[str]) -> pl.Expr:
+    """Case-insensitive containment; ASCII needles match whole words only."""
+    if not needles:
+        return pl.lit(False)
+    parts = []
+    for n in needles:
+        esc = re.escape(n.lower())
+        parts.append(rf"\b{esc}\b" if n.isascii() else esc)
+    return e.str.to_lowercase().str.contains("(?:" + "|".join(parts) + ")")
+
+
+def contains_any(e: pl.Expr, needles: list[str]) -> pl.Expr:
+    return _contains_any(e, needles)
+
+
+def value_alias(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:
+    """Map a value through a value-alias table: targets in order, first contained alias
+    wins; empty → the table's default; no match → null (the caller reports it)."""
+    default = table.get("default")
+    expr: Any = pl.when(e.is_null()).then(pl.lit(default))
+    for target, aliases in table.items():
+        if target == "default":
+            continue
+        value: Any = {"true": True, "false": False}.get(target, target)
+        expr = expr.when(_contains_any(e, list(aliases))).then(pl.lit(value))
+    return expr.otherwise(None)
+
+
+def flag_intervened(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:
+    """仲裁状态 / Dispute Status: true for anything but empty, 无, 未仲裁, None (and 否)."""
+    low = e.str.to_lowercase()
+    falses = [v.lower() for v in table.get("false", [])]
+    return pl.when(e.is_null()).then(False).when(low.is_in(falses)).then(False).otherwise(True)
+
+
+def flag_responsible(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:
+    """是否商责 (是/否) or 纠纷责任方 / 判责结果: true when it names the merchant (商家,
+    Seller) and none of 无责, 非, not."""
+    b = parse_bool(e)
+    names = _contains_any(e, table.get("contains", [])) & ~_contains_any(e, table.get("unless", []))
+    return pl.when(e.is_null()).then(False).when(b.is_not_null()).then(b).otherwise(names)
+
+
+_TRACKING = r"[A-Za-z0-9]{8,}"
+
+
+def parcels(e: pl.Expr) -> pl.Expr:
+    """抖店 快递信息 → struct(carrier, tracking_no, packages) of the first package;
+    packages separated by ; , or line breaks, either order of carrier and number."""
+    pkgs = e.str.replace_all(r"[;,；，\n]", ";").str.split(";")
+    pkgs = pkgs.list.eval(pl.element().str.strip_chars()).list.eval(
+        pl.element().filter(pl.element().str.len_chars() > 0)
+    )
+    first = pkgs.list.first()
+    tokens = first.str.extract_all(_TRACKING)
+    tracking = tokens.list.eval(
+        pl.element().filter(pl.element().str.count_matches(r"[0-9]") >= 6)
+    ).list.first()
+    carrier = first.str.replace_all(r"[A-Za-z0-9]*[0-9]{6,}[A-Za-z0-9]*", "").str.strip_chars(
+        " -:/："
+    )
+    carrier = pl.when(carrier.str.len_chars() > 0).then(carrier)
+    return pl.struct(
+        carrier.alias("carrier"), tracking.alias("tracking_no"), pkgs.list.len().alias("packages")
+    )
+
+
+SIMPLE_PARSERS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
+    "id": parse_id,
+    "str": parse_str,
+    "datetime": parse_datetime,
+    "deadline": parse_deadline,
+    "rating": parse_rating,
+    "duration": parse_duration,
+    "rate": parse_rate,
+    "int": parse_int,
+    "bool": parse_bool,
+}

@@ -1,0 +1,176 @@
+"""Read one export file into raw string tables: encoding, delimiter, sheets, header row.
+
+Every cell comes back as a string (or null); types are the normaliser's job. The header
+row is the first of the first 20 rows whose cells match the most aliases (SPEC §1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from shopscore.errors import ShopscoreError
+from shopscore.loaders.schemas import HeaderMatch, Schema, match_header
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+HEADER_SCAN_ROWS = 20
+_SNIFF_BYTES = 256 * 1024
+
+
+@dataclass
+class RawTable:
+    """One table of strings as found in a file (a CSV, or one sheet of a workbook)."""
+
+    path: Path
+    sheet: str | None
+    header: list[str]
+    header_row: int  # 1-based row number of the header in the file/sheet
+    frame: pl.DataFrame  # columns c0..cN-1, all String
+    match: HeaderMatch | None  # best eligible dataset, None when nothing fits
+    rejected_match: HeaderMatch | None  # best dataset whose required columns are missing
+
+    @property
+    def display(self) -> str:
+        return f"{self.path.name} [{self.sheet}]" if self.sheet else self.path.name
+
+
+def detect_encoding(head: bytes) -> str:
+    """UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (Excel/WPS on Chinese Windows)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut by the sniff window is still UTF-8
+        if exc.start < len(head) - 4:
+            return "gb18030"
+    return "utf-8"
+
+
+def best_match(cells: list[str], schema: Schema) -> tuple[HeaderMatch | None, HeaderMatch | None]:
+    """(best dataset whose required columns are all present, best one overall)."""
+    eligible: HeaderMatch | None = None
+    overall: HeaderMatch | None = None
+    for ds in schema.datasets.values():
+        m = match_header(cells, ds)
+        if not m.mapping:
+            continue
+        if overall is None or len(m.mapping) > len(overall.mapping):
+            overall = m
+        if not ds.missing_required(m.columns) and (
+            eligible is None or len(m.mapping) > len(eligible.mapping)
+        ):
+            eligible = m
+    return eligible, overall
+
+
+def _pick_header(rows: list[list[str]], schema: Schema) -> int | None:
+    best_i, best_n = None, 0
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        eligible, overall = best_match([c or "" for c in row], schema)
+        n = max(len(m.mapping) for m in (eligible, overall) if m) if (eligible or overall) else 0
+        if n > best_n:
+            best_i, best_n = i, n
+    return best_i
+
+
+def _table(
+    path: Path, sheet: str | None, rows: list[list[str]], data: pl.DataFrame, idx: int, s: Schema
+) -> RawTable:
+    header = [(c or "").strip() for c in rows[idx]]
+    eligible, overall = best_match(header, s)
+    return RawTable(path, sheet, header, idx + 1, data, eligible, overall)
+
+
+def _string_schema(width: int) -> dict[str, pl.DataType]:
+    return {f"c{i}": pl.String() for i in range(width)}
+
+
+def read_text(path: Path, schema: Schema) -> RawTable:
+    """A delimited text file: detect encoding and delimiter, find the header, read strings."""
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    encoding = detect_encoding(head)
+    text_head = head.decode(encoding, errors="ignore")
+    lines = text_head.splitlines()[: HEADER_SCAN_ROWS + 1]
+    best: tuple[int, str, list[list[str]], int] | None = None
+    for delim in (",", "\t", ";", "|"):
+        rows = list(csv.reader(lines, delimiter=delim))
+        idx = _pick_header(rows, schema)
+        if idx is None:
+            continue
+        eligible, overall = best_match(rows[idx], schema)
+        score = max(len(m.mapping) for m in (eligible, overall) if m)
+        if best is None or score > best[3]:
+            best = (idx, delim, rows, score)
+    if best is None:
+        raise _Unrecognised(path)
+    idx, delim, rows, _ = best
+    width = len(rows[idx])
+    source: Path | io.BytesIO
+    if encoding in ("utf-8", "utf-8-sig"):
+        source = path
+    else:
+        source = io.BytesIO(path.read_bytes().decode(encoding, errors="replace").encode("utf-8"))
+    try:
+        data = pl.read_csv(
+            source,
+            has_header=False,
+            skip_rows=idx + 1,
+            separator=delim,
+            schema=_string_schema(width),
+            truncate_ragged_lines=True,
+            encoding="utf8-lossy",
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise ShopscoreError(
+            f"{path.name}: cannot be read as a {encoding} delimited file ({exc}); "
+            "re-export it as CSV or XLSX"
+        ) from exc
+    return _table(path, None, rows, data, idx, schema)
+
+
+def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str]]:
+    """Each sheet of a workbook: a RawTable, or (sheet name, why it was skipped)."""
+    import fastexcel
+
+    try:
+        book = fastexcel.read_excel(path)
+    except Exception as exc:  # fastexcel raises its own error hierarchy
+        raise ShopscoreError(
+            f"{path.name}: not a readable XLSX workbook ({exc}); open it in Excel/WPS and "
+            "save it again as .xlsx"
+        ) from exc
+    for name in book.sheet_names:
+        sheet = book.load_sheet(name, header_row=None, dtypes="string")
+        frame = sheet.to_polars()
+        if frame.height == 0:
+            yield name, "empty sheet"
+            continue
+        frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+        top = [[v if v is not None else "" for v in r] for r in frame.head(HEADER_SCAN_ROWS).rows()]
+        idx = _pick_header(top, schema)
+        if idx is None:
+            yield name, "no header row recognised"
+            continue
+        table = _table(path, name, top, frame.slice(idx + 1), idx, schema)
+        if table.match is None and table.rejected_match is None:
+            yield name, "no header row recognised"
+            continue
+        yield table
+
+
+class _Unrecognised(ShopscoreError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path.name}: no header row recognised in the first 20 rows")
+        self.path = path

@@ -1,0 +1,94 @@
+"""The LoadReport: every input row accounted for (SPEC §1 row rules, §7 ``load``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+PROBLEM_SCHEMA = {
+    "path": pl.String,
+    "row": pl.Int64,
+    "column": pl.String,
+    "message": pl.String,
+    "kind": pl.String,  # rejected | problem | note
+}
+
+
+def empty_problems() -> pl.DataFrame:
+    return pl.DataFrame(schema=PROBLEM_SCHEMA)
+
+
+@dataclass
+class FileReport:
+    path: str
+    dataset: str | None
+    sheet: str | None = None
+    header_row: int | None = None
+    rows_read: int = 0
+    rows_kept: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    unmapped_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # canonical → header as written
+    export_time: str | None = None
+    skipped: str | None = None  # why a file was not read
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "dataset": self.dataset,
+            "rows_read": self.rows_read,
+            "rows_kept": self.rows_kept,
+            "duplicates": self.duplicates,
+            "conflicts": self.conflicts,
+            "rejected": self.rejected,
+            "unmapped_columns": self.unmapped_columns,
+        }
+        if self.sheet:
+            out["sheet"] = self.sheet
+        if self.header_row is not None:
+            out["header_row"] = self.header_row
+        if self.skipped:
+            out["skipped"] = self.skipped
+        return out
+
+
+@dataclass
+class LoadReport:
+    files: list[FileReport] = field(default_factory=list)
+    orphans: dict[str, int] = field(default_factory=dict)
+    problems: pl.DataFrame = field(default_factory=empty_problems)
+    date_ranges: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    unknown_values: dict[str, list[str]] = field(default_factory=dict)
+    unknown_reasons: list[str] = field(default_factory=list)
+    source_notes: list[dict[str, str]] = field(default_factory=list)
+
+    def add_problems(self, frame: pl.DataFrame) -> None:
+        if frame.height:
+            self.problems = pl.concat([self.problems, frame.select(list(PROBLEM_SCHEMA))])
+
+    @property
+    def totals(self) -> dict[str, int]:
+        keys = ("rows_read", "rows_kept", "duplicates", "conflicts", "rejected")
+        return {k: sum(getattr(f, k) for f in self.files) for k in keys}
+
+    def to_json(self) -> dict[str, Any]:
+        problems = [
+            {k: r[k] for k in ("path", "row", "column", "message")}
+            for r in self.problems.iter_rows(named=True)
+        ]
+        return {
+            "files": [f.to_json() for f in self.files],
+            "orphans": self.orphans,
+            "problems": problems,
+            "date_ranges": {
+                k: ({"start": v[0], "end": v[1]} if v else None)
+                for k, v in self.date_ranges.items()
+            },
+            "unknown_values": self.unknown_values,
+            "unknown_reasons": self.unknown_reasons,
+            "sources": self.source_notes,
+        }
