@@ -1,0 +1,168 @@
+"""Evaluate metric declarations on prepared frames: value, numerator, denominator, sample."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from shopscore.engine.metrics import REGISTRY, Count, Daily, Metric
+from shopscore.engine.prepare import Prepared
+from shopscore.engine.windows import Window
+
+
+@dataclass
+class MetricResult:
+    id: str
+    dimension: str
+    kind: str
+    unit: str
+    direction: str
+    window: Window
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    count: int | None = None
+    min_sample: float = 0
+    status: str = "scored"  # scored | diagnostic | insufficient | no-data
+    score: float | None = None
+    weight: float = 0.0  # effective weight (fraction of the composite)
+    points_lost: float | None = None
+    tag: str | None = None
+    proxy: str | None = None
+    approximate: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def sample(self) -> float:
+        if self.kind == "mean":
+            return float(self.count or 0)
+        return float(self.denominator or 0)
+
+    @property
+    def metric(self) -> Metric:
+        return REGISTRY[self.id]
+
+
+def available(prep: Prepared, need: str) -> bool:
+    """``dataset``, ``dataset.column``, alternatives with ``|`` on either side."""
+    ds_part, _, col_part = need.partition(".")
+    datasets = ds_part.split("|")
+    cols = col_part.split("|") if col_part else [None]
+    return any(prep.has(d, c) for d in datasets for c in cols)
+
+
+def count_rows(prep: Prepared, c: Count, window: Window, hit: pl.Expr | None = None) -> tuple[int, int]:
+    """(rows of the population in the window, those of them that are hits)."""
+    frame = prep.frames[c.dataset]
+    sel = frame.lazy().filter(window.contains(c.anchor) & c.where.fill_null(False))
+    h = hit.fill_null(False).sum() if hit is not None else pl.lit(0)
+    row = sel.select(pl.len().alias("n"), h.alias("h")).collect().row(0)
+    return int(row[0]), int(row[1] or 0)
+
+
+def _value_expr(m: Metric, cfg: dict[str, Any]) -> pl.Expr:
+    assert m.value is not None
+    return m.value if isinstance(m.value, pl.Expr) else m.value(cfg)
+
+
+def _daily(prep: Prepared, d: Daily, window: Window, skip_days: tuple[date, date] | None) -> tuple[float, float, int] | None:
+    """(weighted hits, weight sum, rows used) from im_daily over the window, or None when the
+    file lacks what the estimate needs. Days covered by session data are skipped."""
+    frame = prep.frames["im_daily"]
+    cols = prep.available.get("im_daily", set())
+    lf = frame.lazy()
+    if "date" in frame.columns:
+        lf = lf.filter(window.contains("date"))
+        if skip_days is not None:
+            day = pl.col("date").dt.date()
+            lf = lf.filter(~day.is_between(pl.lit(skip_days[0]), pl.lit(skip_days[1])))
+    if d.counts and all(c in cols for c in d.counts):
+        hits, den = d.counts
+        rows = lf.filter(pl.col(hits).is_not_null() & pl.col(den).is_not_null())
+        r = rows.select(pl.col(hits).sum(), pl.col(den).sum(), pl.len()).collect().row(0)
+        return float(r[0] or 0), float(r[1] or 0), int(r[2])
+    weight = next((w for w in d.weight if w in cols), None)
+    if d.value not in cols or weight is None:
+        return None
+    rows = lf.filter(pl.col(d.value).is_not_null() & pl.col(weight).is_not_null())
+    r = rows.select(
+        (pl.col(d.value) * pl.col(weight)).sum(), pl.col(weight).sum(), pl.len()
+    ).collect().row(0)
+    return float(r[0] or 0), float(r[1] or 0), int(r[2])
+
+
+def compute_metric(m: Metric, cfg: dict[str, Any], prep: Prepared) -> MetricResult:
+    window = Window(int(cfg["window"][0]), int(cfg["window"][1]), prep.as_of)
+    res = MetricResult(
+        id=m.id,
+        dimension=cfg["dimension"],
+        kind=m.kind,
+        unit=m.unit,
+        direction=m.direction,
+        window=window,
+        min_sample=float(cfg.get("min_sample", 0)),
+    )
+    missing = [n for n in m.needs if not available(prep, n)]
+    if missing:
+        res.status = "no-data"
+        res.notes.append("needs " + ", ".join(missing))
+        return res
+    res.approximate = m.always_approximate or any(not available(prep, o) for o in m.optional)
+    proxies = [prep.proxies[u] for u in m.uses if u in prep.proxies]
+    res.proxy = ", ".join(dict.fromkeys(proxies)) or None
+
+    uses_sessions = m.population.dataset in prep.frames
+    if m.daily is not None and "im_daily" in prep.frames and (
+        not uses_sessions or "date" in prep.available.get("im_daily", set())
+    ):
+        return _with_daily(m, res, prep, window, uses_sessions)
+    if m.kind == "rate":
+        den, hits = count_rows(prep, m.population, window, m.hit)
+        if m.numerator is not None:
+            hits, _ = count_rows(prep, m.numerator, window)
+        res.denominator, res.numerator = den, hits
+        res.value = hits / den if den else None
+    else:
+        lf = prep.frames[m.population.dataset].lazy()
+        sel = lf.filter(window.contains(m.population.anchor) & m.population.where.fill_null(False))
+        v = _value_expr(m, cfg)
+        n, mean = sel.select(pl.len(), v.mean()).collect().row(0)
+        res.count, res.value = int(n), (float(mean) if mean is not None else None)
+    return res
+
+
+def _with_daily(
+    m: Metric, res: MetricResult, prep: Prepared, window: Window, uses_sessions: bool
+) -> MetricResult:
+    """Session-level counts where they exist, im_daily's weighted figures for other days."""
+    assert m.daily is not None
+    hits = den = 0.0
+    skip: tuple[date, date] | None = None
+    if uses_sessions and m.kind == "rate":
+        sessions = prep.frames[m.population.dataset]["started_at"].drop_nulls()
+        if sessions.len():
+            skip = (sessions.min().date(), sessions.max().date())  # type: ignore[union-attr]
+        n, h = count_rows(prep, m.population, window, m.hit)
+        den, hits = float(n), float(h)
+    daily = _daily(prep, m.daily, window, skip)
+    if daily is None and not uses_sessions:
+        res.status = "no-data"
+        res.notes.append(f"the 飞鸽 daily data has no {m.daily.value} column")
+        return res
+    if daily is not None and daily[2] > 0:
+        res.approximate = True
+        res.notes.append("from 飞鸽 per-agent daily data (aggregates, not sessions)")
+        if "date" not in prep.available.get("im_daily", set()):
+            res.notes.append("daily data has no date column: taken as the exported period")
+        hits += daily[0]
+        den += daily[1]
+    res.numerator, res.denominator = hits, den
+    res.value = hits / den if den else None
+    return res
+
+
+def compute_all(prep: Prepared, metric_cfgs: dict[str, dict[str, Any]]) -> list[MetricResult]:
+    return [compute_metric(REGISTRY[mid], cfg, prep) for mid, cfg in metric_cfgs.items()]

@@ -1,0 +1,395 @@
+"""The metric registry: each metric of SPEC §4 declared once.
+
+A declaration says which prepared dataset a metric counts, the timestamp that places a row
+in its window (anchor), which rows form the population, which of them are hits (rates) or
+what value they average (means), what it needs to be computable and which of its inputs
+may be stood in for. Windows, weights, curves and minimum samples are profile data;
+compute, scoring, reports and `shopscore metrics` all read these declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import polars as pl
+
+Kind = Literal["rate", "mean"]
+Direction = Literal["lower", "higher"]
+ExprLike = pl.Expr | Callable[[dict[str, Any]], pl.Expr]
+
+#: the hours of a duration in seconds between two datetime expressions
+HOURS = 3_600_000_000  # µs per hour
+
+
+def hours_between(start: str, end: str) -> pl.Expr:
+    return (pl.col(end) - pl.col(start)).dt.total_microseconds() / HOURS
+
+
+@dataclass(frozen=True)
+class Count:
+    """Rows of a prepared dataset whose ``anchor`` falls in the window and ``where`` holds."""
+
+    dataset: str
+    anchor: str
+    where: pl.Expr = field(default_factory=lambda: pl.lit(True))
+
+
+@dataclass(frozen=True)
+class Daily:
+    """How a rate or mean is estimated from 飞鸽 per-agent daily data (im_daily, SPEC §1):
+    Σ hits / Σ of ``counts`` where both count columns exist, else ``value`` averaged with
+    weight ``weight`` (the first present of the candidates)."""
+
+    value: str
+    weight: tuple[str, ...] = ("sessions",)
+    counts: tuple[str, str] | None = None  # (hits, denominator) columns
+
+
+@dataclass(frozen=True)
+class Doc:
+    """The fixed doc sections every metric carries (rendered by `shopscore metrics`)."""
+
+    definition_zh: str
+    definition_en: str
+    why: str
+    moves: str
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    zh: str
+    en: str
+    kind: Kind
+    direction: Direction
+    unit: str
+    population: Count
+    doc: Doc
+    hit: pl.Expr | None = None  # rate: rows of the population counted in the numerator
+    numerator: Count | None = None  # rate whose numerator comes from another dataset
+    value: ExprLike | None = None  # mean: the value averaged over the population
+    needs: tuple[str, ...] = ()  # "dataset" or "dataset.column" or "dataset.a|b"
+    optional: tuple[str, ...] = ()  # absent → counted as none, metric `approximate`
+    uses: tuple[str, ...] = ()  # concepts that may have a proxy (paid_at, delivered_at…)
+    daily: Daily | None = None
+    always_approximate: bool = False
+    drill: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind == "rate" and (self.hit is None) == (self.numerator is None):
+            raise ValueError(f"{self.id}: a rate declares exactly one of hit / numerator")
+        if self.kind == "mean" and self.value is None:
+            raise ValueError(f"{self.id}: a mean declares its value")
+        if self.direction not in ("lower", "higher"):
+            raise ValueError(f"{self.id}: direction must be lower or higher")
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+REGISTRY: dict[str, Metric] = {}
+
+
+def register(metric: Metric) -> Metric:
+    if metric.id in REGISTRY:
+        raise ValueError(f"metric {metric.id} is declared twice")
+    REGISTRY[metric.id] = metric
+    return metric
+
+
+# ---------------------------------------------------------------- populations used often
+PAID_ORDERS = Count("orders", "paid_at", pl.col("is_paid"))
+DELIVERED_ORDERS = Count("orders", "delivered_time", pl.col("is_delivered"))
+HUMAN_WORKING_HOURS = pl.col("human") & pl.col("in_hours")
+
+
+def _hours_to_complete(t: str) -> Count:
+    return Count(
+        "after_sales",
+        "completed_at",
+        (pl.col("type") == t) & pl.col("completed_at").is_not_null() & ~pl.col("platform_intervened"),
+    )
+
+
+# ---------------------------------------------------------------- SPEC §4 (douyin, douyin-2023)
+register(
+    Metric(
+        id="product-negative-review-rate",
+        zh="商品差评率",
+        en="Product negative review rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=Count("reviews", "reviewed_at", pl.col("product_rating").is_not_null()),
+        hit=pl.col("product_rating") <= 2,
+        needs=("reviews",),
+        drill=("review_id", "order_id", "product_id", "product_name", "reviewed_at", "product_rating", "content"),
+        doc=Doc(
+            "评价期内商品评分≤2星的评价数 / 有商品评分的评价数",
+            "reviews rated 1–2★ / reviews with a product rating, by review date",
+            "Buyers read bad reviews before they buy; the platform weighs them in the product dimension.",
+            "Product quality and description accuracy; follow up 1–2★ reviews, appeal unfair ones.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="quality-return-rate",
+        zh="品质退货率",
+        en="Quality return rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=PAID_ORDERS,
+        hit=pl.col("quality_aftersale"),
+        needs=("orders", "after_sales.reason|reason_tag"),
+        uses=("paid_at",),
+        drill=("order_id", "paid_at", "status"),
+        doc=Doc(
+            "支付订单中发生品质原因售后（任意类型）的订单数 / 支付订单数",
+            "paid orders with an after-sale of reason group quality / paid orders, by payment date",
+            "Quality returns are the platform's direct signal that goods do not match the listing.",
+            "Quality control before shipping, accurate size charts and descriptions.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="negative-feedback-rate",
+        zh="综合负向反馈率 (CCR)",
+        en="Negative feedback rate (CCR)",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=DELIVERED_ORDERS,
+        hit=pl.col("neg_review") | pl.col("quality_aftersale") | pl.col("quality_complaint"),
+        needs=("orders", "after_sales.reason|reason_tag"),
+        optional=("reviews", "complaints"),
+        uses=("paid_at", "delivered_at"),
+        drill=("order_id", "delivered_time", "neg_review", "quality_aftersale", "quality_complaint"),
+        doc=Doc(
+            "签收订单中有差评(≤2星)、品质售后或品质投诉的订单数（每单计一次）/ 签收订单数",
+            "delivered orders with a 1–2★ review, a quality after-sale or a quality complaint "
+            "(each order once) / delivered orders, by delivery date",
+            "The main product metric of the current 5-point model: one bad experience per order.",
+            "Fix the products behind bad reviews and quality refunds; each order counts once.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="pickup-on-time-rate",
+        zh="揽收及时率",
+        en="Pickup on-time rate",
+        kind="rate",
+        direction="higher",
+        unit="ratio",
+        population=Count(
+            "orders",
+            "pickup_deadline",
+            pl.col("is_paid") & ~pl.col("is_platform") & ~pl.col("cancelled_before_deadline"),
+        ),
+        hit=pl.col("pickup_time").is_not_null() & (pl.col("pickup_time") <= pl.col("pickup_deadline")),
+        needs=("orders",),
+        uses=("paid_at", "picked_up_at"),
+        drill=("order_id", "paid_at", "pickup_deadline", "pickup_time", "carrier"),
+        doc=Doc(
+            "揽收截止时间在考核期内的订单中按时揽收的比例；截止=承诺发货时间，否则支付后48小时",
+            "orders picked up by their deadline (ship_by, else paid + 48 h) / orders whose "
+            "deadline falls in the window; platform-fulfilled and cancelled-before-deadline left out",
+            "Late pickups are the logistics dimension's largest weight.",
+            "Hand parcels to the carrier earlier; check carriers that scan late; set realistic ship_by.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="delivery-hours",
+        zh="订单配送时长",
+        en="Delivery time",
+        kind="mean",
+        direction="lower",
+        unit="h",
+        population=Count("orders", "delivered_at", pl.col("is_paid") & pl.col("delivered_at").is_not_null()),
+        value=hours_between("paid_at", "delivered_at"),
+        needs=("orders.delivered_at",),
+        uses=("paid_at",),
+        drill=("order_id", "paid_at", "delivered_at", "carrier"),
+        doc=Doc(
+            "签收订单从支付到签收的平均小时数",
+            "mean hours from payment to delivery over orders delivered in the window",
+            "Slow delivery lowers the logistics dimension and buyers' reviews.",
+            "Ship sooner, choose faster carriers/routes, ship from a warehouse nearer buyers.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="logistics-return-rate",
+        zh="物流品退率",
+        en="Logistics return rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=PAID_ORDERS,
+        hit=pl.col("logistics_aftersale_14d"),
+        needs=("orders", "after_sales.reason|reason_tag"),
+        uses=("paid_at",),
+        drill=("order_id", "paid_at", "shipped_at", "carrier"),
+        doc=Doc(
+            "支付订单中发货后14天内发生物流原因售后的订单数 / 支付订单数（考核期为前15–104天）",
+            "paid orders with a logistics after-sale applied 0–14 days after shipping / paid "
+            "orders, window days 15–104 before the as-of date",
+            "Damaged or lost parcels count against the logistics dimension.",
+            "Better packaging, reliable carriers, chase stuck parcels before buyers ask for refunds.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="im-3min-reply-rate",
+        zh="IM 3分钟回复率",
+        en="IM 3-minute reply rate",
+        kind="rate",
+        direction="higher",
+        unit="ratio",
+        population=Count("im_sessions", "started_at", HUMAN_WORKING_HOURS),
+        hit=pl.col("reply_seconds").is_not_null() & (pl.col("reply_seconds") <= 180),
+        needs=("im_sessions|im_daily",),
+        daily=Daily(value="reply_3min_rate", weight=("sessions",)),
+        drill=("session_id", "started_at", "agent", "reply_seconds", "order_id"),
+        doc=Doc(
+            "08:00–23:00 人工会话中3分钟内首次回复的比例（未回复计为超时）",
+            "human sessions started 08:00–22:59:59 answered within 180 s / those sessions",
+            "Slow replies lose sales and count against the service dimension.",
+            "Staff the busy hours, set auto-assignment, keep quick-reply templates.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="im-dissatisfaction",
+        zh="IM不满意率",
+        en="IM dissatisfaction rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=Count("im_sessions", "started_at", pl.col("human") & pl.col("rating").is_not_null()),
+        hit=pl.col("rating") <= 3,
+        needs=("im_sessions|im_daily",),
+        daily=Daily(
+            value="dissatisfaction_rate", weight=("rated", "sessions"), counts=("dissatisfied", "rated")
+        ),
+        drill=("session_id", "started_at", "agent", "rating", "order_id"),
+        doc=Doc(
+            "人工会话中评价1–3星的会话数 / 有评价的人工会话数（全天）",
+            "human sessions rated 1–3★ / rated human sessions, any hour",
+            "Unhappy chats are a direct service signal to the platform.",
+            "Review the agents and topics behind 1–3★ chats; resolve before asking for ratings.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="merchant-fault-rate",
+        zh="商责率",
+        en="Merchant fault rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=PAID_ORDERS,
+        numerator=Count("after_sales", "applied_at", pl.col("merchant_responsible")),
+        needs=("orders", "after_sales.merchant_responsible"),
+        uses=("paid_at",),
+        drill=("after_sale_id", "order_id", "applied_at", "reason_text", "type"),
+        doc=Doc(
+            "考核期内判定商家责任的售后数 / 考核期内支付订单数",
+            "after-sales judged merchant-responsible (by application date) / paid orders in the window",
+            "Disputes the platform rules against the shop weigh on the service dimension.",
+            "Settle disputes before arbitration; fix the causes the platform rules against you for.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="complaint-rate",
+        zh="投诉率",
+        en="Complaint rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=PAID_ORDERS,
+        numerator=Count("complaints", "created_at"),
+        needs=("orders", "complaints"),
+        uses=("paid_at",),
+        drill=("complaint_id", "order_id", "created_at", "type"),
+        doc=Doc(
+            "考核期内投诉数 / 考核期内支付订单数",
+            "complaints (by complaint date) / paid orders in the window",
+            "Complaints escalate to the platform and weigh on the service dimension.",
+            "Answer in chat before buyers escalate; fix recurring complaint types.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="refund-only-hours",
+        zh="仅退款自主完结时长",
+        en="Refund-only completion time",
+        kind="mean",
+        direction="lower",
+        unit="h",
+        population=_hours_to_complete("refund_only"),
+        value=hours_between("applied_at", "completed_at"),
+        needs=("after_sales.completed_at",),
+        drill=("after_sale_id", "order_id", "applied_at", "completed_at", "reason_text"),
+        doc=Doc(
+            "未经平台介入完结的仅退款售后，从申请到完结的平均小时数",
+            "mean hours from application to completion of refund-only requests completed without "
+            "platform intervention",
+            "Slow refunds frustrate buyers and weigh on the service dimension.",
+            "Approve refund-only requests quickly; enable automatic approval for small amounts.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="return-refund-hours",
+        zh="退货退款自主完结时长",
+        en="Return-and-refund completion time",
+        kind="mean",
+        direction="lower",
+        unit="h",
+        population=_hours_to_complete("return_refund"),
+        value=hours_between("applied_at", "completed_at"),
+        needs=("after_sales.completed_at",),
+        drill=("after_sale_id", "order_id", "applied_at", "completed_at", "reason_text"),
+        doc=Doc(
+            "未经平台介入完结的退货退款售后，从申请到完结的平均小时数",
+            "mean hours from application to completion of return-and-refund requests completed "
+            "without platform intervention",
+            "Slow returns frustrate buyers and weigh on the service dimension.",
+            "Check returned parcels on arrival and refund the same day.",
+        ),
+    )
+)
+
+
+#: populations a profile's [eligibility] can name (SPEC §3 min_orders, §4b stages)
+POPULATIONS: dict[str, Count] = {
+    "delivered-orders": DELIVERED_ORDERS,
+    "paid-orders": PAID_ORDERS,
+}
