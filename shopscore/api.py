@@ -106,6 +106,7 @@ def metric_json(m: MetricResult) -> dict[str, Any]:
         "approximate": m.approximate,
         "min_sample": m.min_sample,
         "notes": m.notes,
+        "missing": m.missing,
     }
 
 
@@ -165,3 +166,89 @@ def score(
         eligibility=eligibility,
         category=category,
     )
+
+
+def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, str]]:
+    """Per metric of the profile: ok, computed with a stand-in column, or missing an export
+    (what `inspect` tells the seller to add)."""
+    from shopscore.engine.compute import available
+    from shopscore.engine.metrics import REGISTRY
+    from shopscore.engine.prepare import proxies_for
+    from shopscore.report.texts import NO_DATA_HINTS, PROXY_HINTS
+
+    proxies = proxies_for(shop.columns)
+    out = []
+    for mid in profile.metrics:
+        m = REGISTRY[mid]
+        name = f"{m.name(lang)} ({mid})"
+        missing = [n for n in m.needs if not available(shop, n)]
+        if missing:
+            text = "; ".join(NO_DATA_HINTS.get(n, {}).get(lang, f"needs {n}") for n in missing)
+            out.append({"metric": name, "id": mid, "state": "missing", "text": text, "style": "red"})
+            continue
+        used = [proxies[u] for u in m.uses if u in proxies]
+        if used:
+            text = "; ".join(PROXY_HINTS[p][lang] for p in dict.fromkeys(used))
+            out.append({"metric": name, "id": mid, "state": "proxy", "text": text, "style": "yellow"})
+            continue
+        absent = [o for o in m.optional if not available(shop, o)]
+        if absent:
+            text = "; ".join(NO_DATA_HINTS.get(o, {}).get(lang, o) for o in absent)
+            ok = "可计算（近似）" if lang == "zh" else "computable, approximate"
+            out.append({"metric": name, "id": mid, "state": "approximate", "text": f"{ok}: {text}", "style": "yellow"})
+            continue
+        out.append({"metric": name, "id": mid, "state": "ok", "text": "✓", "style": "green"})
+    return out
+
+
+def inspect_json(shop: ShopData, profile: Profile) -> dict[str, Any]:
+    """`inspect --format json`: `shop` and the `load` object of SPEC §7 (plus what each
+    metric needs)."""
+    needs = [
+        {"metric": n["id"], "state": n["state"], "hint": n["text"]}
+        for n in metric_needs(shop, profile, "en")
+    ]
+    return {"schema_version": SCHEMA_VERSION, "shop": shop.name, "load": shop.report.to_json(), "metrics": needs}
+
+
+def describe_metrics(profile: Profile) -> list[dict[str, Any]]:
+    """Every metric of ``profile`` with its declaration's doc and the profile's numbers."""
+    from shopscore.engine.metrics import REGISTRY
+
+    rows = []
+    for mid, cfg in profile.metrics.items():
+        m = REGISTRY[mid]
+        rows.append(
+            {
+                "profile": profile.id,
+                "id": mid,
+                "zh": m.zh,
+                "en": m.en,
+                "dimension": cfg["dimension"],
+                "kind": m.kind,
+                "unit": m.unit,
+                "direction": m.direction,
+                "window": list(cfg["window"]),
+                "anchor": m.population.anchor,
+                "weight": float(cfg.get("weight", 0)),
+                "min_sample": float(cfg.get("min_sample", 0)),
+                "definition_zh": m.doc.definition_zh,
+                "definition_en": m.doc.definition_en,
+                "why": m.doc.why,
+                "moves": m.doc.moves,
+                "curve": profile.curve(mid, None),
+            }
+        )
+    return rows
+
+
+def metrics_markdown(rows: list[dict[str, Any]], lang: str) -> str:
+    """The metric reference as Markdown (the README's metric table is generated from this)."""
+    head = "| id | 指标 | dimension | window | better | weight | min sample | definition |"
+    out = [head, "|---|---|---|---|---|---:|---:|---|"]
+    for r in rows:
+        out.append(
+            f"| `{r['id']}` | {r['zh']} | {r['dimension']} | ({r['window'][0]}, {r['window'][1]}) "
+            f"| {r['direction']} | {r['weight']:g} | {r['min_sample']:g} | {r[f'definition_{lang}']} |"
+        )
+    return "\n".join(out) + "\n"

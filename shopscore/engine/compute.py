@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -33,7 +33,8 @@ class MetricResult:
     tag: str | None = None
     proxy: str | None = None
     approximate: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # codes, worded by report.texts.NOTES
+    missing: list[str] = field(default_factory=list)  # needs not met (status no-data)
 
     @property
     def sample(self) -> float:
@@ -46,7 +47,11 @@ class MetricResult:
         return REGISTRY[self.id]
 
 
-def available(prep: Prepared, need: str) -> bool:
+class HasColumns(Protocol):
+    def has(self, dataset: str, column: str | None = None) -> bool: ...
+
+
+def available(prep: HasColumns, need: str) -> bool:
     """``dataset``, ``dataset.column``, alternatives with ``|`` on either side."""
     ds_part, _, col_part = need.partition(".")
     datasets = ds_part.split("|")
@@ -108,7 +113,7 @@ def compute_metric(m: Metric, cfg: dict[str, Any], prep: Prepared) -> MetricResu
     missing = [n for n in m.needs if not available(prep, n)]
     if missing:
         res.status = "no-data"
-        res.notes.append("needs " + ", ".join(missing))
+        res.missing = missing
         return res
     res.approximate = m.always_approximate or any(not available(prep, o) for o in m.optional)
     proxies = [prep.proxies[u] for u in m.uses if u in prep.proxies]
@@ -150,13 +155,13 @@ def _with_daily(
     daily = _daily(prep, m.daily, window, skip)
     if daily is None and not uses_sessions:
         res.status = "no-data"
-        res.notes.append(f"the 飞鸽 daily data has no {m.daily.value} column")
+        res.notes.append("im-daily-no-column")
         return res
     if daily is not None and daily[2] > 0:
         res.approximate = True
-        res.notes.append("from 飞鸽 per-agent daily data (aggregates, not sessions)")
+        res.notes.append("im-daily")
         if "date" not in prep.available.get("im_daily", set()):
-            res.notes.append("daily data has no date column: taken as the exported period")
+            res.notes.append("im-daily-undated")
         hits += daily[0]
         den += daily[1]
     res.numerator, res.denominator = hits, den

@@ -19,6 +19,16 @@ from shopscore.loaders.discover import ShopData
 from shopscore.loaders.parse import contains_any
 
 DT = pl.Datetime("us")
+#: an orders column the rules name → the column that stands in when no file has it (SPEC §1, §4)
+PROXY_RULES = {"paid_at": "created_at", "delivered_at": "completed_at", "picked_up_at": "shipped_at"}
+
+
+def proxies_for(available: dict[str, set[str]]) -> dict[str, str]:
+    """Which order columns will be stood in for, given the columns the files have."""
+    cols = available.get("orders", set())
+    if "orders" not in available:
+        return {}
+    return {c: p for c, p in PROXY_RULES.items() if c not in cols}
 
 
 @dataclass
@@ -76,7 +86,8 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
         orders = orders.filter(~excl)
 
     def drop_tied(frame: pl.DataFrame) -> pl.DataFrame:
-        keep = ~pl.col("order_id").is_in(excluded_ids.implode()) if "order_id" in frame.columns else pl.lit(True)
+        tied = pl.col("order_id").is_in(excluded_ids.implode()).fill_null(False)
+        keep = ~tied if "order_id" in frame.columns else pl.lit(True)
         own = ~_col(frame, "excluded", pl.Boolean).fill_null(False)
         return frame.filter(keep & own)
 
@@ -105,9 +116,12 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
     if "im_sessions" in f:
         s = drop_tied(f["im_sessions"]).filter(pl.col("started_at") < pl.lit(end))
         hours = rules["service_hours"]
-        tod = pl.col("started_at").dt.hour() * 3600 + pl.col("started_at").dt.minute() * 60 + pl.col(
-            "started_at"
-        ).dt.second()
+        st = pl.col("started_at")
+        tod = (
+            st.dt.hour().cast(pl.Int32) * 3600
+            + st.dt.minute().cast(pl.Int32) * 60
+            + st.dt.second().cast(pl.Int32)
+        )
         reply_at = _col(s, "first_reply_at", DT)
         reply_at = pl.when(reply_at < pl.lit(end)).then(reply_at)
         from_at = (reply_at - pl.col("started_at")).dt.total_milliseconds() / 1000
@@ -143,7 +157,6 @@ def _prepare_orders(
     words: dict[str, Any],
     out: dict[str, pl.DataFrame],
 ) -> pl.DataFrame:
-    avail = prep.available.get("orders", set())
     for c in ("created_at", "paid_at", "ship_by", "shipped_at", "picked_up_at", "delivered_at",
               "completed_at", "cancelled_at", "deliver_by"):
         if c not in o.columns:
@@ -157,21 +170,15 @@ def _prepare_orders(
     )
     status = pl.col("status").fill_null("")
     reason = pl.col("cancel_reason").fill_null("")
-    if "paid_at" not in avail:
+    prep.proxies.update(proxies_for(prep.available))
+    if "paid_at" in prep.proxies:
         # SPEC §1: created_at stands in, except for orders that are visibly unpaid
         unpaid = contains_any(status, words["unpaid"]) | contains_any(reason, words["unpaid_reason"])
-        o = o.with_columns(paid_at=pl.when(~unpaid).then(pl.col("created_at")))
-        prep.proxies["paid_at"] = "created_at"
-    if "delivered_at" in avail:
-        o = o.with_columns(delivered_time=pl.col("delivered_at"))
-    else:
-        o = o.with_columns(delivered_time=pl.col("completed_at"))
-        prep.proxies["delivered_at"] = "completed_at"
-    if "picked_up_at" in avail:
-        o = o.with_columns(pickup_time=pl.col("picked_up_at"))
-    else:
-        o = o.with_columns(pickup_time=pl.col("shipped_at"))
-        prep.proxies["picked_up_at"] = "shipped_at"
+        o = o.with_columns(paid_at=pl.when(~unpaid).then(pl.col(PROXY_RULES["paid_at"])))
+    o = o.with_columns(
+        delivered_time=pl.col(prep.proxies.get("delivered_at", "delivered_at")),
+        pickup_time=pl.col(prep.proxies.get("picked_up_at", "picked_up_at")),
+    )
     paid = pl.col("paid_at").is_not_null()
     closed = contains_any(status, words["closed"])
     cbs = closed & pl.col("shipped_at").is_null() & pl.col("picked_up_at").is_null()

@@ -1,0 +1,259 @@
+"""The `shopscore` command: parse options, call `shopscore.api`, hand results to a renderer.
+
+Results go to stdout, progress and problems to stderr, so cron jobs and pipes get clean
+JSON. Input errors are one red line and exit code 2; a traceback only with --debug.
+Heavy imports (polars, the engine) happen inside commands so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from shopscore.errors import ExitCode, ShopscoreError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+app = typer.Typer(
+    name="shopscore",
+    help="Recompute and diagnose the 抖店 / TikTok Shop shop experience score (商家体验分) "
+    "from your own backend exports. Scores are estimates.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+# ---- shared options, declared once
+PathArg = Annotated[
+    Path, typer.Argument(help="Folder of exports (sub-folders = shops), or one export file.")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the table/markdown output.")]
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option("--profile", "-p", help="Rule profile: douyin, douyin-2023, or a .toml file."),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Score as of this day (YYYY-MM-DD); default: latest event date."),
+]
+CategoryOpt = Annotated[
+    str | None, typer.Option("--category", help="Use the profile's curves for this category.")
+]
+ColumnsOpt = Annotated[
+    Path | None,
+    typer.Option("--columns", help="TOML file of extra header aliases (see README)."),
+]
+
+_state: dict[str, bool] = {"debug": False}
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    _state["debug"] = debug
+    if version:
+        from shopscore import __version__
+
+        typer.echo(f"shopscore {__version__}")
+        raise typer.Exit(0)
+
+
+def _err_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _out_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, width=max(120, _term_width()))
+
+
+def _term_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((120, 40)).columns
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """User errors → one line on stderr, exit 2; unexpected ones too unless --debug."""
+    try:
+        yield
+    except ShopscoreError as exc:
+        if _state["debug"]:
+            raise
+        _err_console().print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if _state["debug"]:
+            raise
+        _err_console().print(
+            f"[red]error:[/red] unexpected {type(exc).__name__}: {exc} "
+            "(re-run with --debug and report it)",
+            soft_wrap=True,
+        )
+        raise typer.Exit(ExitCode.INPUT_ERROR) from None
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise ShopscoreError(f"--as-of {value!r}: expected a date like 2026-10-31") from None
+
+
+def _load(path: Path, columns: Path | None) -> list[Any]:
+    from shopscore import api
+
+    err = _err_console()
+    if err.is_terminal:
+        with err.status("reading exports…") as status:
+            return api.load(path, columns, progress=lambda name: status.update(f"reading {name}"))
+    return api.load(path, columns)
+
+
+def _emit_json(items: list[dict[str, Any]]) -> None:
+    payload: Any = items[0] if len(items) == 1 else items
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def inspect(
+    path: PathArg,
+    format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+    profile: ProfileOpt = None,
+) -> None:
+    """What shopscore found: files and their dataset, row accounting, date ranges,
+    unmapped columns, unknown reasons, problems, and which metrics lack an export."""
+    with _errors():
+        from shopscore import api
+
+        shops = _load(path, columns)
+        prof = api.load_profile(profile)
+        if format == Format.json:
+            _emit_json([api.inspect_json(s, prof) for s in shops])
+            return
+        from shopscore.report.table import render_inspect
+
+        out = _out_console()
+        for s in shops:
+            render_inspect(s, api.metric_needs(s, prof, lang.value), out, lang.value)
+
+
+@app.command()
+def compute(
+    path: PathArg,
+    as_of: AsOfOpt = None,
+    profile: ProfileOpt = None,
+    category: CategoryOpt = None,
+    format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+) -> None:
+    """Recompute every metric, the dimension scores and the composite; check thresholds."""
+    with _errors():
+        from shopscore import api
+
+        day = _parse_day(as_of)
+        prof = api.load_profile(profile)
+        shops = _load(path, columns)
+        results = [api.score(s, prof, day, category) for s in shops]
+        _render_scores(results, format, lang)
+
+
+def _render_scores(results: list[Any], format: Format, lang: Lang) -> None:
+    if format == Format.json:
+        _emit_json([r.to_json() for r in results])
+        return
+    if format == Format.markdown:
+        from shopscore.report.markdown import render_score as md
+
+        sys.stdout.write("\n\n".join(md(r, lang.value) for r in results))
+        return
+    from shopscore.report.table import render_multi, render_score
+
+    out = _out_console()
+    if len(results) > 1:
+        render_multi(results, out, lang.value)
+    for r in results:
+        render_score(r, out, lang.value)
+
+
+@app.command()
+def metrics(
+    profile: ProfileOpt = None,
+    format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Every metric of a profile: definition, window, direction, weight, minimum sample."""
+    with _errors():
+        from shopscore import api
+
+        rows = api.describe_metrics(api.load_profile(profile))
+        if format == Format.json:
+            _emit_json([{"profile": rows[0]["profile"] if rows else None, "metrics": rows}])
+            return
+        if format == Format.markdown:
+            sys.stdout.write(api.metrics_markdown(rows, lang.value))
+            return
+        _metrics_table(rows, lang.value)
+
+
+def _metrics_table(rows: list[dict[str, Any]], lang: str) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from shopscore.report.texts import t
+
+    tab = Table(box=box.SIMPLE_HEAD, show_lines=True)
+    for col in ("metric", "dimension", "window", "direction", "weight", "min_sample", "definition"):
+        tab.add_column(t(col, lang))
+    for r in rows:
+        tab.add_row(
+            f"{r['zh'] if lang == 'zh' else r['en']}\n[dim]{r['id']}[/dim]",
+            r["dimension"],
+            f"({r['window'][0]}, {r['window'][1]})",
+            t(r["direction"], lang),
+            f"{r['weight']:g}",
+            f"{r['min_sample']:g}",
+            r[f"definition_{lang}"],
+        )
+    _out_console().print(tab)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+

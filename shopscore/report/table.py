@@ -1,0 +1,187 @@
+"""Terminal output with rich: a seller reads the score, what drags it and why at a glance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from shopscore.engine.metrics import REGISTRY
+from shopscore.report.texts import (
+    fmt_num,
+    fmt_score,
+    fmt_value,
+    metric_notes,
+    status_text,
+    t,
+    tag_text,
+)
+
+TAG_STYLE = {"key-opportunity": "bold yellow", "needs-attention": "red", "good": "green"}
+
+
+def _score_style(score: float | None, result: Any) -> str:
+    """Green when every threshold passes, yellow when only the top one fails, else red."""
+    if score is None:
+        return "dim"
+    failed = [th for th in result.thresholds if th.passed is False]
+    if not failed:
+        return "bold green"
+    return "bold yellow" if len(failed) == 1 else "bold red"
+
+
+def render_score(result: Any, console: Console, lang: str) -> None:
+    prof = result.profile
+    d = prof.decimals
+    head = Text()
+    head.append(f"{result.shop}", style="bold")
+    head.append(f"  ·  {prof.name(lang)}  ·  {t('as_of', lang)} {result.as_of.isoformat()}\n")
+    if result.status in ("scored", "growth-stage"):
+        head.append(f"{t('score', lang)} ", style="bold")
+        head.append(f"{fmt_score(result.score, d)}", style=_score_style(result.score, result))
+        head.append(f" / {prof.scale_max:g}")
+        if result.status == "growth-stage":
+            head.append(f"  ({status_text(result.status, lang)})", style="yellow")
+    else:
+        e = result.eligibility
+        head.append(f"{status_text(result.status, lang)}", style="bold yellow")
+        head.append(f" ({e['count']} / {e['min']} {e['population']} {e['window']['start']}…{e['window']['end']})")
+    console.print(Panel(head, box=box.ROUNDED, expand=False))
+
+    th = Table(title=t("thresholds", lang), box=box.SIMPLE_HEAD, title_justify="left")
+    for col in ("threshold", "bound", "passed", "distance"):
+        th.add_column(t(col, lang), justify="right" if col in ("bound", "distance") else "left")
+    for x in result.thresholds:
+        mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
+        style = "" if x.passed is None else ("green" if x.passed else "red")
+        label = x.zh if lang == "zh" else x.en
+        th.add_row(
+            label, f"{x.bound:g}", Text(mark, style=style),
+            Text("—" if x.distance is None else f"{x.distance:+.{d}f}", style=style),
+        )
+    dims = Table(title=t("dimensions", lang), box=box.SIMPLE_HEAD, title_justify="left")
+    for col in ("dimension", "weight", "score"):
+        dims.add_column(t(col, lang), justify="left" if col == "dimension" else "right")
+    for dm in result.dimensions:
+        dims.add_row(dm.zh if lang == "zh" else dm.en, f"{dm.weight * 100:.1f}%", fmt_score(dm.score, d))
+    console.print(Group(th, dims))
+
+    mt = Table(title=t("metrics", lang), box=box.SIMPLE_HEAD, title_justify="left", show_lines=False)
+    mt.add_column(t("metric", lang), no_wrap=True)
+    mt.add_column(t("dimension", lang), no_wrap=True, style="dim")
+    for col in ("value", "window", "sample", "score", "points_lost", "tag"):
+        mt.add_column(t(col, lang), justify="left" if col in ("window", "tag") else "right")
+    dim_names = {dm.id: (dm.zh if lang == "zh" else dm.en) for dm in result.dimensions}
+    footnotes: list[str] = []
+    for m in result.metrics:
+        reg = REGISTRY[m.id]
+        name = Text(f"{reg.name(lang)}")
+        for note in metric_notes(m, lang):
+            if note not in footnotes:
+                footnotes.append(note)
+            name.append(f" [{footnotes.index(note) + 1}]", style="cyan")
+        sample = (
+            f"{fmt_num(m.numerator)}/{fmt_num(m.denominator)}" if m.kind == "rate" else fmt_num(m.count)
+        )
+        if m.status in ("insufficient", "no-data"):
+            score_cell = Text(status_text(m.status, lang), style="dim")
+        else:
+            score_cell = Text(fmt_score(m.score, d), style="red" if m.tag == "needs-attention" else "")
+            if m.status == "diagnostic":
+                score_cell.append(f" ({status_text('diagnostic', lang)})", style="dim")
+        lost = "—" if m.points_lost is None else f"{m.points_lost:.{d + 1}f}"
+        value = fmt_value(m.value, m.unit) + (" ≈" if m.approximate else "")
+        window = f"{m.window.first_day:%m-%d}…{m.window.last_day:%m-%d}"
+        mt.add_row(
+            name, dim_names.get(m.dimension, m.dimension), value, window, sample, score_cell, lost,
+            Text(tag_text(m.tag, lang), style=TAG_STYLE.get(m.tag or "", "")),
+        )
+    console.print(mt)
+    for i, note in enumerate(footnotes, 1):
+        console.print(Text(f"  [{i}] {note}", style="dim"))
+    render_load_summary(result.data.report, console, lang)
+    console.print(Text(t("estimate", lang), style="dim"))
+
+
+def render_load_summary(report: Any, console: Console, lang: str) -> None:
+    tot = report.totals
+    line = (
+        f"{t('load', lang)}: {len([f for f in report.files if f.dataset])} "
+        f"{'个文件' if lang == 'zh' else 'files'}, {t('rows_read', lang)} {tot['rows_read']}, "
+        f"{t('rows_kept', lang)} {tot['rows_kept']}, {t('duplicates', lang)} {tot['duplicates']}"
+        f" ({t('conflicts', lang)} {tot['conflicts']}), {t('rejected', lang)} {tot['rejected']}"
+    )
+    if report.orphans:
+        line += f", {t('orphans', lang)} " + ", ".join(f"{k} {v}" for k, v in report.orphans.items())
+    console.print(Text(line, style="dim"))
+
+
+def render_multi(results: list[Any], console: Console, lang: str) -> None:
+    tab = Table(title=t("summary", lang), box=box.SIMPLE_HEAD, title_justify="left")
+    for col in ("shop", "score", "status", "thresholds"):
+        tab.add_column(t(col, lang))
+    for r in results:
+        failed = [x for x in r.thresholds if x.passed is False]
+        worst = max(failed, key=lambda x: x.bound) if failed else None
+        th = ("✗ " + (worst.zh if lang == "zh" else worst.en)) if worst else ("✓" if r.status == "scored" else "—")
+        tab.add_row(
+            r.shop, fmt_score(r.score, r.profile.decimals), status_text(r.status, lang),
+            Text(th, style="red" if worst else "green"),
+        )
+    console.print(tab)
+
+
+def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lang: str) -> None:
+    rep = shop.report
+    console.print(Panel(Text(f"{shop.name}  ·  {shop.path}", style="bold"), expand=False))
+    ft = Table(box=box.SIMPLE_HEAD)
+    ft.add_column(t("file", lang))
+    ft.add_column(t("dataset", lang))
+    for col in ("rows_read", "rows_kept", "duplicates", "conflicts", "rejected"):
+        ft.add_column(t(col, lang), justify="right")
+    for f in rep.files:
+        name = f.path.rsplit("/", 1)[-1] + (f" [{f.sheet}]" if f.sheet else "")
+        if f.skipped:
+            ft.add_row(name, Text(f"{t('skipped', lang)}: {f.skipped}", style="yellow"), "", "", "", "", "")
+            continue
+        ft.add_row(
+            name, f.dataset or "", str(f.rows_read), str(f.rows_kept), str(f.duplicates),
+            str(f.conflicts), Text(str(f.rejected), style="red" if f.rejected else ""),
+        )
+    console.print(ft)
+    dr = Table(box=box.SIMPLE_HEAD, title=t("date_range", lang), title_justify="left")
+    dr.add_column(t("dataset", lang))
+    dr.add_column(t("date_range", lang))
+    for k, v in rep.date_ranges.items():
+        dr.add_row(k, f"{v[0]} … {v[1]}" if v else "—")
+    console.print(dr)
+    for f in rep.files:
+        if f.unmapped_columns:
+            name = f.path.rsplit("/", 1)[-1]
+            console.print(Text(f"{t('unmapped', lang)} · {name}: " + ", ".join(f.unmapped_columns), style="dim"))
+    if rep.orphans:
+        console.print(f"{t('orphans', lang)}: " + ", ".join(f"{k} {v}" for k, v in rep.orphans.items()))
+    if rep.unknown_reasons:
+        console.print(Text(f"{t('unknown_reasons', lang)}: " + ", ".join(rep.unknown_reasons), style="yellow"))
+    for col, values in rep.unknown_values.items():
+        console.print(Text(f"{col}: " + ", ".join(values), style="yellow"))
+    if needs:
+        nt = Table(box=box.SIMPLE_HEAD, title=t("needs", lang), title_justify="left")
+        nt.add_column(t("metric", lang))
+        nt.add_column("")
+        for n in needs:
+            nt.add_row(n["metric"], Text(n["text"], style=n.get("style", "")))
+        console.print(nt)
+    if rep.problems.height:
+        pt = Table(box=box.SIMPLE_HEAD, title=t("problems", lang), title_justify="left")
+        for col in ("file", "row", "column", "message"):
+            pt.add_column(col)
+        for p in rep.problems.head(50).iter_rows(named=True):
+            pt.add_row(p["path"], "" if p["row"] is None else str(p["row"]), p["column"] or "", p["message"])
+        console.print(pt)
+        if rep.problems.height > 50:
+            console.print(Text(f"… {rep.problems.height - 50} more (see --format json)", style="dim"))

@@ -1,0 +1,189 @@
+"""User-facing words in zh and en, and value formatting shared by every renderer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEXT: dict[str, dict[str, str]] = {
+    "shop": {"zh": "店铺", "en": "Shop"},
+    "profile": {"zh": "规则", "en": "Profile"},
+    "as_of": {"zh": "截至", "en": "As of"},
+    "score": {"zh": "体验分", "en": "Score"},
+    "status": {"zh": "状态", "en": "Status"},
+    "estimate": {
+        "zh": "估算值：平台未公布同行基准，评分曲线为 shopscore 的估计，与后台数值可能不同。",
+        "en": "Estimate: the platform does not publish its peer benchmarks; the scoring curves "
+        "are shopscore's estimates and may differ from the backend figure.",
+    },
+    "thresholds": {"zh": "门槛", "en": "Thresholds"},
+    "threshold": {"zh": "门槛", "en": "Threshold"},
+    "bound": {"zh": "分数线", "en": "Bound"},
+    "passed": {"zh": "达标", "en": "Passed"},
+    "distance": {"zh": "差距", "en": "Distance"},
+    "dimensions": {"zh": "维度", "en": "Dimensions"},
+    "dimension": {"zh": "维度", "en": "Dimension"},
+    "weight": {"zh": "权重", "en": "Weight"},
+    "metrics": {"zh": "指标", "en": "Metrics"},
+    "metric": {"zh": "指标", "en": "Metric"},
+    "value": {"zh": "数值", "en": "Value"},
+    "window": {"zh": "考核期", "en": "Window"},
+    "sample": {"zh": "样本", "en": "Sample"},
+    "points_lost": {"zh": "失分", "en": "Lost"},
+    "tag": {"zh": "标签", "en": "Tag"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "load": {"zh": "数据读取", "en": "Data read"},
+    "file": {"zh": "文件", "en": "File"},
+    "dataset": {"zh": "数据集", "en": "Dataset"},
+    "rows_read": {"zh": "读取", "en": "Read"},
+    "rows_kept": {"zh": "保留", "en": "Kept"},
+    "duplicates": {"zh": "重复", "en": "Dupl."},
+    "conflicts": {"zh": "冲突", "en": "Confl."},
+    "rejected": {"zh": "拒绝", "en": "Rejected"},
+    "date_range": {"zh": "日期范围", "en": "Dates"},
+    "unmapped": {"zh": "未识别列", "en": "Unmapped columns"},
+    "problems": {"zh": "问题", "en": "Problems"},
+    "skipped": {"zh": "已跳过", "en": "Skipped"},
+    "orphans": {"zh": "未匹配订单", "en": "Orphans (no matching order)"},
+    "unknown_reasons": {"zh": "未归类售后原因（计为 other）", "en": "Unknown after-sales reasons (grouped as other)"},
+    "needs": {"zh": "所需数据", "en": "What each metric needs"},
+    "summary": {"zh": "各店铺", "en": "Shops"},
+    "definition": {"zh": "定义", "en": "Definition"},
+    "direction": {"zh": "方向", "en": "Better"},
+    "lower": {"zh": "越低越好", "en": "lower"},
+    "higher": {"zh": "越高越好", "en": "higher"},
+    "min_sample": {"zh": "最小样本", "en": "Min. sample"},
+    "eligibility": {"zh": "计分条件", "en": "Eligibility"},
+    "approximate": {"zh": "近似", "en": "approximate"},
+    "proxy": {"zh": "替代", "en": "proxy"},
+}
+
+STATUS: dict[str, dict[str, str]] = {
+    "scored": {"zh": "已计分", "en": "scored"},
+    "diagnostic": {"zh": "仅诊断", "en": "diagnostic"},
+    "insufficient": {"zh": "样本不足", "en": "insufficient data"},
+    "no-data": {"zh": "无数据", "en": "no data"},
+    "insufficient-data": {"zh": "订单量不足，暂不计分", "en": "not enough orders to score"},
+    "growth-stage": {"zh": "成长期", "en": "growth stage"},
+}
+
+TAGS: dict[str, dict[str, str]] = {
+    "key-opportunity": {"zh": "重点机会", "en": "key opportunity"},
+    "needs-attention": {"zh": "待改进", "en": "needs attention"},
+    "good": {"zh": "优秀", "en": "good"},
+}
+
+#: what stands in for a missing column, and which export gives the exact figure
+PROXY_HINTS: dict[str, dict[str, str]] = {
+    "shipped_at": {
+        "zh": "无揽收时间：按发货时间计算（平台数值只会更低）；导出物流数据（包裹明细）可得准确值",
+        "en": "no pickup time: computed on ship time (the platform's figure can only be lower); "
+        "add the logistics export (包裹明细) for the exact figure",
+    },
+    "completed_at": {
+        "zh": "无签收时间：以订单完成时间代替签收；导出物流数据（包裹明细）可得准确值",
+        "en": "no delivery time: order completion stands in for delivery; add the logistics "
+        "export (包裹明细) for the exact figure",
+    },
+    "created_at": {
+        "zh": "无支付完成时间：以订单提交时间代替；导出订单时勾选“支付完成时间”可得准确值",
+        "en": "no payment time: order creation stands in; tick 支付完成时间 in the order export "
+        "for the exact figure",
+    },
+}
+
+NO_DATA_HINTS: dict[str, dict[str, str]] = {
+    "orders.delivered_at": {
+        "zh": "需要签收时间：导出物流数据（包裹明细）",
+        "en": "needs delivery times: add the logistics export (包裹明细)",
+    },
+    "im_sessions|im_daily": {
+        "zh": "需要飞鸽会话或客服数据导出",
+        "en": "needs the 飞鸽 session export or the 飞鸽 daily service data",
+    },
+    "complaints": {"zh": "需要投诉记录导出", "en": "needs the complaints export"},
+    "reviews": {"zh": "需要评价导出", "en": "needs the review export"},
+    "after_sales.reason|reason_tag": {
+        "zh": "需要含售后原因的售后导出",
+        "en": "needs the after-sales export with 售后原因",
+    },
+    "after_sales.merchant_responsible": {
+        "zh": "需要售后导出中的“纠纷责任方/是否商责”列",
+        "en": "needs the after-sales export with 纠纷责任方 / 是否商责",
+    },
+    "after_sales.completed_at": {
+        "zh": "需要售后导出中的“售后完结时间”列",
+        "en": "needs the after-sales export with 售后完结时间",
+    },
+    "orders": {"zh": "需要订单导出", "en": "needs the order export"},
+}
+
+
+NOTES: dict[str, dict[str, str]] = {
+    "im-daily": {
+        "zh": "近似值：来自飞鸽客服每日数据（汇总值，非逐会话）；导出会话明细可得准确值",
+        "en": "approximate: from 飞鸽 per-agent daily data (aggregates, not sessions); the "
+        "session export gives the exact figure",
+    },
+    "im-daily-undated": {
+        "zh": "客服数据无日期列：视为覆盖导出期间",
+        "en": "the daily data has no date column: taken as covering the exported period",
+    },
+    "im-daily-no-column": {
+        "zh": "飞鸽客服数据缺少该指标所需的列",
+        "en": "the 飞鸽 daily data lacks the column this metric needs",
+    },
+    "approximate": {
+        "zh": "近似值：部分可选输入缺失（计为无）",
+        "en": "approximate: an optional input is missing (counted as none)",
+    },
+}
+
+
+def t(key: str, lang: str) -> str:
+    return TEXT[key][lang]
+
+
+def status_text(status: str, lang: str) -> str:
+    return STATUS.get(status, {}).get(lang, status)
+
+
+def tag_text(tag: str | None, lang: str) -> str:
+    return TAGS[tag][lang] if tag else ""
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "ratio":
+        return f"{value * 100:.2f}%"
+    if unit == "h":
+        return f"{value:.1f} h"
+    if unit == "s":
+        return f"{value:.0f} s"
+    return f"{value:.2f}"
+
+
+def fmt_num(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
+
+
+def fmt_score(x: float | None, decimals: int = 2) -> str:
+    return "—" if x is None else f"{x:.{decimals}f}"
+
+
+def metric_notes(m: Any, lang: str) -> list[str]:
+    """One-line explanations under a metric: proxies, approximations, missing data."""
+    notes: list[str] = []
+    if m.proxy:
+        for p in m.proxy.split(", "):
+            notes.append(PROXY_HINTS.get(p, {}).get(lang, f"{t('proxy', lang)}: {p}"))
+    for need in m.missing:
+        notes.append(NO_DATA_HINTS.get(need, {}).get(lang, f"needs {need}"))
+    for code in m.notes:
+        notes.append(NOTES.get(code, {}).get(lang, code))
+    if m.approximate and not m.notes:
+        notes.append(NOTES["approximate"][lang])
+    return notes
