@@ -138,7 +138,9 @@ def score(
         "window": Window(int(elig["window"][0]), int(elig["window"][1]), day).to_json(),
         "count": count,
         "min": elig["min"],
-        "proxy": prep.proxies.get("delivered_at") if elig["population"] == "delivered-orders" else prep.proxies.get("paid_at"),
+        "proxy": prep.proxies.get("delivered_at")
+        if elig["population"] == "delivered-orders"
+        else prep.proxies.get("paid_at"),
     }
     status, composite, dims = "scored", roll.score, roll.dimensions
     if count < int(elig["min"]):
@@ -195,7 +197,15 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
         if absent:
             text = "; ".join(NO_DATA_HINTS.get(o, {}).get(lang, o) for o in absent)
             ok = "可计算（近似）" if lang == "zh" else "computable, approximate"
-            out.append({"metric": name, "id": mid, "state": "approximate", "text": f"{ok}: {text}", "style": "yellow"})
+            out.append(
+                {
+                    "metric": name,
+                    "id": mid,
+                    "state": "approximate",
+                    "text": f"{ok}: {text}",
+                    "style": "yellow",
+                }
+            )
             continue
         out.append({"metric": name, "id": mid, "state": "ok", "text": "✓", "style": "green"})
     return out
@@ -205,10 +215,14 @@ def inspect_json(shop: ShopData, profile: Profile) -> dict[str, Any]:
     """`inspect --format json`: `shop` and the `load` object of SPEC §7 (plus what each
     metric needs)."""
     needs = [
-        {"metric": n["id"], "state": n["state"], "hint": n["text"]}
-        for n in metric_needs(shop, profile, "en")
+        {"metric": n["id"], "state": n["state"], "hint": n["text"]} for n in metric_needs(shop, profile, "en")
     ]
-    return {"schema_version": SCHEMA_VERSION, "shop": shop.name, "load": shop.report.to_json(), "metrics": needs}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "shop": shop.name,
+        "load": shop.report.to_json(),
+        "metrics": needs,
+    }
 
 
 def describe_metrics(profile: Profile) -> list[dict[str, Any]]:

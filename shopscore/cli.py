@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,21 +33,19 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
 
 # ---- shared options, declared once
-PathArg = Annotated[
-    Path, typer.Argument(help="Folder of exports (sub-folders = shops), or one export file.")
-]
+PathArg = Annotated[Path, typer.Argument(help="Folder of exports (sub-folders = shops), or one export file.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the table/markdown output.")]
 ProfileOpt = Annotated[
@@ -116,8 +114,7 @@ def _errors() -> Iterator[None]:
         if _state["debug"]:
             raise
         _err_console().print(
-            f"[red]error:[/red] unexpected {type(exc).__name__}: {exc} "
-            "(re-run with --debug and report it)",
+            f"[red]error:[/red] unexpected {type(exc).__name__}: {exc} (re-run with --debug and report it)",
             soft_wrap=True,
         )
         raise typer.Exit(ExitCode.INPUT_ERROR) from None
@@ -256,4 +253,3 @@ def _metrics_table(rows: list[dict[str, Any]], lang: str) -> None:
 def main() -> None:
     """Console-script entry point."""
     app()
-

@@ -40,7 +40,15 @@ def test_metric_values(case: tuple[dict, api.ShopScore]) -> None:
     exp, result = case
     for mid, want in exp.get("metrics", {}).items():
         got = result.metric(mid)
-        for field in ("numerator", "denominator", "count", "value", "score", "points_lost", "weight"):
+        for field in (
+            "numerator",
+            "denominator",
+            "count",
+            "value",
+            "score",
+            "points_lost",
+            "weight",
+        ):
             if field in want:
                 assert getattr(got, field) == pytest.approx(want[field], abs=1e-6), (mid, field)
         if "status" in want:

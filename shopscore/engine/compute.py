@@ -73,7 +73,9 @@ def _value_expr(m: Metric, cfg: dict[str, Any]) -> pl.Expr:
     return m.value if isinstance(m.value, pl.Expr) else m.value(cfg)
 
 
-def _daily(prep: Prepared, d: Daily, window: Window, skip_days: tuple[date, date] | None) -> tuple[float, float, int] | None:
+def _daily(
+    prep: Prepared, d: Daily, window: Window, skip_days: tuple[date, date] | None
+) -> tuple[float, float, int] | None:
     """(weighted hits, weight sum, rows used) from im_daily over the window, or None when the
     file lacks what the estimate needs. Days covered by session data are skipped."""
     frame = prep.frames["im_daily"]
@@ -93,9 +95,7 @@ def _daily(prep: Prepared, d: Daily, window: Window, skip_days: tuple[date, date
     if d.value not in cols or weight is None:
         return None
     rows = lf.filter(pl.col(d.value).is_not_null() & pl.col(weight).is_not_null())
-    r = rows.select(
-        (pl.col(d.value) * pl.col(weight)).sum(), pl.col(weight).sum(), pl.len()
-    ).collect().row(0)
+    r = rows.select((pl.col(d.value) * pl.col(weight)).sum(), pl.col(weight).sum(), pl.len()).collect().row(0)
     return float(r[0] or 0), float(r[1] or 0), int(r[2])
 
 
@@ -120,8 +120,10 @@ def compute_metric(m: Metric, cfg: dict[str, Any], prep: Prepared) -> MetricResu
     res.proxy = ", ".join(dict.fromkeys(proxies)) or None
 
     uses_sessions = m.population.dataset in prep.frames
-    if m.daily is not None and "im_daily" in prep.frames and (
-        not uses_sessions or "date" in prep.available.get("im_daily", set())
+    if (
+        m.daily is not None
+        and "im_daily" in prep.frames
+        and (not uses_sessions or "date" in prep.available.get("im_daily", set()))
     ):
         return _with_daily(m, res, prep, window, uses_sessions)
     if m.kind == "rate":

@@ -125,7 +125,15 @@ register(
         population=Count("reviews", "reviewed_at", pl.col("product_rating").is_not_null()),
         hit=pl.col("product_rating") <= 2,
         needs=("reviews",),
-        drill=("review_id", "order_id", "product_id", "product_name", "reviewed_at", "product_rating", "content"),
+        drill=(
+            "review_id",
+            "order_id",
+            "product_id",
+            "product_name",
+            "reviewed_at",
+            "product_rating",
+            "content",
+        ),
         doc=Doc(
             "评价期内商品评分≤2星的评价数 / 有商品评分的评价数",
             "reviews rated 1–2★ / reviews with a product rating, by review date",
@@ -170,7 +178,13 @@ register(
         needs=("orders", "after_sales.reason|reason_tag"),
         optional=("reviews", "complaints"),
         uses=("paid_at", "delivered_at"),
-        drill=("order_id", "delivered_time", "neg_review", "quality_aftersale", "quality_complaint"),
+        drill=(
+            "order_id",
+            "delivered_time",
+            "neg_review",
+            "quality_aftersale",
+            "quality_complaint",
+        ),
         doc=Doc(
             "签收订单中有差评(≤2星)、品质售后或品质投诉的订单数（每单计一次）/ 签收订单数",
             "delivered orders with a 1–2★ review, a quality after-sale or a quality complaint "
@@ -287,7 +301,9 @@ register(
         hit=pl.col("rating") <= 3,
         needs=("im_sessions|im_daily",),
         daily=Daily(
-            value="dissatisfaction_rate", weight=("rated", "sessions"), counts=("dissatisfied", "rated")
+            value="dissatisfaction_rate",
+            weight=("rated", "sessions"),
+            counts=("dissatisfied", "rated"),
         ),
         drill=("session_id", "started_at", "agent", "rating", "order_id"),
         doc=Doc(

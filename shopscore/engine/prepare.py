@@ -20,7 +20,11 @@ from shopscore.loaders.parse import contains_any
 
 DT = pl.Datetime("us")
 #: an orders column the rules name → the column that stands in when no file has it (SPEC §1, §4)
-PROXY_RULES = {"paid_at": "created_at", "delivered_at": "completed_at", "picked_up_at": "shipped_at"}
+PROXY_RULES = {
+    "paid_at": "created_at",
+    "delivered_at": "completed_at",
+    "picked_up_at": "shipped_at",
+}
 
 
 def proxies_for(available: dict[str, set[str]]) -> dict[str, str]:
@@ -63,9 +67,7 @@ def reason_group(text: pl.Expr, groups: dict[str, Any]) -> pl.Expr:
 def _mask_after(frame: pl.DataFrame, cols: list[str], end: datetime) -> pl.DataFrame:
     """Events at or after ``end`` have not happened yet: they become null."""
     present = [c for c in cols if c in frame.columns]
-    return frame.with_columns(
-        [pl.when(pl.col(c) < pl.lit(end)).then(pl.col(c)).alias(c) for c in present]
-    )
+    return frame.with_columns([pl.when(pl.col(c) < pl.lit(end)).then(pl.col(c)).alias(c) for c in present])
 
 
 def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
@@ -131,9 +133,7 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
             reply_seconds=pl.coalesce(_col(s, "first_reply_seconds", pl.Float64), from_at),
             rating=_col(s, "rating", pl.Int8),
         )
-        if not (prep.has("im_sessions", "first_reply_seconds")) and prep.has(
-            "im_sessions", "first_reply_at"
-        ):
+        if not (prep.has("im_sessions", "first_reply_seconds")) and prep.has("im_sessions", "first_reply_at"):
             prep.available["im_sessions"].add("first_reply_seconds")
     if "im_daily" in f:
         d = f["im_daily"]
@@ -157,16 +157,34 @@ def _prepare_orders(
     words: dict[str, Any],
     out: dict[str, pl.DataFrame],
 ) -> pl.DataFrame:
-    for c in ("created_at", "paid_at", "ship_by", "shipped_at", "picked_up_at", "delivered_at",
-              "completed_at", "cancelled_at", "deliver_by"):
+    for c in (
+        "created_at",
+        "paid_at",
+        "ship_by",
+        "shipped_at",
+        "picked_up_at",
+        "delivered_at",
+        "completed_at",
+        "cancelled_at",
+        "deliver_by",
+    ):
         if c not in o.columns:
             o = o.with_columns(pl.lit(None, dtype=DT).alias(c))
     for c in ("status", "cancel_reason", "fulfillment", "order_type", "cancel_by"):
         if c not in o.columns:
             o = o.with_columns(pl.lit(None, dtype=pl.String).alias(c))
     o = _mask_after(
-        o, ["created_at", "paid_at", "shipped_at", "picked_up_at", "delivered_at",
-            "completed_at", "cancelled_at"], end,
+        o,
+        [
+            "created_at",
+            "paid_at",
+            "shipped_at",
+            "picked_up_at",
+            "delivered_at",
+            "completed_at",
+            "cancelled_at",
+        ],
+        end,
     )
     status = pl.col("status").fill_null("")
     reason = pl.col("cancel_reason").fill_null("")
@@ -243,13 +261,12 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame]) -> pl.DataFrame:
         )
     c = out.get("complaints")
     if c is not None:
-        facts.append(c.group_by("order_id").agg(quality_complaint=(pl.col("reason_group") == "quality").any()))
+        facts.append(
+            c.group_by("order_id").agg(quality_complaint=(pl.col("reason_group") == "quality").any())
+        )
     for fact in facts:
         o = o.join(fact, on="order_id", how="left", maintain_order="left")
     bools = ("neg_review", "quality_aftersale", "logistics_aftersale_14d", "quality_complaint")
     return o.with_columns(
-        [
-            (pl.col(b).fill_null(False) if b in o.columns else pl.lit(False)).alias(b)
-            for b in bools
-        ]
+        [(pl.col(b).fill_null(False) if b in o.columns else pl.lit(False)).alias(b) for b in bools]
     )

@@ -6,6 +6,7 @@ Nothing about a scale, a curve or a bound is written here: it all comes from the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from shopscore.engine.compute import MetricResult
@@ -35,7 +36,7 @@ def curve_score(curve: dict[str, Any], value: float, direction: str) -> float:
         return pts[0][1]
     if value >= pts[-1][0] - TOLERANCE:
         return pts[-1][1]
-    for (x0, s0), (x1, s1) in zip(pts, pts[1:], strict=False):
+    for (x0, s0), (x1, s1) in pairwise(pts):
         if x0 <= value <= x1:
             return s0 + (s1 - s0) * (value - x0) / (x1 - x0)
     raise AssertionError("unreachable: value inside the curve's range")
@@ -76,6 +77,7 @@ def score_metrics(results: list[MetricResult], profile: Any, category: str | Non
         cfg = profile.metrics[r.id]
         if r.status == "no-data":
             continue
+        r.min_sample = float(cfg.get("min_sample", 0))
         if r.value is None or r.sample < r.min_sample - TOLERANCE:
             r.status = "insufficient"
             continue
@@ -136,7 +138,17 @@ def thresholds(profile: Any, composite: float | None, dims: list[DimensionResult
         passed = None if value is None else value >= bound - TOLERANCE
         distance = None if value is None else value - bound
         out.append(
-            ThresholdResult(t["id"], bound, applies, stat, value, passed, distance, t.get("zh", ""), t.get("en", ""))
+            ThresholdResult(
+                t["id"],
+                bound,
+                applies,
+                stat,
+                value,
+                passed,
+                distance,
+                t.get("zh", ""),
+                t.get("en", ""),
+            )
         )
     return out
 

@@ -200,14 +200,10 @@ def _date_ranges(shop: ShopData) -> None:
             shop.report.date_ranges[kind] = None
             continue
         s = shop.frames[kind][col].drop_nulls()
-        shop.report.date_ranges[kind] = (
-            (str(s.min())[:10], str(s.max())[:10]) if s.len() else None
-        )
+        shop.report.date_ranges[kind] = (str(s.min())[:10], str(s.max())[:10]) if s.len() else None
 
 
-def load(
-    path: Path, columns_file: Path | None = None, progress: Progress | None = None
-) -> list[ShopData]:
+def load(path: Path, columns_file: Path | None = None, progress: Progress | None = None) -> list[ShopData]:
     """Every shop under ``path``, loaded (SPEC §1)."""
     schema = load_schema(columns_file)
     return [load_shop(n, folder, files, schema, progress) for n, folder, files in find_shops(path)]

@@ -57,9 +57,11 @@ def resolve_ids(frame: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
     ref = frame.join(ids, left_on="order_id", right_on="__ref", how="left", maintain_order="left")
     if "sub_order_id" in frame.columns:
         by_sub = ids.rename({"__main": "__main_sub"})
-        ref = ref.join(
-            by_sub, left_on="sub_order_id", right_on="__ref", how="left", maintain_order="left"
-        ).with_columns(pl.coalesce("__main", "__main_sub").alias("__main")).drop("__main_sub")
+        ref = (
+            ref.join(by_sub, left_on="sub_order_id", right_on="__ref", how="left", maintain_order="left")
+            .with_columns(pl.coalesce("__main", "__main_sub").alias("__main"))
+            .drop("__main_sub")
+        )
     return ref.with_columns(
         orphan=pl.col("__main").is_null() & pl.col("order_id").is_not_null(),
         order_id=pl.coalesce("__main", "order_id"),
@@ -71,8 +73,9 @@ def merge_shipments(orders: pl.DataFrame, shipments: pl.DataFrame) -> pl.DataFra
     every package has one, carrier and tracking of the first-picked package; a package
     column replaces the order's value only where one of its packages has a value."""
     pk = shipments.filter(~pl.col("orphan"))
-    cols = [c for c in ("shipped_at", "picked_up_at", "delivered_at", "carrier", "tracking_no")
-            if c in pk.columns]
+    cols = [
+        c for c in ("shipped_at", "picked_up_at", "delivered_at", "carrier", "tracking_no") if c in pk.columns
+    ]
     if not cols or pk.height == 0:
         return orders
     order_by = [c for c in ("picked_up_at", "shipped_at") if c in pk.columns]
@@ -83,9 +86,7 @@ def merge_shipments(orders: pl.DataFrame, shipments: pl.DataFrame) -> pl.DataFra
         if c in ("shipped_at", "picked_up_at"):
             aggs.append(pl.col(c).min().alias(f"__pkg_{c}"))
         elif c == "delivered_at":
-            aggs.append(
-                pl.when(pl.col(c).null_count() == 0).then(pl.col(c).max()).alias(f"__pkg_{c}")
-            )
+            aggs.append(pl.when(pl.col(c).null_count() == 0).then(pl.col(c).max()).alias(f"__pkg_{c}"))
             aggs.append(pl.col(c).is_not_null().any().alias("__pkg_has_delivered"))
         else:
             aggs.append(pl.col(c).drop_nulls().first().alias(f"__pkg_{c}"))

@@ -94,9 +94,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
     df = raw.frame
     raw_cols = df.columns
     df = df.with_columns([parse.clean(c).alias(c) for c in raw_cols])
-    df = df.with_row_index("__row", offset=raw.header_row + 1).with_columns(
-        pl.col("__row").cast(pl.Int64)
-    )
+    df = df.with_row_index("__row", offset=raw.header_row + 1).with_columns(pl.col("__row").cast(pl.Int64))
     # rows whose cells are all empty are counted nowhere
     df = df.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in raw_cols]))
     first_cell = pl.coalesce([pl.col(c) for c in raw_cols]).str.to_lowercase()
@@ -109,7 +107,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         ctype = dataset.columns[col].type
         expr = _type_expr(col, ctype, schema, src)
         parsed.append(expr.alias(col))
-        if ctype in _PARSE_HINT or ctype.startswith("enum:") and ctype != "enum:after_sale_type":
+        if ctype in _PARSE_HINT or (ctype.startswith("enum:") and ctype != "enum:after_sale_type"):
             bad.append((pl.col(src).is_not_null() & expr.is_null()).alias(f"__bad_{col}"))
     df = df.with_columns(parsed + bad)
 
@@ -165,7 +163,8 @@ def _key_columns(dataset: Dataset, present: list[str]) -> tuple[str, ...]:
     for key in dataset.keys:
         if all(k in present for k in key):
             return key
-    return dataset.keys[-1]
+    # the last key's columns this file has (reviews without 商品ID: order and review time)
+    return tuple(k for k in dataset.keys[-1] if k in present)
 
 
 def _row_rules(
@@ -217,9 +216,7 @@ def _row_rules(
             pl.lit(raw.display).alias("path"),
             pl.col("__row").alias("row"),
             pl.lit(h).alias("column"),
-            pl.format(f"'{{}}' is not {what}: left empty, row kept", pl.col(src[col])).alias(
-                "message"
-            ),
+            pl.format(f"'{{}}' is not {what}: left empty, row kept", pl.col(src[col])).alias("message"),
             pl.lit("problem").alias("kind"),
         )
         problems.append(shown.cast(PROBLEM_SCHEMA))
@@ -264,9 +261,7 @@ def combine(tables: list[Table], dataset: str) -> tuple[pl.DataFrame, list[str]]
     df = df.with_columns(__dup=pl.col("__key").is_first_distinct().not_())
     conflict = pl.lit(False)
     for c, bit in bits.items():
-        both = ((pl.col("__cols") & bit) != 0) & (
-            (pl.col("__cols").first().over("__key") & bit) != 0
-        )
+        both = ((pl.col("__cols") & bit) != 0) & ((pl.col("__cols").first().over("__key") & bit) != 0)
         conflict = conflict | (both & pl.col(c).ne_missing(pl.col(c).first().over("__key")))
     df = df.with_columns(__conflict=pl.col("__dup") & conflict)
     counts = df.group_by("__order").agg(

@@ -57,9 +57,7 @@ def parse_str(e: pl.Expr) -> pl.Expr:
 def _excel_serial(e: pl.Expr) -> pl.Expr:
     num = pl.when(e.str.contains(r"^[0-9]{4,5}(\.[0-9]+)?$")).then(e).cast(pl.Float64, strict=False)
     ms = (num * 86_400_000).round(0).cast(pl.Int64, strict=False)
-    return pl.when(num.is_between(20000, 80000)).then(
-        EXCEL_EPOCH + pl.duration(milliseconds=ms)
-    )
+    return pl.when(num.is_between(20000, 80000)).then(EXCEL_EPOCH + pl.duration(milliseconds=ms))
 
 
 def _is_date_only(e: pl.Expr) -> pl.Expr:
@@ -74,9 +72,9 @@ def parse_datetime(e: pl.Expr, end_of_day: bool = False) -> pl.Expr:
     date_only = pl.coalesce(dates)
     if end_of_day:
         date_only = date_only + pl.duration(seconds=86_399)
-    return pl.coalesce(
-        [*attempts, pl.when(_is_date_only(e)).then(date_only), _excel_serial(e)]
-    ).cast(pl.Datetime("us"))
+    return pl.coalesce([*attempts, pl.when(_is_date_only(e)).then(date_only), _excel_serial(e)]).cast(
+        pl.Datetime("us")
+    )
 
 
 def parse_deadline(e: pl.Expr) -> pl.Expr:
@@ -86,9 +84,7 @@ def parse_deadline(e: pl.Expr) -> pl.Expr:
 def parse_rating(e: pl.Expr) -> pl.Expr:
     """``5``, ``5星``, ``5.0``, ``★★★★★`` → 1–5; anything else null."""
     stars = e.str.count_matches("★")
-    num = e.str.extract(r"^([0-9]+(?:\.[0-9]+)?)\s*(?:星|分|stars?)?$", 1).cast(
-        pl.Float64, strict=False
-    )
+    num = e.str.extract(r"^([0-9]+(?:\.[0-9]+)?)\s*(?:星|分|stars?)?$", 1).cast(pl.Float64, strict=False)
     value = pl.when(stars > 0).then(stars.cast(pl.Float64)).otherwise(num)
     return pl.when(value.is_between(1, 5) & (value == value.round(0))).then(value.cast(pl.Int8))
 
@@ -96,7 +92,9 @@ def parse_rating(e: pl.Expr) -> pl.Expr:
 def parse_duration(e: pl.Expr) -> pl.Expr:
     """Seconds from ``45``, ``45秒``, ``3分20秒``, ``1小时2分3秒``, ``00:03:20``, ``3:20``."""
     plain = e.str.extract(r"^([0-9]+(?:\.[0-9]+)?)\s*(?:s|秒)?$", 1).cast(pl.Float64, strict=False)
-    zh = e.str.contains(r"^(?:[0-9.]+\s*(?:小时|时|h))?\s*(?:[0-9.]+\s*(?:分钟|分|m))?\s*(?:[0-9.]+\s*(?:秒|s))?$")
+    zh = e.str.contains(
+        r"^(?:[0-9.]+\s*(?:小时|时|h))?\s*(?:[0-9.]+\s*(?:分钟|分|m))?\s*(?:[0-9.]+\s*(?:秒|s))?$"
+    )
     part = lambda pat: e.str.extract(pat, 1).cast(pl.Float64, strict=False).fill_null(0)  # noqa: E731
     zh_total = (
         part(r"([0-9.]+)\s*(?:小时|时|h)") * 3600
@@ -192,9 +190,7 @@ def parcels(e: pl.Expr) -> pl.Expr:
     tracking = tokens.list.eval(
         pl.element().filter(pl.element().str.count_matches(r"[0-9]") >= 6)
     ).list.first()
-    carrier = first.str.replace_all(r"[A-Za-z0-9]*[0-9]{6,}[A-Za-z0-9]*", "").str.strip_chars(
-        " -:/："
-    )
+    carrier = first.str.replace_all(r"[A-Za-z0-9]*[0-9]{6,}[A-Za-z0-9]*", "").str.strip_chars(" -:/：")
     carrier = pl.when(carrier.str.len_chars() > 0).then(carrier)
     return pl.struct(
         carrier.alias("carrier"), tracking.alias("tracking_no"), pkgs.list.len().alias("packages")

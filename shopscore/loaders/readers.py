@@ -134,8 +134,7 @@ def read_text(path: Path, schema: Schema) -> RawTable:
         )
     except pl.exceptions.PolarsError as exc:
         raise ShopscoreError(
-            f"{path.name}: cannot be read as a {encoding} delimited file ({exc}); "
-            "re-export it as CSV or XLSX"
+            f"{path.name}: cannot be read as a {encoding} delimited file ({exc}); re-export it as CSV or XLSX"
         ) from exc
     return _table(path, None, rows, data, idx, schema)
 

@@ -7,13 +7,15 @@ from typing import Any
 
 import polars as pl
 
-PROBLEM_SCHEMA = {
-    "path": pl.String,
-    "row": pl.Int64,
-    "column": pl.String,
-    "message": pl.String,
-    "kind": pl.String,  # rejected | problem | note
-}
+PROBLEM_SCHEMA = pl.Schema(
+    {
+        "path": pl.String(),
+        "row": pl.Int64(),
+        "column": pl.String(),
+        "message": pl.String(),
+        "kind": pl.String(),  # rejected | problem | note
+    }
+)
 
 
 def empty_problems() -> pl.DataFrame:
@@ -85,8 +87,7 @@ class LoadReport:
             "orphans": self.orphans,
             "problems": problems,
             "date_ranges": {
-                k: ({"start": v[0], "end": v[1]} if v else None)
-                for k, v in self.date_ranges.items()
+                k: ({"start": v[0], "end": v[1]} if v else None) for k, v in self.date_ranges.items()
             },
             "unknown_values": self.unknown_values,
             "unknown_reasons": self.unknown_reasons,

@@ -117,8 +117,7 @@ def _merge_user(base: dict[str, Any], user: dict[str, Any], source: Path) -> Non
         for col, spec in ds.get("columns", {}).items():
             if col not in cols:
                 raise ShopscoreError(
-                    f"{source}: dataset '{ds_name}' has no column '{col}' "
-                    f"(known: {', '.join(cols)})"
+                    f"{source}: dataset '{ds_name}' has no column '{col}' (known: {', '.join(cols)})"
                 )
             extra = spec if isinstance(spec, list) else spec.get("aliases", [])
             cols[col]["aliases"] = list(cols[col]["aliases"]) + [
@@ -146,8 +145,7 @@ def load_schema(user_file: Path | None = None) -> Schema:
     datasets = {}
     for name, ds in raw["datasets"].items():
         columns = {
-            col: Column(col, spec["type"], tuple(spec["aliases"]))
-            for col, spec in ds["columns"].items()
+            col: Column(col, spec["type"], tuple(spec["aliases"])) for col, spec in ds["columns"].items()
         }
         datasets[name] = Dataset(
             name=name,
@@ -167,9 +165,9 @@ def match_header(cells: list[str], dataset: Dataset) -> HeaderMatch:
     # (column, alias rank, is_stripped) per cell index
     candidates: dict[int, tuple[str, int, str | None]] = {}
     lookup: dict[str, tuple[str, int]] = {}
-    for col in dataset.columns.values():
-        for rank, alias in enumerate(col.normalized):
-            lookup.setdefault(alias, (col.name, rank))
+    for column in dataset.columns.values():
+        for rank, alias in enumerate(column.normalized):
+            lookup.setdefault(alias, (column.name, rank))
     for i, h in enumerate(norm):
         if not h:
             continue
@@ -185,9 +183,7 @@ def match_header(cells: list[str], dataset: Dataset) -> HeaderMatch:
             best[col] = (rank, i)
     mapping = {i: col for col, (_rank, i) in best.items()}
     units = {
-        col: unit
-        for i, (col, _r, unit) in candidates.items()
-        if unit is not None and mapping.get(i) == col
+        col: unit for i, (col, _r, unit) in candidates.items() if unit is not None and mapping.get(i) == col
     }
     unmapped = [cells[i] for i in range(len(cells)) if i not in mapping and norm[i]]
     return HeaderMatch(dataset.name, mapping, units, unmapped)

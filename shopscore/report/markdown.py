@@ -25,7 +25,9 @@ def render_score(result: Any, lang: str) -> str:
         out.append(f"- {t('score', lang)}: **{fmt_score(result.score, d)}** / {prof.scale_max:g}")
     out.append(f"- {t('status', lang)}: {status_text(result.status, lang)}")
     out += ["", f"## {t('thresholds', lang)}", ""]
-    out.append(f"| {t('threshold', lang)} | {t('bound', lang)} | {t('passed', lang)} | {t('distance', lang)} |")
+    out.append(
+        f"| {t('threshold', lang)} | {t('bound', lang)} | {t('passed', lang)} | {t('distance', lang)} |"
+    )
     out.append("|---|---:|:---:|---:|")
     for x in result.thresholds:
         mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
@@ -35,7 +37,9 @@ def render_score(result: Any, lang: str) -> str:
     out.append(f"| {t('dimension', lang)} | {t('weight', lang)} | {t('score', lang)} |")
     out.append("|---|---:|---:|")
     for dm in result.dimensions:
-        out.append(f"| {dm.zh if lang == 'zh' else dm.en} | {dm.weight * 100:.1f}% | {fmt_score(dm.score, d)} |")
+        out.append(
+            f"| {dm.zh if lang == 'zh' else dm.en} | {dm.weight * 100:.1f}% | {fmt_score(dm.score, d)} |"
+        )
     out += ["", f"## {t('metrics', lang)}", ""]
     cols = ("metric", "value", "window", "sample", "score", "points_lost", "tag")
     out.append("| " + " | ".join(t(c, lang) for c in cols) + " |")
@@ -49,9 +53,8 @@ def render_score(result: Any, lang: str) -> str:
         notes = metric_notes(m, lang)
         if notes:
             name += "<br><sub>" + "; ".join(notes) + "</sub>"
-        out.append(
-            f"| {name} | {fmt_value(m.value, m.unit)} | {window} | {sample} | {score} | {lost} | {tag_text(m.tag, lang)} |"
-        )
+        cells = [name, fmt_value(m.value, m.unit), window, sample, score, lost, tag_text(m.tag, lang)]
+        out.append("| " + " | ".join(cells) + " |")
     tot = result.data.report.totals
     out += [
         "",

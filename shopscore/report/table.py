@@ -49,7 +49,9 @@ def render_score(result: Any, console: Console, lang: str) -> None:
     else:
         e = result.eligibility
         head.append(f"{status_text(result.status, lang)}", style="bold yellow")
-        head.append(f" ({e['count']} / {e['min']} {e['population']} {e['window']['start']}…{e['window']['end']})")
+        head.append(
+            f" ({e['count']} / {e['min']} {e['population']} {e['window']['start']}…{e['window']['end']})"
+        )
     console.print(Panel(head, box=box.ROUNDED, expand=False))
 
     th = Table(title=t("thresholds", lang), box=box.SIMPLE_HEAD, title_justify="left")
@@ -60,7 +62,9 @@ def render_score(result: Any, console: Console, lang: str) -> None:
         style = "" if x.passed is None else ("green" if x.passed else "red")
         label = x.zh if lang == "zh" else x.en
         th.add_row(
-            label, f"{x.bound:g}", Text(mark, style=style),
+            label,
+            f"{x.bound:g}",
+            Text(mark, style=style),
             Text("—" if x.distance is None else f"{x.distance:+.{d}f}", style=style),
         )
     dims = Table(title=t("dimensions", lang), box=box.SIMPLE_HEAD, title_justify="left")
@@ -84,9 +88,7 @@ def render_score(result: Any, console: Console, lang: str) -> None:
             if note not in footnotes:
                 footnotes.append(note)
             name.append(f" [{footnotes.index(note) + 1}]", style="cyan")
-        sample = (
-            f"{fmt_num(m.numerator)}/{fmt_num(m.denominator)}" if m.kind == "rate" else fmt_num(m.count)
-        )
+        sample = f"{fmt_num(m.numerator)}/{fmt_num(m.denominator)}" if m.kind == "rate" else fmt_num(m.count)
         if m.status in ("insufficient", "no-data"):
             score_cell = Text(status_text(m.status, lang), style="dim")
         else:
@@ -97,7 +99,13 @@ def render_score(result: Any, console: Console, lang: str) -> None:
         value = fmt_value(m.value, m.unit) + (" ≈" if m.approximate else "")
         window = f"{m.window.first_day:%m-%d}…{m.window.last_day:%m-%d}"
         mt.add_row(
-            name, dim_names.get(m.dimension, m.dimension), value, window, sample, score_cell, lost,
+            name,
+            dim_names.get(m.dimension, m.dimension),
+            value,
+            window,
+            sample,
+            score_cell,
+            lost,
             Text(tag_text(m.tag, lang), style=TAG_STYLE.get(m.tag or "", "")),
         )
     console.print(mt)
@@ -127,9 +135,15 @@ def render_multi(results: list[Any], console: Console, lang: str) -> None:
     for r in results:
         failed = [x for x in r.thresholds if x.passed is False]
         worst = max(failed, key=lambda x: x.bound) if failed else None
-        th = ("✗ " + (worst.zh if lang == "zh" else worst.en)) if worst else ("✓" if r.status == "scored" else "—")
+        th = (
+            ("✗ " + (worst.zh if lang == "zh" else worst.en))
+            if worst
+            else ("✓" if r.status == "scored" else "—")
+        )
         tab.add_row(
-            r.shop, fmt_score(r.score, r.profile.decimals), status_text(r.status, lang),
+            r.shop,
+            fmt_score(r.score, r.profile.decimals),
+            status_text(r.status, lang),
             Text(th, style="red" if worst else "green"),
         )
     console.print(tab)
@@ -149,8 +163,13 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
             ft.add_row(name, Text(f"{t('skipped', lang)}: {f.skipped}", style="yellow"), "", "", "", "", "")
             continue
         ft.add_row(
-            name, f.dataset or "", str(f.rows_read), str(f.rows_kept), str(f.duplicates),
-            str(f.conflicts), Text(str(f.rejected), style="red" if f.rejected else ""),
+            name,
+            f.dataset or "",
+            str(f.rows_read),
+            str(f.rows_kept),
+            str(f.duplicates),
+            str(f.conflicts),
+            Text(str(f.rejected), style="red" if f.rejected else ""),
         )
     console.print(ft)
     dr = Table(box=box.SIMPLE_HEAD, title=t("date_range", lang), title_justify="left")
@@ -162,11 +181,15 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
     for f in rep.files:
         if f.unmapped_columns:
             name = f.path.rsplit("/", 1)[-1]
-            console.print(Text(f"{t('unmapped', lang)} · {name}: " + ", ".join(f.unmapped_columns), style="dim"))
+            console.print(
+                Text(f"{t('unmapped', lang)} · {name}: " + ", ".join(f.unmapped_columns), style="dim")
+            )
     if rep.orphans:
         console.print(f"{t('orphans', lang)}: " + ", ".join(f"{k} {v}" for k, v in rep.orphans.items()))
     if rep.unknown_reasons:
-        console.print(Text(f"{t('unknown_reasons', lang)}: " + ", ".join(rep.unknown_reasons), style="yellow"))
+        console.print(
+            Text(f"{t('unknown_reasons', lang)}: " + ", ".join(rep.unknown_reasons), style="yellow")
+        )
     for col, values in rep.unknown_values.items():
         console.print(Text(f"{col}: " + ", ".join(values), style="yellow"))
     if needs:
@@ -181,7 +204,12 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
         for col in ("file", "row", "column", "message"):
             pt.add_column(col)
         for p in rep.problems.head(50).iter_rows(named=True):
-            pt.add_row(p["path"], "" if p["row"] is None else str(p["row"]), p["column"] or "", p["message"])
+            pt.add_row(
+                p["path"],
+                "" if p["row"] is None else str(p["row"]),
+                p["column"] or "",
+                p["message"],
+            )
         console.print(pt)
         if rep.problems.height > 50:
             console.print(Text(f"… {rep.problems.height - 50} more (see --format json)", style="dim"))

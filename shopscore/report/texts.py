@@ -45,7 +45,10 @@ TEXT: dict[str, dict[str, str]] = {
     "problems": {"zh": "问题", "en": "Problems"},
     "skipped": {"zh": "已跳过", "en": "Skipped"},
     "orphans": {"zh": "未匹配订单", "en": "Orphans (no matching order)"},
-    "unknown_reasons": {"zh": "未归类售后原因（计为 other）", "en": "Unknown after-sales reasons (grouped as other)"},
+    "unknown_reasons": {
+        "zh": "未归类售后原因（计为 other）",
+        "en": "Unknown after-sales reasons (grouped as other)",
+    },
     "needs": {"zh": "所需数据", "en": "What each metric needs"},
     "summary": {"zh": "各店铺", "en": "Shops"},
     "definition": {"zh": "定义", "en": "Definition"},

@@ -1,0 +1,112 @@
+"""The CLI is a thin layer: JSON equals the library's result, errors are one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from shopscore import api
+from shopscore.cli import app
+from shopscore.engine.metrics import REGISTRY
+
+ROOT = Path(__file__).resolve().parents[1]
+CASE = ROOT / "tests" / "fixtures" / "metrics" / "shop_scored"
+SCHEMA = json.loads((ROOT / "docs" / "compute.schema.json").read_text("utf-8"))
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    res = runner.invoke(app, list(args))
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_compute_json_equals_library_result_and_schema() -> None:
+    code, out, _ = _run("compute", str(CASE), "--as-of", "2026-09-30", "--format", "json")
+    assert code == 0
+    payload = json.loads(out)
+    (shop,) = api.load(CASE)
+    expected = api.score(shop, "douyin", date(2026, 9, 30)).to_json()
+    assert payload == json.loads(json.dumps(expected, ensure_ascii=False, default=str))
+    jsonschema.validate(payload, SCHEMA)
+    assert payload["estimate"] is True
+    lost = sum(m["points_lost"] or 0 for m in payload["metrics"])
+    assert lost == pytest.approx(5 - payload["score"], abs=1e-5)
+
+
+def test_compute_multi_shop_prints_a_list_in_folder_order(tmp_path: Path) -> None:
+    import shutil
+
+    for name in ("b_shop", "a_shop"):
+        shutil.copytree(CASE, tmp_path / name, ignore=shutil.ignore_patterns("*.toml"))
+    code, out, _ = _run("compute", str(tmp_path), "--as-of", "2026-09-30", "--format", "json")
+    assert code == 0
+    payload = json.loads(out)
+    assert [p["shop"] for p in payload] == ["a_shop", "b_shop"]
+    for p in payload:
+        jsonschema.validate(p, SCHEMA)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_compute_human_formats(fmt: str, lang: str) -> None:
+    code, out, _ = _run("compute", str(CASE), "--as-of", "2026-09-30", "--format", fmt, "--lang", lang)
+    assert code == 0
+    for mid in ("negative-feedback-rate", "pickup-on-time-rate"):
+        assert REGISTRY[mid].name(lang) in out
+    assert ("估算" if lang == "zh" else "Estimate") in out
+
+
+def test_missing_path_is_one_line_exit_2(tmp_path: Path) -> None:
+    code, out, err = _run("compute", str(tmp_path / "nope"))
+    assert code == 2
+    assert out == ""
+    assert "no such file or folder" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 2  # one logical line, maybe wrapped
+
+
+def test_bad_as_of_is_a_usage_error() -> None:
+    code, _, err = _run("compute", str(CASE), "--as-of", "30/09/2026")
+    assert code == 2 and "--as-of" in err
+
+
+def test_orders_file_missing_paid_and_created_is_input_error(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text("主订单编号,订单状态,商品ID\n1,已完成,5\n", "utf-8")
+    code, _, err = _run("inspect", str(tmp_path))
+    assert code == 2
+    assert "orders.csv" in err and "支付完成时间" in err
+
+
+def test_inspect_json_has_shop_and_load() -> None:
+    code, out, _ = _run("inspect", str(CASE), "--format", "json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["shop"] == "shop_scored"
+    jsonschema.validate(payload["load"], SCHEMA["$defs"]["load"])
+    for f in payload["load"]["files"]:
+        assert f["rows_read"] == f["rows_kept"] + f["duplicates"] + f["rejected"]
+    states = {m["metric"]: m["state"] for m in payload["metrics"]}
+    assert states["complaint-rate"] == "missing" or "complaints" in {
+        f["dataset"] for f in payload["load"]["files"]
+    }
+
+
+@pytest.mark.parametrize("profile", ["douyin", "douyin-2023"])
+def test_metrics_lists_every_metric_of_the_profile(profile: str) -> None:
+    code, out, _ = _run("metrics", "--profile", profile, "--format", "json")
+    assert code == 0
+    rows = json.loads(out)["metrics"]
+    assert {r["id"] for r in rows} == set(api.load_profile(profile).metrics)
+    for r in rows:
+        assert r["definition_zh"] and r["definition_en"] and r["direction"] in ("lower", "higher")
+
+
+def test_help_lists_commands() -> None:
+    code, out, _ = _run("--help")
+    assert code == 0
+    for cmd in ("inspect", "compute", "metrics"):
+        assert cmd in out
