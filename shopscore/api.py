@@ -122,8 +122,9 @@ def score(
     if day is None:
         raise ShopscoreError(
             f"{shop.path}: no dated events in any export (no payment, review, chat or after-sale "
-            "time); check that the time columns were exported"
+            "time); check that the time columns were exported, or pass --as-of"
         )
+    note_unknown_reasons(shop, prof)
     prep = prepare(shop, day, prof.rules)
     results = compute_all(prep, prof.metrics)
     score_metrics(results, prof, category)
@@ -170,6 +171,33 @@ def score(
     )
 
 
+def note_unknown_reasons(shop: ShopData, profile: Profile) -> list[str]:
+    """After-sales reasons (and complaint types) the profile's keyword table puts in no
+    group: they count as `other`; listed so the seller can extend the table."""
+    import polars as pl
+
+    from shopscore.engine.prepare import reason_group
+
+    groups = profile.rules["reason_groups"]
+    found: dict[str, int] = {}
+    for dataset, cols in (("after_sales", ("reason_tag", "reason")), ("complaints", ("type",))):
+        frame = shop.frames.get(dataset)
+        present = [c for c in cols if frame is not None and c in frame.columns]
+        if frame is None or not present:
+            continue
+        text = pl.coalesce([pl.col(c) for c in present])
+        other = (
+            frame.select(text.alias("t"))
+            .filter(reason_group(pl.col("t"), groups) == "other")
+            .group_by("t")
+            .len()
+        )
+        for t_, n in other.iter_rows():
+            found[t_] = found.get(t_, 0) + n
+    shop.report.unknown_reasons = [t_ for t_, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return shop.report.unknown_reasons
+
+
 def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, str]]:
     """Per metric of the profile: ok, computed with a stand-in column, or missing an export
     (what `inspect` tells the seller to add)."""
@@ -214,6 +242,7 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
 def inspect_json(shop: ShopData, profile: Profile) -> dict[str, Any]:
     """`inspect --format json`: `shop` and the `load` object of SPEC §7 (plus what each
     metric needs)."""
+    note_unknown_reasons(shop, profile)
     needs = [
         {"metric": n["id"], "state": n["state"], "hint": n["text"]} for n in metric_needs(shop, profile, "en")
     ]

@@ -166,6 +166,7 @@ def inspect(
 
         out = _out_console()
         for s in shops:
+            api.note_unknown_reasons(s, prof)
             render_inspect(s, api.metric_needs(s, prof, lang.value), out, lang.value)
 
 
@@ -253,3 +254,7 @@ def _metrics_table(rows: list[dict[str, Any]], lang: str) -> None:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":  # `python -m shopscore.cli`
+    main()

@@ -75,9 +75,14 @@ def find_shops(path: Path) -> list[tuple[str, Path, list[Path]]]:
         if any(_is_export(p) for p in sub_files):
             shops.append((sub.name, sub, sub_files))
     if not shops:
+        old_excel = [p.name for p in files if p.suffix.lower() == ".xls"]
+        hint = (
+            f"{', '.join(old_excel)}: old .xls format: re-save as .xlsx"
+            if old_excel
+            else "download the 订单/评价/售后/飞鸽 exports from the 抖店 backend into this folder"
+        )
         raise ShopscoreError(
-            f"{path}: no export files (.csv, .tsv, .txt, .xlsx) here or in its sub-folders; "
-            "download the 订单/评价/售后/飞鸽 exports from the 抖店 backend into this folder"
+            f"{path}: no export files (.csv, .tsv, .txt, .xlsx) here or in its sub-folders; {hint}"
         )
     return shops
 
@@ -85,6 +90,8 @@ def find_shops(path: Path) -> list[tuple[str, Path, list[Path]]]:
 def _read(path: Path, schema: Schema) -> tuple[list[RawTable], list[FileReport]]:
     suffix = path.suffix.lower()
     skipped: list[FileReport] = []
+    if path.name.startswith("~$"):
+        return [], [FileReport(str(path), None, skipped="Excel/WPS lock file (the workbook is open)")]
     if suffix == ".xls":
         return [], [FileReport(str(path), None, skipped="old .xls format: re-save as .xlsx")]
     if suffix not in READABLE:
@@ -129,7 +136,7 @@ def _check_kind(raw: RawTable, schema: Schema) -> str:
 
 def _missing(raw: RawTable, dataset: str, headers: list[str]) -> ShopscoreError:
     return ShopscoreError(
-        f"{raw.display}: looks like a {dataset} export but has no {', '.join(headers)} column "
+        f"{raw.display}: looks like the {dataset} export but has no {', '.join(headers)} column "
         f"(header row {raw.header_row}); re-export with that column ticked, or map your header "
         "to it with --columns"
     )

@@ -51,7 +51,10 @@ def _type_expr(col: str, ctype: str, schema: Schema, src: str) -> pl.Expr:
         return parse.SIMPLE_PARSERS[ctype](e)
     kind, _, name = ctype.partition(":")
     if kind == "enum":
-        return parse.value_alias(e, schema.values[name])
+        value = parse.value_alias(e, schema.values[name])
+        if name == "after_sale_type":  # SPEC §1: anything else (价保…) is `other`
+            value = value.fill_null(pl.lit("other"))
+        return value
     if kind == "flag":
         if name == "is_human":
             return parse.value_alias(e, schema.values["is_human"])
@@ -183,8 +186,13 @@ def _row_rules(
         (pl.col("__summary"), pl.lit("summary row (totals are not data)"), "")
     ]
     must = list(dict.fromkeys([*key, *dataset.required]))
+    # the order's payment time (or created_at standing in for it) must parse when present;
+    # only an empty one is allowed (an unpaid order)
+    stand_in = next((c for c in ("paid_at", "created_at") if c in present), None)
+    if dataset.name == "orders" and stand_in:
+        must.append(stand_in)
     for col in must:
-        if col not in present or (dataset.name, col) in _EMPTY_ALLOWED:
+        if col not in present:
             continue
         h = header.get(col, col)
         ctype = dataset.columns[col].type if col in dataset.columns else "str"
@@ -192,6 +200,8 @@ def _row_rules(
             raw_cell = pl.col(src[col])
             bad_msg = pl.format(f"{h} '{{}}' is not {_PARSE_HINT.get(ctype, 'valid')}", raw_cell)
             checks.append((raw_cell.is_not_null() & pl.col(col).is_null(), bad_msg, h))
+        if (dataset.name, col) in _EMPTY_ALLOWED:
+            continue
         empty_msg = f"{h} is empty (a required column)"
         checks.append((pl.col(col).is_null(), pl.lit(empty_msg), h))
     reason: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))

@@ -13,6 +13,8 @@ from typing import Any
 import polars as pl
 
 EXCEL_EPOCH = pl.datetime(1899, 12, 30)
+_EXCEL_TIME_EPOCH = pl.datetime(1899, 12, 31)
+_EXCEL_TIME_END = pl.datetime(1900, 3, 1)
 
 DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S%.f",
@@ -108,7 +110,13 @@ def parse_duration(e: pl.Expr) -> pl.Expr:
         + hms.struct.field("3").cast(pl.Float64, strict=False)
     )
     has_unit = e.str.contains(r"[0-9]\s*(?:小时|时|分钟|分|秒|h|m|s)")
-    return pl.coalesce([plain, pl.when(zh & has_unit).then(zh_total), hms_total])
+    # an Excel time cell comes from the XLSX reader as a date in 1899-12-31 … 1900-02-28
+    # (serial 0 = 1899-12-31): the time since that epoch is the duration
+    cell = e.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us")
+    excel_time = pl.when(cell < _EXCEL_TIME_END).then(
+        (cell - _EXCEL_TIME_EPOCH).dt.total_microseconds() / 1e6
+    )
+    return pl.coalesce([plain, pl.when(zh & has_unit).then(zh_total), hms_total, excel_time])
 
 
 def parse_rate(e: pl.Expr) -> pl.Expr:
@@ -171,7 +179,10 @@ def flag_responsible(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:
     """是否商责 (是/否) or 纠纷责任方 / 判责结果: true when it names the merchant (商家,
     Seller) and none of 无责, 非, not."""
     b = parse_bool(e)
-    names = _contains_any(e, table.get("contains", [])) & ~_contains_any(e, table.get("unless", []))
+    # the keys of [flags.responsible] in columns.toml
+    names = _contains_any(e, table.get("true_contains", [])) & ~_contains_any(
+        e, table.get("false_contains", [])
+    )
     return pl.when(e.is_null()).then(False).when(b.is_not_null()).then(b).otherwise(names)
 
 

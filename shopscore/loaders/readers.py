@@ -41,8 +41,9 @@ class RawTable:
         return f"{self.path.name} [{self.sheet}]" if self.sheet else self.path.name
 
 
-def detect_encoding(head: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (Excel/WPS on Chinese Windows)."""
+def detect_encoding(head: bytes, truncated: bool = True) -> str:
+    """UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (Excel/WPS on Chinese Windows).
+    ``truncated``: ``head`` is a sniff window that may end inside a character."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -51,7 +52,7 @@ def detect_encoding(head: bytes) -> str:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         # a multi-byte character cut by the sniff window is still UTF-8
-        if exc.start < len(head) - 4:
+        if exc.start < len(head) - 4 or not truncated:
             return "gb18030"
     return "utf-8"
 
@@ -99,7 +100,7 @@ def read_text(path: Path, schema: Schema) -> RawTable:
     """A delimited text file: detect encoding and delimiter, find the header, read strings."""
     with path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
-    encoding = detect_encoding(head)
+    encoding = detect_encoding(head, truncated=len(head) == _SNIFF_BYTES)
     text_head = head.decode(encoding, errors="ignore")
     lines = text_head.splitlines()[: HEADER_SCAN_ROWS + 1]
     best: tuple[int, str, list[list[str]], int] | None = None
@@ -134,7 +135,8 @@ def read_text(path: Path, schema: Schema) -> RawTable:
         )
     except pl.exceptions.PolarsError as exc:
         raise ShopscoreError(
-            f"{path.name}: cannot be read as a {encoding} delimited file ({exc}); re-export it as CSV or XLSX"
+            f"{path.name}: cannot be read as a {encoding} delimited file ({_first_line(exc)}); "
+            "re-export it as CSV or XLSX"
         ) from exc
     return _table(path, None, rows, data, idx, schema)
 
@@ -147,7 +149,7 @@ def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str
         book = fastexcel.read_excel(path)
     except Exception as exc:  # fastexcel raises its own error hierarchy
         raise ShopscoreError(
-            f"{path.name}: not a readable XLSX workbook ({exc}); open it in Excel/WPS and "
+            f"{path.name}: not a readable XLSX workbook ({_first_line(exc)}); open it in Excel/WPS and "
             "save it again as .xlsx"
         ) from exc
     for name in book.sheet_names:
@@ -167,6 +169,12 @@ def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str
             yield name, "no header row recognised"
             continue
         yield table
+
+
+def _first_line(exc: Exception) -> str:
+    """A library error's first line: user-facing messages are one line."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class _Unrecognised(ShopscoreError):

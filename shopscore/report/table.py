@@ -78,7 +78,7 @@ def render_score(result: Any, console: Console, lang: str) -> None:
     mt.add_column(t("metric", lang), no_wrap=True)
     mt.add_column(t("dimension", lang), no_wrap=True, style="dim")
     for col in ("value", "window", "sample", "score", "points_lost", "tag"):
-        mt.add_column(t(col, lang), justify="left" if col in ("window", "tag") else "right")
+        mt.add_column(t(col, lang), justify="left" if col in ("window", "tag") else "right", no_wrap=True)
     dim_names = {dm.id: (dm.zh if lang == "zh" else dm.en) for dm in result.dimensions}
     footnotes: list[str] = []
     for m in result.metrics:
