@@ -110,3 +110,20 @@ def test_help_lists_commands() -> None:
     assert code == 0
     for cmd in ("inspect", "compute", "metrics"):
         assert cmd in out
+
+
+def test_compute_on_the_real_export_layouts() -> None:
+    """The 抖店 downloads as they come (tests/fixtures/export_examples, a copy of
+    ../shared/export-examples/douyin): every file recognised, every row accounted for, a score."""
+    examples = ROOT / "tests" / "fixtures" / "export_examples"
+    code, out, _ = _run("compute", str(examples), "--format", "json")
+    assert code == 0
+    payload = json.loads(out)
+    jsonschema.validate(payload, SCHEMA)
+    files = payload["load"]["files"]
+    assert len(files) == 7 and all(f["dataset"] for f in files)
+    for f in files:
+        assert f["rows_read"] == f["rows_kept"] + f["duplicates"] + f["rejected"]
+    assert payload["status"] == "scored" and payload["score"] is not None
+    im = next(m for m in payload["metrics"] if m["id"] == "im-3min-reply-rate")
+    assert im["approximate"] is True  # from 飞鸽 daily data

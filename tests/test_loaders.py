@@ -21,7 +21,8 @@ from shopscore.errors import ShopscoreError
 from shopscore.loaders.discover import ShopData
 from shopscore.loaders.report import FileReport
 
-EXAMPLES = Path("/work/shared/export-examples/douyin")
+# a copy of ../shared/export-examples/douyin, so CI has it
+EXAMPLES = Path(__file__).parent / "fixtures" / "export_examples"
 PAID = "2026-08-01 10:00:00"
 
 # --- helpers ------------------------------------------------------------------------------
@@ -1080,3 +1081,18 @@ def test_real_douyin_examples() -> None:
     after = shop.frames["after_sales"]
     assert set(after["type"].to_list()) <= {"refund_only", "return_refund", "exchange"}
     assert after["merchant_responsible"].sum() == 3  # 纠纷责任方 = 商家 on three rows
+
+
+def test_after_sales_completed_at_falls_back_per_row_to_merchant_refund_time(tmp_path: Path) -> None:
+    """售后完结时间 wins; where it is `-`, 商家退款时间 fills the cell (issue 5)."""
+    rows = [
+        ["售后单号", "订单号", "售后类型", "售后申请时间", "售后完结时间", "商家退款时间"],
+        ["A1", "1", "仅退款", "2026-09-01 10:00:00", "2026-09-01 12:00:00", "2026-09-01 11:00:00"],
+        ["A2", "1", "仅退款", "2026-09-02 10:00:00", "-", "2026-09-02 13:30:00"],
+        ["A3", "1", "仅退款", "2026-09-03 10:00:00", "-", "-"],
+    ]
+    write_csv(tmp_path / "a.csv", rows)
+    shop = load1(tmp_path)
+    got = shop.frames["after_sales"].sort("after_sale_id")["completed_at"].to_list()
+    assert got == [datetime(2026, 9, 1, 12), datetime(2026, 9, 2, 13, 30), None]
+    assert shop.report.files[0].unmapped_columns == []

@@ -109,7 +109,8 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         src = f"c{idx}"
         ctype = dataset.columns[col].type
         expr = _type_expr(col, ctype, schema, src)
-        parsed.append(expr.alias(col))
+        later = [_type_expr(col, ctype, schema, f"c{j}") for j in raw.match.fallbacks.get(col, [])]
+        parsed.append(pl.coalesce([expr, *later]).alias(col) if later else expr.alias(col))
         if ctype in _PARSE_HINT or (ctype.startswith("enum:") and ctype != "enum:after_sale_type"):
             bad.append((pl.col(src).is_not_null() & expr.is_null()).alias(f"__bad_{col}"))
     df = df.with_columns(parsed + bad)

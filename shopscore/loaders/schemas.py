@@ -51,6 +51,7 @@ class Column:
     name: str
     type: str
     aliases: tuple[str, ...]
+    per_row: bool = False  # when several aliases are present, later ones fill empty cells
 
     @property
     def normalized(self) -> tuple[str, ...]:
@@ -92,6 +93,7 @@ class HeaderMatch:
     mapping: dict[int, str]  # cell index → canonical column
     units: dict[str, str]  # canonical column → stripped unit suffix
     unmapped: list[str]
+    fallbacks: dict[str, list[int]] = field(default_factory=dict)  # per_row columns' later cells
 
     @property
     def columns(self) -> set[str]:
@@ -145,7 +147,8 @@ def load_schema(user_file: Path | None = None) -> Schema:
     datasets = {}
     for name, ds in raw["datasets"].items():
         columns = {
-            col: Column(col, spec["type"], tuple(spec["aliases"])) for col, spec in ds["columns"].items()
+            col: Column(col, spec["type"], tuple(spec["aliases"]), bool(spec.get("per_row", False)))
+            for col, spec in ds["columns"].items()
         }
         datasets[name] = Dataset(
             name=name,
@@ -182,8 +185,13 @@ def match_header(cells: list[str], dataset: Dataset) -> HeaderMatch:
         if col not in best or (rank, i) < best[col]:
             best[col] = (rank, i)
     mapping = {i: col for col, (_rank, i) in best.items()}
+    fallbacks: dict[str, list[int]] = {}
+    for i, (col, rank, _unit) in sorted(candidates.items(), key=lambda kv: (kv[1][1], kv[0])):
+        if dataset.columns[col].per_row and i not in mapping:
+            fallbacks.setdefault(col, []).append(i)
+    used = set(mapping) | {i for cells_ in fallbacks.values() for i in cells_}
     units = {
         col: unit for i, (col, _r, unit) in candidates.items() if unit is not None and mapping.get(i) == col
     }
-    unmapped = [cells[i] for i in range(len(cells)) if i not in mapping and norm[i]]
-    return HeaderMatch(dataset.name, mapping, units, unmapped)
+    unmapped = [cells[i] for i in range(len(cells)) if i not in used and norm[i]]
+    return HeaderMatch(dataset.name, mapping, units, unmapped, fallbacks)
