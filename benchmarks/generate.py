@@ -37,8 +37,11 @@ import math
 import multiprocessing
 import os
 import random
+import re
 import sys
 import time
+import zipfile
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -81,7 +84,6 @@ HOUR_WEIGHTS = [1.0, 0.5, 0.3, 0.2, 0.2, 0.3, 0.6, 1.0, 1.6, 2.2, 2.8, 2.9,
 
 P_MULTI_LINE = 0.15        # orders with two sub-orders
 P_LATE_PICKUP = 0.072      # drawn late; night-time pickups add a little: ≈ 8 % late in all
-P_LOST = 0.003             # a package that never arrives (快递一直未送达)
 P_AFTER_SALE = 0.066       # after-sales on delivered orders (plus pre-shipping refunds)
 P_REVIEW = 0.205
 P_SLOW_REFUND = 0.15       # refund_only requests left 30-60 h
@@ -481,7 +483,7 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
     n_pkg = 1
     if (n_lines == 2 and R() < 0.5) or (n_lines == 1 and lines[0].qty == 2 and R() < 0.15):
         n_pkg = 2
-    lost_pkg = -1 if o.cloud or R() >= P_LOST else n_pkg - 1
+    lost_pkg = n_pkg - 1 if i % 283 == 17 and not o.cloud else -1   # 快递一直未送达: 0.35 %
     tcore = f"{core * 10 + core % 7:013d}"
     for k in range(n_pkg):
         pk = Pkg()
@@ -522,7 +524,7 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
         ln = lines[int(R() * n_lines)]
         qf, df = ln.prod[6], ln.prod[7]
         if R() < P_AFTER_SALE * (0.55 + 0.45 * (0.5 * qf + 0.2 * df + 0.3)):
-            r = R() * (0.55 * qf + 0.11 * df + 0.32 + 0.04)
+            r = R() * (0.55 * qf + 0.11 * df + 0.32 + 0.06)
             if r < 0.55 * qf:
                 group, reason = "quality", C.pick_quality(R())
                 t = TYPE_QUALITY(R())
@@ -672,6 +674,11 @@ def settle(a: AfterSale, rng: random.Random, C: Ctx) -> None:
         a.duty, a.duty_at = "买家", a.agree
 
 
+def at_busy_hour(t: int, r1: float, r2: float, C: Ctx) -> int:
+    """The same day as t, at an hour drawn from the shop's hourly pattern."""
+    return t - t % DAY_S + C.pick_hour(r1) * HOUR_S + int(r2 * HOUR_S)
+
+
 def add_sessions(o: Order, rng: random.Random, C: Ctx, core: int) -> None:
     R = rng.random
     times: list[tuple[int, bool]] = []
@@ -684,14 +691,16 @@ def add_sessions(o: Order, rng: random.Random, C: Ctx, core: int) -> None:
         elif y < 0.7 or o.delivered is None:
             end = o.delivered if o.delivered is not None else o.paid + 5 * DAY_S
             t = o.paid + 1800 + int(R() * max(end - o.paid - 1800, 600))    # "when will it ship?"
+            t = max(o.paid + 600, at_busy_hour(t, R(), R(), C))
         else:
-            t = o.delivered + int((1 + 7 * 24 * R()) * HOUR_S)              # after delivery
+            t = at_busy_hour(o.delivered + int((0.2 + 7 * R()) * DAY_S), R(), R(), C)
+            t = max(t, o.delivered + 1800)                                   # after delivery
         times.append((t, True))
     for a in o.after_sales:
         if R() < 0.6:
             times.append((max(o.created, a.applied - int(R() * 6 * HOUR_S)), True))
     if R() < 0.07:                               # an enquiry that names no order
-        times.append((o.created - int((5 + 600 * R()) * 60), False))
+        times.append((at_busy_hour(o.created - int(3 * DAY_S * R()), R(), R(), C), False))
     for k, (t, linked) in enumerate(times):
         s = Session()
         s.id = f"S{core:012d}{k}"
@@ -733,6 +742,25 @@ def add_sessions(o: Order, rng: random.Random, C: Ctx, core: int) -> None:
 # --------------------------------------------------------------------------------------
 # Rendering (an order as it stood at time T)
 # --------------------------------------------------------------------------------------
+
+
+def normalize_xlsx(path: Path, unix: int) -> None:
+    """Stamp an XLSX with its export time instead of the time of writing (openpyxl puts
+    "now" in docProps/core.xml and in every zip entry), so one seed gives identical bytes."""
+    when = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=unix)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                              rb"\g<1>" + stamp.encode(), data)
+            out = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            out.compress_type = zipfile.ZIP_DEFLATED
+            out.external_attr = info.external_attr
+            zout.writestr(out, data)
+    os.replace(tmp, path)
 
 
 def _v(t: int | None, T: int, empty: str) -> str:
@@ -1029,11 +1057,18 @@ def stream_format(C: Ctx, kind: str) -> str:
     return "csv"
 
 
-def csv_text(rows: list[list[str]], tabbed: bool) -> str:
+def stream_newline(C: Ctx, kind: str) -> str:
+    """抖店 writes LF, except the complaints list (CRLF); the simple layout is CRLF."""
+    return "\r\n" if C.layout == "simple" or kind == "complaints" else "\n"
+
+
+def csv_text(rows: list[list[str]], tabbed: bool, nl: str = "\n") -> str:
+    """CSV lines; a cell that starts with a tab (抖店's text cells) is quoted. Generated
+    values never hold commas, quotes or line breaks, so nothing else needs quoting."""
     if tabbed:
-        return "".join(",".join([f'"{c}"' if c[:1] == "\t" else c for c in r]) + "\n"
+        return "".join(",".join([f'"{c}"' if c[:1] == "\t" else c for c in r]) + nl
                        for r in rows)
-    return "".join(",".join(r) + "\n" for r in rows)
+    return "".join(",".join(r) + nl for r in rows)
 
 
 def gen_chunk(job: tuple[int, int, int]) -> tuple[int, dict[str, Any], dict[Any, list[Any]]]:
@@ -1069,8 +1104,9 @@ def gen_chunk(job: tuple[int, int, int]) -> tuple[int, dict[str, Any], dict[Any,
         out["complaints"].extend(render_complaints(o, T))
     result: dict[str, Any] = {}
     for n, rows in out.items():
-        if stream_format(C, stream_kind(n)) == "csv":
-            result[n] = (len(rows), csv_text(rows, not simple))
+        kind = stream_kind(n)
+        if stream_format(C, kind) == "csv":
+            result[n] = (len(rows), csv_text(rows, not simple, stream_newline(C, kind)))
         else:
             result[n] = (len(rows), rows)
     # buyer sets are only needed as counts per chunk
@@ -1092,8 +1128,8 @@ class Sink:
 
     def __init__(self, path: Path, header: list[str], fmt: str, *, encoding: str = "utf-8-sig",
                  newline: str = "\n", dt_cols: Iterable[str] = (), num_cols: Iterable[str] = (),
-                 tabbed: bool = False, sheet: str = "Sheet") -> None:
-        self.path, self.header, self.fmt = path, header, fmt
+                 tabbed: bool = False, sheet: str = "Sheet", stamp: int = 0) -> None:
+        self.path, self.header, self.fmt, self.stamp = path, header, fmt, stamp
         self.encoding, self.newline, self.tabbed, self.sheet = encoding, newline, tabbed, sheet
         self.dt_idx = [k for k, h in enumerate(header) if h in set(dt_cols)]
         self.num_idx = [k for k, h in enumerate(header) if h in set(num_cols)]
@@ -1113,13 +1149,11 @@ class Sink:
     def write_text(self, n: int, text: str) -> None:
         if self._fh is None:
             self._open_csv()
-        if self.newline != "\n":
-            text = text.replace("\n", self.newline)
         self._fh.write(text)
         self.rows += n
 
     def write_csv_rows(self, rows: list[list[str]]) -> None:
-        self.write_text(len(rows), csv_text(rows, self.tabbed))
+        self.write_text(len(rows), csv_text(rows, self.tabbed, self.newline))
 
     # XLSX ----------------------------------------------------------------------------
     def _open_xlsx(self) -> None:
@@ -1138,6 +1172,7 @@ class Sink:
         if self._wb is not None:
             self._wb.save(self.paths[-1])
             self._wb = self._ws = None
+            normalize_xlsx(self.paths[-1], self.stamp)
 
     def write_xlsx_rows(self, rows: list[list[str]]) -> None:
         dt_idx, num_idx = self.dt_idx, self.num_idx
@@ -1199,7 +1234,8 @@ def build_sinks(C: Ctx, out: Path, export_t: int) -> dict[str, Sink]:
             enc = "utf-8" if kind == "complaints" else "utf-8-sig"
             sinks[s] = Sink(out / (names[s] + ext[fmt]), SIMPLE_HEADERS[kind], fmt,
                             encoding=enc, newline="\r\n", dt_cols=DT_COLS[("simple", kind)],
-                            num_cols=NUM_COLS.get(("simple", kind), ()))
+                            num_cols=NUM_COLS.get(("simple", kind), ()),
+                            stamp=unix_of_local(export_t))
         return sinks
     # verbatim: names start with the unix export time, one export every few minutes
     names = {"orders_1": "订单导出_1", "orders_2": "订单导出_2", "after_sales": "售后工作台_导出",
@@ -1215,7 +1251,7 @@ def build_sinks(C: Ctx, out: Path, export_t: int) -> dict[str, Sink]:
                         encoding=enc, newline="\r\n" if kind == "complaints" else "\n",
                         dt_cols=DT_COLS[("verbatim", kind)],
                         num_cols=NUM_COLS.get(("verbatim", kind), ()), tabbed=True,
-                        sheet="包裹明细" if kind == "packages" else "Sheet")
+                        sheet="包裹明细" if kind == "packages" else "Sheet", stamp=unix)
     return sinks
 
 
@@ -1246,6 +1282,23 @@ def im_daily_rows(C: Ctx, agg: dict[tuple[int, str], list[Any]]) -> list[list[st
     return rows
 
 
+def bounded_imap(pool: Any, jobs: list[tuple[int, int, int]], window: int) -> Iterator[Any]:
+    """Results in order with at most `window` chunks in flight (Pool.imap has no
+    back-pressure: a slow writer would let finished chunks pile up in memory)."""
+    pending: deque[Any] = deque()
+    it = iter(jobs)
+    for job in it:
+        pending.append(pool.apply_async(gen_chunk, (job,)))
+        if len(pending) >= window:
+            break
+    while pending:
+        res = pending.popleft().get()
+        job = next(it, None)
+        if job is not None:
+            pending.append(pool.apply_async(gen_chunk, (job,)))
+        yield res
+
+
 def run(C: Ctx, out: Path, jobs: int, quiet: bool) -> dict[str, Sink]:
     out.mkdir(parents=True, exist_ok=True)
     export_t = C.end_t + 1 + 9 * HOUR_S           # downloaded the next morning at 09:00
@@ -1257,7 +1310,7 @@ def run(C: Ctx, out: Path, jobs: int, quiet: bool) -> dict[str, Sink]:
     CTX = C
     if jobs > 1 and len(jobs_list) > 1:
         pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (C,))
-        results: Iterator[Any] = pool.imap(gen_chunk, jobs_list)
+        results: Iterator[Any] = bounded_imap(pool, jobs_list, 2 * jobs)
     else:
         pool = None
         results = map(gen_chunk, jobs_list)
@@ -1326,11 +1379,12 @@ def apply_quirks(C: Ctx, out: Path, sinks: dict[str, Sink], export_t: int) -> No
     ws.append(["评价列表"])
     ws.append([f"导出时间：{fdt(export_t)[:16]}"])
     ws.append(rows[0])
-    star_done = False
+    starred: set[int] = set()               # the first 1★ and 2★ reviews show as ★ / ★★
     for k, r in enumerate(rows[1:]):
         rating: Any = int(r[5])
-        if rating <= 2 and not star_done:
-            rating, star_done = "★" * rating, True
+        if rating <= 2 and rating not in starred:
+            starred.add(rating)
+            rating = "★" * rating
         elif k % 23 == 5:
             rating = "★" * rating
         elif k % 23 == 11:
@@ -1344,6 +1398,7 @@ def apply_quirks(C: Ctx, out: Path, sinks: dict[str, Sink], export_t: int) -> No
         row[0].number_format = "yyyy-mm-dd hh:mm:ss"
     xlsx = p.with_suffix(".xlsx")
     wb.save(xlsx)
+    normalize_xlsx(xlsx, unix_of_local(export_t))
     sinks["reviews"].paths[0] = xlsx
 
     # 3. after-sales: saved by Excel/WPS on Chinese Windows (GB18030, no BOM), a 合计 row

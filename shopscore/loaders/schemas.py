@@ -186,7 +186,7 @@ def match_header(cells: list[str], dataset: Dataset) -> HeaderMatch:
             best[col] = (rank, i)
     mapping = {i: col for col, (_rank, i) in best.items()}
     fallbacks: dict[str, list[int]] = {}
-    for i, (col, rank, _unit) in sorted(candidates.items(), key=lambda kv: (kv[1][1], kv[0])):
+    for i, (col, _rank, _unit) in sorted(candidates.items(), key=lambda kv: (kv[1][1], kv[0])):
         if dataset.columns[col].per_row and i not in mapping:
             fallbacks.setdefault(col, []).append(i)
     used = set(mapping) | {i for cells_ in fallbacks.values() for i in cells_}
