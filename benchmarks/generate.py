@@ -17,8 +17,11 @@ index. Only the standard library and openpyxl (for XLSX) are used. Large shops a
 chunk by chunk (and in parallel with ``--jobs``); no more than one chunk of rows is held in
 memory at a time.
 
-    python benchmarks/generate.py --orders 400 --days 120 --end 2026-11-20 --seed 7 \\
-        --layout simple --format csv --out sample_exports/douyin_flagship --quirks
+    python benchmarks/generate.py --orders 10000000 --days 120 --end 2026-11-20 --seed 1 \\
+        --layout simple --format csv --out /tmp/shop10m
+
+    python benchmarks/generate.py --orders 400 --days 120 --end 2026-11-20 --seed 282 \\
+        --layout simple --format csv --quirks --out sample_exports/douyin_flagship
 
 ``--quirks`` (simple layout) post-processes the folder the way a real seller's downloads
 look (SPEC §1): two overlapping order exports of different dates, reviews as XLSX with
@@ -30,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import calendar
 import csv
 import datetime as dt
 import math
@@ -74,25 +76,38 @@ CARRIERS: list[tuple[str, float, float, str]] = [
 ]
 
 # the five agents of the example shop; big shops get more (客服008, 客服009, ...)
-AGENTS = [("小美", 0.08, 1.2), ("琳琳", 0.10, 1.2), ("大壮", 0.15, 1.0), ("阿杰", 0.17, 1.0),
-          ("客服007", 0.32, 0.6)]  # name, share of replies slower than 3 min, workload weight
+AGENTS = [
+    ("小美", 0.08, 1.2),
+    ("琳琳", 0.10, 1.2),
+    ("大壮", 0.15, 1.0),
+    ("阿杰", 0.17, 1.0),
+    ("客服007", 0.32, 0.6),
+]  # name, share of replies slower than 3 min, workload weight
 ROBOT = "智能客服"
 SHOP_NAME = "旗舰店"
 
+# orders (and chats) per hour of the day, 00:00 ... 23:00
+# fmt: off
 HOUR_WEIGHTS = [1.0, 0.5, 0.3, 0.2, 0.2, 0.3, 0.6, 1.0, 1.6, 2.2, 2.8, 2.9,
                 3.0, 2.8, 2.7, 2.7, 2.6, 2.6, 2.9, 3.4, 4.0, 4.2, 3.6, 2.2]
+# fmt: on
 
-P_MULTI_LINE = 0.15        # orders with two sub-orders
-P_LATE_PICKUP = 0.072      # drawn late; night-time pickups add a little: ≈ 8 % late in all
-P_AFTER_SALE = 0.066       # after-sales on delivered orders (plus pre-shipping refunds)
+P_MULTI_LINE = 0.15  # orders with two sub-orders
+P_LATE_PICKUP = 0.072  # drawn late; night-time pickups add a little: ≈ 8 % late in all
+P_AFTER_SALE = 0.066  # after-sales on delivered orders (plus pre-shipping refunds)
 P_REVIEW = 0.205
-P_SLOW_REFUND = 0.15       # refund_only requests left 30-60 h
+P_SLOW_REFUND = 0.15  # refund_only requests left 30-60 h
 P_INTERVENED = 0.04
-P_COMPLAINT = 0.003        # base; more for quality problems and late orders
+P_COMPLAINT = 0.003  # base; more for quality problems and late orders
 
 # reason group -> ((售后原因, weight), ...), 售后原因标签
-QUALITY_REASONS = (("质量问题", 4), ("商品与描述不符", 2), ("尺码与描述不符", 2), ("少件/漏发", 1.5),
-                   ("做工粗糙/有瑕疵", 1))
+QUALITY_REASONS = (
+    ("质量问题", 4),
+    ("商品与描述不符", 2),
+    ("尺码与描述不符", 2),
+    ("少件/漏发", 1.5),
+    ("做工粗糙/有瑕疵", 1),
+)
 LOGISTICS_REASONS = (("物流破损", 3), ("包装破损", 1))
 BUYER_REASONS = (("七天无理由退货", 3), ("拍错/多拍", 2), ("不想要了", 3), ("地址填写错误", 0.5))
 OTHER_REASONS = (("其他", 3), ("商家发错货", 1), ("价格变化", 1))
@@ -101,8 +116,14 @@ CANCEL_REASONS = (("不想要了", 4), ("买家取消", 3), ("拍错/多拍", 2)
 COMPLAINT_TYPES_OTHER = (("服务态度差", 2), ("虚假宣传", 1), ("商品质量问题", 1))
 
 REVIEW_TEXT = {
-    5: ("好", "质量很好，推荐购买", "物流很快，包装完好", "和图片一样，很满意", "第二次买了，一如既往的好",
-        "性价比很高"),
+    5: (
+        "好",
+        "质量很好，推荐购买",
+        "物流很快，包装完好",
+        "和图片一样，很满意",
+        "第二次买了，一如既往的好",
+        "性价比很高",
+    ),
     4: ("还不错", "挺好的，就是发货有点慢", "性价比可以", "整体满意"),
     3: ("一般般", "质量一般，和描述不一样", "尺码偏小", "有点色差"),
     2: ("质量不好", "有色差，不太满意", "做工粗糙", "用了两天就坏了"),
@@ -118,63 +139,83 @@ APP_CHANNELS = (("抖音", 85), ("抖音极速版", 10), ("抖音商城", 5))
 # Headers
 # --------------------------------------------------------------------------------------
 
+
+def cols(text: str) -> list[str]:
+    """A header row written as one comma-separated string."""
+    return text.split(",")
+
+
 SIMPLE_HEADERS: dict[str, list[str]] = {
-    "orders": ["主订单编号", "子订单编号", "商品ID", "选购商品", "商品类目", "订单提交时间", "支付完成时间",
-               "承诺发货时间", "发货时间", "揽收时间", "签收时间", "订单完成时间", "快递公司", "快递单号",
-               "发货方式", "订单类型", "订单状态", "取消原因", "异常订单"],
-    "reviews": ["评价ID", "订单ID", "商品ID", "商品名称", "评价时间", "商品评分", "评价内容"],
-    "im": ["会话ID", "会话开始时间", "接待客服", "用户ID", "订单编号", "接待方式", "首次响应时长", "满意度评价"],
-    "after_sales": ["售后单号", "订单号", "商品ID", "售后类型", "售后原因", "售后申请时间", "同意售后申请时间",
-                    "售后完结时间", "售后状态", "是否平台介入", "是否商责"],
-    "complaints": ["投诉单号", "订单编号", "投诉时间", "投诉类型", "是否商责"],
+    "orders": cols(
+        "主订单编号,子订单编号,商品ID,选购商品,商品类目,订单提交时间,支付完成时间,承诺发货时间,"
+        "发货时间,揽收时间,签收时间,订单完成时间,快递公司,快递单号,发货方式,订单类型,订单状态,"
+        "取消原因,异常订单"
+    ),
+    "reviews": cols("评价ID,订单ID,商品ID,商品名称,评价时间,商品评分,评价内容"),
+    "im": cols("会话ID,会话开始时间,接待客服,用户ID,订单编号,接待方式,首次响应时长,满意度评价"),
+    "after_sales": cols(
+        "售后单号,订单号,商品ID,售后类型,售后原因,售后申请时间,同意售后申请时间,售后完结时间,"
+        "售后状态,是否平台介入,是否商责"
+    ),
+    "complaints": cols("投诉单号,订单编号,投诉时间,投诉类型,是否商责"),
 }
 
+# exactly as in shared/export-examples/douyin
 VERBATIM_HEADERS: dict[str, list[str]] = {
-    "orders": ["主订单编号", "子订单编号", "选购商品", "商品规格", "商品数量", "商品ID", "商家编码",
-               "订单应付金额", "运费", "订单提交时间", "支付完成时间", "订单完成时间", "承诺发货时间", "订单状态",
-               "售后状态", "取消原因", "订单类型", "发货时间", "快递信息", "收件人", "收件人手机号", "详细地址",
-               "商家备注", "APP渠道"],
-    "packages": ["订单号", "运单号", "快递公司", "发货时间", "揽收时间", "签收时间", "物流状态"],
-    "reviews": ["评价日期", "订单ID", "商品ID", "商品名称", "商品规格", "商品评价得分", "评价内容", "用户昵称",
-                "评价等级", "追评内容", "追评时间", "商家是否回复", "回复内容"],
-    "im_daily": ["日期", "店铺名称", "客服昵称", "账号名称", "人工已接待人数", "人工已接待会话量", "CPD",
-                 "不满意率", "3分钟人工回复率 (会话)", "3分钟人工回复率", "首次响应时长（秒）",
-                 "平均响应时长（秒）", "满意率"],
-    "after_sales": ["售后单号", "订单号", "商品单号", "商品名称", "商品ID", "应付金额（元）", "商品运费（元）",
-                    "支付优惠（元）", "商品税费（元）", "商品发货状态", "售后类型", "退商品金额（元）",
-                    "退运费金额（元）", "退支付优惠（元）", "退税费金额（元）", "售后状态", "售后申请时间",
-                    "退款方式", "是否已上传退款凭证", "售后原因", "售后原因标签", "退货物流单号", "退货异常",
-                    "退货发货时间", "退货物流公司", "自动处理截止时间", "同意售后申请时间", "商家退款时间",
-                    "用户到账时间", "售后关闭时间", "商家退货地址", "商家退货联系人姓名", "商家退货联系人电话",
-                    "仲裁状态", "纠纷责任方", "是否极速退款", "是否拒签后退款", "发货物流单号", "发货物流状态",
-                    "换货物流单号", "退货物流状态", "售后完结时间", "订单备注", "用户售后说明", "售后备注",
-                    "操作人", "协商记录", "换货商品信息", "商家编码", "门店名称"],
-    "complaints": ["投诉单号", "订单编号", "投诉时间", "投诉类型", "是否商责"],
+    "orders": cols(
+        "主订单编号,子订单编号,选购商品,商品规格,商品数量,商品ID,商家编码,订单应付金额,运费,"
+        "订单提交时间,支付完成时间,订单完成时间,承诺发货时间,订单状态,售后状态,取消原因,订单类型,"
+        "发货时间,快递信息,收件人,收件人手机号,详细地址,商家备注,APP渠道"
+    ),
+    "packages": cols("订单号,运单号,快递公司,发货时间,揽收时间,签收时间,物流状态"),
+    "reviews": cols(
+        "评价日期,订单ID,商品ID,商品名称,商品规格,商品评价得分,评价内容,用户昵称,评价等级,追评内容,"
+        "追评时间,商家是否回复,回复内容"
+    ),
+    "im_daily": cols(
+        "日期,店铺名称,客服昵称,账号名称,人工已接待人数,人工已接待会话量,CPD,不满意率,"
+        "3分钟人工回复率 (会话),3分钟人工回复率,首次响应时长（秒）,平均响应时长（秒）,满意率"
+    ),
+    "after_sales": cols(
+        "售后单号,订单号,商品单号,商品名称,商品ID,应付金额（元）,商品运费（元）,支付优惠（元）,"
+        "商品税费（元）,商品发货状态,售后类型,退商品金额（元）,退运费金额（元）,退支付优惠（元）,"
+        "退税费金额（元）,售后状态,售后申请时间,退款方式,是否已上传退款凭证,售后原因,售后原因标签,"
+        "退货物流单号,退货异常,退货发货时间,退货物流公司,自动处理截止时间,同意售后申请时间,"
+        "商家退款时间,用户到账时间,售后关闭时间,商家退货地址,商家退货联系人姓名,商家退货联系人电话,"
+        "仲裁状态,纠纷责任方,是否极速退款,是否拒签后退款,发货物流单号,发货物流状态,换货物流单号,"
+        "退货物流状态,售后完结时间,订单备注,用户售后说明,售后备注,操作人,协商记录,换货商品信息,"
+        "商家编码,门店名称"
+    ),
+    "complaints": cols("投诉单号,订单编号,投诉时间,投诉类型,是否商责"),
 }
 
-# columns that hold datetimes / numbers (for real XLSX cells)
-DT_COLS = {
-    ("simple", "orders"): {"订单提交时间", "支付完成时间", "承诺发货时间", "发货时间", "揽收时间", "签收时间",
-                           "订单完成时间"},
-    ("simple", "reviews"): {"评价时间"},
-    ("simple", "im"): {"会话开始时间"},
-    ("simple", "after_sales"): {"售后申请时间", "同意售后申请时间", "售后完结时间"},
-    ("simple", "complaints"): {"投诉时间"},
-    ("verbatim", "orders"): {"订单提交时间", "支付完成时间", "订单完成时间", "承诺发货时间", "发货时间"},
-    ("verbatim", "packages"): {"发货时间", "揽收时间", "签收时间"},
-    ("verbatim", "reviews"): set(),  # 评价日期 is text (YYYY年MM月DD日 HH:MM:SS) in the real export
-    ("verbatim", "im_daily"): set(),
-    ("verbatim", "after_sales"): {"售后申请时间", "退货发货时间", "自动处理截止时间", "同意售后申请时间",
-                                  "商家退款时间", "用户到账时间", "售后关闭时间", "售后完结时间"},
-    ("verbatim", "complaints"): {"投诉时间"},
+# columns that hold datetimes / numbers (real date and number cells in XLSX)
+DT_COLS: dict[tuple[str, str], list[str]] = {
+    ("simple", "orders"): cols(
+        "订单提交时间,支付完成时间,承诺发货时间,发货时间,揽收时间,签收时间,订单完成时间"
+    ),
+    ("simple", "reviews"): ["评价时间"],
+    ("simple", "im"): ["会话开始时间"],
+    ("simple", "after_sales"): cols("售后申请时间,同意售后申请时间,售后完结时间"),
+    ("simple", "complaints"): ["投诉时间"],
+    ("verbatim", "orders"): cols("订单提交时间,支付完成时间,订单完成时间,承诺发货时间,发货时间"),
+    ("verbatim", "packages"): cols("发货时间,揽收时间,签收时间"),
+    ("verbatim", "reviews"): [],  # 评价日期 is text (YYYY年MM月DD日 HH:MM:SS) in the real export
+    ("verbatim", "im_daily"): [],
+    ("verbatim", "after_sales"): cols(
+        "售后申请时间,退货发货时间,自动处理截止时间,同意售后申请时间,商家退款时间,用户到账时间,"
+        "售后关闭时间,售后完结时间"
+    ),
+    ("verbatim", "complaints"): ["投诉时间"],
 }
-NUM_COLS = {
-    ("verbatim", "orders"): {"商品数量", "订单应付金额", "运费"},
-    ("verbatim", "reviews"): {"商品评价得分"},
-    ("verbatim", "im_daily"): {"人工已接待人数", "人工已接待会话量", "CPD", "首次响应时长（秒）",
-                               "平均响应时长（秒）"},
-    ("verbatim", "after_sales"): {"应付金额（元）", "退商品金额（元）"},
-    ("simple", "reviews"): {"商品评分"},
+NUM_COLS: dict[tuple[str, str], list[str]] = {
+    ("verbatim", "orders"): cols("商品数量,订单应付金额,运费"),
+    ("verbatim", "reviews"): ["商品评价得分"],
+    ("verbatim", "im_daily"): cols(
+        "人工已接待人数,人工已接待会话量,CPD,首次响应时长（秒）,平均响应时长（秒）"
+    ),
+    ("verbatim", "after_sales"): cols("应付金额（元）,退商品金额（元）"),
+    ("simple", "reviews"): ["商品评分"],
 }
 
 XLSX_MAX_ROWS = 1_000_000  # data rows per XLSX file (Excel's limit is 1 048 576 rows)
@@ -224,10 +265,6 @@ def fdt_excel(text: str) -> str:
     return f"{d.year}/{d.month}/{d.day} {d.hour}:{d.minute:02d}"
 
 
-def to_datetime(t: int) -> dt.datetime:
-    return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=t)
-
-
 def unix_of_local(t: int) -> int:
     """The unix time of a naive Asia/Shanghai time (UTC+8, no DST)."""
     return t - 8 * HOUR_S
@@ -273,37 +310,170 @@ PERM_P = 999_999_999_989  # a prime: index -> scattered 12-digit core of every i
 # --------------------------------------------------------------------------------------
 
 
+Product = tuple[str, str, str, tuple[str, ...], tuple[float, float], float, float, float]
+Carrier = tuple[str, float, float, str]
+
+
 class Line:
+    """A sub-order (子订单): one product line of an order."""
+
     __slots__ = ("amount", "created", "pkg", "prod", "qty", "spec", "sub")
+    amount: float
+    created: int
+    pkg: int
+    prod: Product
+    qty: int
+    spec: str
+    sub: str
 
 
 class Pkg:
+    """A parcel; pms / dms are the milliseconds the package list shows on some scans."""
+
     __slots__ = ("delivered", "dms", "pickup", "pms", "shipped", "tracking")
+    delivered: int | None
+    dms: int
+    pickup: int
+    pms: int
+    shipped: int
+    tracking: str
 
 
 class AfterSale:
-    __slots__ = ("agree", "amount", "applied", "closed", "completed", "duty", "duty_at", "exchange_no",
-                 "fast", "group", "id", "intervene_at", "line", "reason", "refund", "ret_carrier",
-                 "ret_no", "ret_recv", "ret_ship", "ruling", "tag", "type")
+    __slots__ = (
+        "agree",
+        "amount",
+        "applied",
+        "closed",
+        "completed",
+        "duty",
+        "duty_at",
+        "exchange_no",
+        "fast",
+        "group",
+        "id",
+        "intervene_at",
+        "line",
+        "reason",
+        "refund",
+        "ret_carrier",
+        "ret_no",
+        "ret_recv",
+        "ret_ship",
+        "ruling",
+        "tag",
+        "type",
+    )
+    agree: int | None
+    amount: float
+    applied: int
+    closed: int | None
+    completed: int | None
+    duty: str
+    duty_at: int | None
+    exchange_no: str
+    fast: bool
+    group: str
+    id: str
+    intervene_at: int | None
+    line: Line
+    reason: str
+    refund: int | None
+    ret_carrier: str
+    ret_no: str
+    ret_recv: int | None
+    ret_ship: int | None
+    ruling: int | None
+    tag: str
+    type: str  # refund_before (未发货仅退款) / refund_only / return_refund / exchange
 
 
 class Review:
     __slots__ = ("at", "content", "fu_at", "fu_text", "id", "line", "nick", "rating", "replied")
+    at: int
+    content: str
+    fu_at: int | None
+    fu_text: str
+    id: str
+    line: Line
+    nick: str
+    rating: int
+    replied: bool
 
 
 class Session:
     __slots__ = ("agent", "at", "buyer", "human", "id", "linked", "rating", "reply", "rfmt", "sfmt")
+    agent: str
+    at: int
+    buyer: str
+    human: bool
+    id: str
+    linked: bool
+    rating: int | None
+    reply: int | None
+    rfmt: int
+    sfmt: int
 
 
 class Complaint:
     __slots__ = ("at", "id", "merchant", "type")
+    at: int
+    id: str
+    merchant: bool
+    type: str
 
 
 class Order:
-    __slots__ = ("after_sales", "app", "buyer", "cancel_reason", "carrier", "closed", "cloud",
-                 "complaints", "completed", "created", "delivered", "excluded", "i", "info_style",
-                 "kind", "lines", "main", "paid", "pkgs", "presale", "reviews", "sessions",
-                 "ship_by", "shipped")
+    __slots__ = (
+        "after_sales",
+        "app",
+        "buyer",
+        "cancel_reason",
+        "carrier",
+        "closed",
+        "cloud",
+        "complaints",
+        "completed",
+        "created",
+        "delivered",
+        "excluded",
+        "i",
+        "info_style",
+        "kind",
+        "lines",
+        "main",
+        "paid",
+        "pkgs",
+        "presale",
+        "reviews",
+        "sessions",
+        "ship_by",
+        "shipped",
+    )
+    after_sales: list[AfterSale]
+    app: str
+    buyer: str
+    cancel_reason: str
+    carrier: Carrier | None
+    closed: int | None
+    cloud: bool
+    complaints: list[Complaint]
+    completed: int | None
+    created: int
+    delivered: int | None
+    excluded: bool
+    i: int
+    info_style: int
+    kind: str  # normal / unpaid / cancelled (refunded before shipping)
+    lines: list[Line]
+    main: str
+    paid: int | None
+    pkgs: list[Pkg]
+    presale: bool
+    reviews: list[Review]
+    sessions: list[Session]
+    ship_by: int | None
+    shipped: int | None
 
 
 class Ctx:
@@ -319,7 +489,7 @@ class Ctx:
         end_day = day_number(a.end)
         start_day = end_day - a.days + 1
         self.start_t = start_day * DAY_S
-        self.end_t = (end_day + 1) * DAY_S - 1          # the last second of --end
+        self.end_t = (end_day + 1) * DAY_S - 1  # the last second of --end
         _fill_days(start_day - 60, end_day + 400)
         g = random.Random(f"shopscore:{a.seed}:global")
         a_mul = g.randrange(10**11, PERM_P - 1)
@@ -368,7 +538,7 @@ class Ctx:
 CTX: Ctx | None = None
 
 
-def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one life story
+def simulate(i: int, rng: random.Random, C: Ctx) -> Order:
     R = rng.random
     o = Order()
     o.i = i
@@ -422,13 +592,13 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
     o.lines = lines
 
     if o.kind == "unpaid":
-        o.closed = o.created + 1800 + int(R() * 900)     # 超时未支付: closed after 30-45 min
+        o.closed = o.created + 1800 + int(R() * 900)  # 超时未支付: closed after 30-45 min
         o.cancel_reason = "超时未支付"
         add_sessions(o, rng, C, core)
         return o
 
     o.paid = o.created + 10 + min(int(rng.expovariate(1 / 90)), 1800)
-    for ln in lines[1:]:           # other lines were added to the cart a little earlier or later
+    for ln in lines[1:]:  # other lines were added to the cart a little earlier or later
         ln.created = max(o.created - 600, min(o.paid - 5, o.created + int((R() - 0.5) * 600)))
     o.ship_by = o.paid + (7 * DAY_S if o.presale else 2 * DAY_S)
 
@@ -462,7 +632,6 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
     if o.cloud:
         carrier = CARRIERS[4]
     o.carrier = carrier
-    late = False
     if o.cloud:
         pickup = o.paid + int((1.5 + 8 * R()) * HOUR_S)
     elif o.presale:
@@ -471,7 +640,7 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
         pickup = o.ship_by + int((0.3 + 30 * R() ** 2) * HOUR_S)
     else:
         pickup = o.paid + int((1 + 44 * R() ** 1.2) * HOUR_S)
-    h = pickup % DAY_S // HOUR_S          # carriers collect 07:00-21:59
+    h = pickup % DAY_S // HOUR_S  # carriers collect 07:00-21:59
     if not o.cloud and (h >= 22 or h < 7):
         base = pickup - pickup % DAY_S + (DAY_S if h >= 22 else 0)
         pickup = base + 7 * HOUR_S + int(R() * 3 * HOUR_S)
@@ -483,7 +652,7 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
     n_pkg = 1
     if (n_lines == 2 and R() < 0.5) or (n_lines == 1 and lines[0].qty == 2 and R() < 0.15):
         n_pkg = 2
-    lost_pkg = n_pkg - 1 if i % 283 == 17 and not o.cloud else -1   # 快递一直未送达: 0.35 %
+    lost_pkg = n_pkg - 1 if i % 283 == 17 and not o.cloud else -1  # 快递一直未送达: 0.35 %
     tcore = f"{core * 10 + core % 7:013d}"
     for k in range(n_pkg):
         pk = Pkg()
@@ -497,7 +666,7 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
         else:
             transit = carrier[2] * math.exp(rng.gauss(0, 0.3))
             if R() < 0.05:
-                transit += 48 + 60 * R()       # remote areas
+                transit += 48 + 60 * R()  # remote areas
             t = pk.pickup + int(transit * HOUR_S)
             hh = t % DAY_S // HOUR_S
             if hh < 8:
@@ -509,10 +678,12 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
         o.pkgs.append(pk)
     if n_pkg == 2 and n_lines == 2:
         lines[1].pkg = 1
-    if all(pk.delivered is not None for pk in o.pkgs):
-        o.delivered = max(pk.delivered for pk in o.pkgs)  # type: ignore[type-var]
-        o.completed = o.delivered + (int((0.1 + 2.9 * R()) * DAY_S) if R() < 0.45
-                                     else int((5 + 5 * R()) * DAY_S))
+    arrivals = [pk.delivered for pk in o.pkgs if pk.delivered is not None]
+    if len(arrivals) == n_pkg:
+        o.delivered = delivered = max(arrivals)
+        o.completed = delivered + (
+            int((0.1 + 2.9 * R()) * DAY_S) if R() < 0.45 else int((5 + 5 * R()) * DAY_S)
+        )
 
     # ---- after-sales ----------------------------------------------------------------
     quality_issue = False
@@ -527,18 +698,18 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
             r = R() * (0.55 * qf + 0.11 * df + 0.32 + 0.06)
             if r < 0.55 * qf:
                 group, reason = "quality", C.pick_quality(R())
-                t = TYPE_QUALITY(R())
+                kind = TYPE_QUALITY(R())
                 quality_issue = True
             elif r < 0.55 * qf + 0.11 * df:
                 group, reason = "logistics", C.pick_logistics(R())
-                t = TYPE_LOGISTICS(R())
+                kind = TYPE_LOGISTICS(R())
             elif r < 0.55 * qf + 0.11 * df + 0.32:
                 group, reason = "buyer", C.pick_buyer(R())
-                t = "return_refund" if R() < 0.65 else "refund_only"
+                kind = "return_refund" if R() < 0.65 else "refund_only"
             else:
                 group, reason = "other", C.pick_other(R())
-                t = "refund_only" if R() < 0.6 else "return_refund"
-            a = new_after_sale(o, core, 0, ln, group, reason, t)
+                kind = "refund_only" if R() < 0.6 else "return_refund"
+            a = new_after_sale(o, core, 0, ln, group, reason, kind)
             if group == "logistics":
                 a.applied = o.delivered + int((0.05 + 2.5 * R() ** 2) * DAY_S)
             else:
@@ -546,8 +717,12 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
             settle(a, rng, C)
     # a full refund before the buyer confirmed closes a one-line order
     for a in o.after_sales:
-        if (n_lines == 1 and a.refund is not None and a.type != "exchange"
-                and (o.completed is None or a.refund < o.completed)):
+        if (
+            n_lines == 1
+            and a.refund is not None
+            and a.type != "exchange"
+            and (o.completed is None or a.refund < o.completed)
+        ):
             o.closed = a.refund
             o.completed = None
 
@@ -601,8 +776,7 @@ def simulate(i: int, rng: random.Random, C: Ctx) -> Order:  # noqa: C901 - one l
     return o
 
 
-def new_after_sale(o: Order, core: int, k: int, ln: Line, group: str, reason: str,
-                   t: str) -> AfterSale:
+def new_after_sale(o: Order, core: int, k: int, ln: Line, group: str, reason: str, t: str) -> AfterSale:
     a = AfterSale()
     a.id = str(7_300_000_000_000_000_000 + core * 4 + k)
     a.line = ln
@@ -622,11 +796,11 @@ def settle(a: AfterSale, rng: random.Random, C: Ctx) -> None:
     a.duty, a.duty_at = "", None
     a.refund = None
     x = R()
-    if x < 0.03:                                    # the buyer withdraws the request
+    if x < 0.03:  # the buyer withdraws the request
         a.agree = None
         a.closed = a.completed = a.applied + int((0.5 + 24 * R()) * HOUR_S)
         return
-    if x < 0.03 + P_INTERVENED:                     # rejected, the platform rules on it
+    if x < 0.03 + P_INTERVENED:  # rejected, the platform rules on it
         a.agree = None
         a.intervene_at = a.applied + int((24 + 48 * R()) * HOUR_S)
         a.ruling = a.intervene_at + int((24 + 72 * R()) * HOUR_S)
@@ -668,7 +842,7 @@ def settle(a: AfterSale, rng: random.Random, C: Ctx) -> None:
         else:
             a.completed = a.ret_recv + int((2 + 30 * R()) * HOUR_S)
             a.exchange_no = f"{c[3]}7{a.id[-12:]}"
-    if a.group == "quality" and R() < 0.2 or a.group == "other" and R() < 0.2:
+    if a.group in ("quality", "other") and R() < 0.2:
         a.duty, a.duty_at = "商家", a.agree
     elif a.group == "buyer" and R() < 0.3:
         a.duty, a.duty_at = "买家", a.agree
@@ -687,19 +861,20 @@ def add_sessions(o: Order, rng: random.Random, C: Ctx, core: int) -> None:
     for _ in range(n):
         y = R()
         if y < 0.25 or o.shipped is None:
-            t = o.created - int((2 + 88 * R()) * 60)                       # before ordering
+            t = o.created - int((2 + 88 * R()) * 60)  # before ordering
         elif y < 0.7 or o.delivered is None:
-            end = o.delivered if o.delivered is not None else o.paid + 5 * DAY_S
-            t = o.paid + 1800 + int(R() * max(end - o.paid - 1800, 600))    # "when will it ship?"
-            t = max(o.paid + 600, at_busy_hour(t, R(), R(), C))
+            paid = o.paid if o.paid is not None else o.created
+            end = o.delivered if o.delivered is not None else paid + 5 * DAY_S
+            t = paid + 1800 + int(R() * max(end - paid - 1800, 600))  # "when will it ship?"
+            t = max(paid + 600, at_busy_hour(t, R(), R(), C))
         else:
             t = at_busy_hour(o.delivered + int((0.2 + 7 * R()) * DAY_S), R(), R(), C)
-            t = max(t, o.delivered + 1800)                                   # after delivery
+            t = max(t, o.delivered + 1800)  # after delivery
         times.append((t, True))
     for a in o.after_sales:
         if R() < 0.6:
             times.append((max(o.created, a.applied - int(R() * 6 * HOUR_S)), True))
-    if R() < 0.07:                               # an enquiry that names no order
+    if R() < 0.07:  # an enquiry that names no order
         times.append((at_busy_hour(o.created - int(3 * DAY_S * R()), R(), R(), C), False))
     for k, (t, linked) in enumerate(times):
         s = Session()
@@ -754,8 +929,9 @@ def normalize_xlsx(path: Path, unix: int) -> None:
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                              rb"\g<1>" + stamp.encode(), data)
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data
+                )
             out = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             out.compress_type = zipfile.ZIP_DEFLATED
             out.external_attr = info.external_attr
@@ -805,10 +981,8 @@ def render_simple_orders(o: Order, T: int) -> list[list[str]]:
     pk = packages_at(o, T)
     picks = [p.pickup for p in pk if p.pickup <= T]
     pickup = fdt(min(picks)) if picks else ""
-    delivered = ""
-    if pk and len(pk) == len(o.pkgs) and all(p.delivered is not None and p.delivered <= T
-                                               for p in pk):
-        delivered = fdt(max(p.delivered for p in pk))  # type: ignore[type-var]
+    arrived = [p.delivered for p in pk if p.delivered is not None and p.delivered <= T]
+    delivered = fdt(max(arrived)) if pk and len(arrived) == len(o.pkgs) else ""
     paid = _v(o.paid, T, "")
     ship_by = fdt(o.ship_by) if o.ship_by is not None and o.paid <= T else ""  # type: ignore[operator]
     shipped = _v(o.shipped, T, "")
@@ -825,8 +999,29 @@ def render_simple_orders(o: Order, T: int) -> list[list[str]]:
             carrier = o.carrier[0]  # type: ignore[index]
             tracking = pk[min(ln.pkg, len(pk) - 1)].tracking
         p = ln.prod
-        rows.append([o.main, ln.sub, p[0], p[1], p[2], created, paid, ship_by, shipped, pickup,
-                     delivered, completed, carrier, tracking, fulfil, otype, status, cancel, excl])
+        rows.append(
+            [
+                o.main,
+                ln.sub,
+                p[0],
+                p[1],
+                p[2],
+                created,
+                paid,
+                ship_by,
+                shipped,
+                pickup,
+                delivered,
+                completed,
+                carrier,
+                tracking,
+                fulfil,
+                otype,
+                status,
+                cancel,
+                excl,
+            ]
+        )
     return rows
 
 
@@ -858,15 +1053,40 @@ def render_verbatim_orders(o: Order, T: int) -> list[list[str]]:
             if a.line is ln and a.applied <= T and a.type != "refund_before":
                 as_state = as_status(a, T)
         code = "\t-" if unpaid else f"\tSJ{p[0][-6:]}"
-        rows.append(["\t" + o.main, "\t" + ln.sub, "\t" + p[1], "\t" + ln.spec, str(ln.qty),
-                     "\t" + p[0], code, f"{ln.amount:.2f}", "0.00", fdt(ln.created), paid,
-                     completed, ship_by, status, as_state, cancel, otype, shipped, info,
-                     "##密文", "$$密文", "##密文", "-", o.app])
+        rows.append(
+            [
+                "\t" + o.main,
+                "\t" + ln.sub,
+                "\t" + p[1],
+                "\t" + ln.spec,
+                str(ln.qty),
+                "\t" + p[0],
+                code,
+                f"{ln.amount:.2f}",
+                "0.00",
+                fdt(ln.created),
+                paid,
+                completed,
+                ship_by,
+                status,
+                as_state,
+                cancel,
+                otype,
+                shipped,
+                info,
+                "##密文",
+                "$$密文",
+                "##密文",
+                "-",
+                o.app,
+            ]
+        )
     return rows
 
 
 def render_packages(o: Order, T: int, ms: bool) -> list[list[str]]:
-    rows = []
+    rows: list[list[str]] = []
+    carrier = o.carrier[0] if o.carrier else ""
     for p in packages_at(o, T):
         pickup = fdt(p.pickup) if p.pickup <= T else ""
         deliv = fdt(p.delivered) if p.delivered is not None and p.delivered <= T else ""
@@ -875,13 +1095,26 @@ def render_packages(o: Order, T: int, ms: bool) -> list[list[str]]:
         if ms and deliv and p.dms:
             deliv += f".{p.dms:03d}"
         state = "已签收" if deliv else "运输中" if pickup else "已发货"
-        rows.append([o.main, p.tracking, o.carrier[0], fdt(p.shipped), pickup, deliv,  # type: ignore[index]
-                     state])
+        rows.append(
+            [
+                o.main,
+                p.tracking,
+                carrier,
+                fdt(p.shipped),
+                pickup,
+                deliv,
+                state,
+            ]
+        )
     return rows
 
 
-SIMPLE_AS_TYPE = {"refund_before": "仅退款", "refund_only": "仅退款", "return_refund": "退货退款",
-                  "exchange": "换货"}
+SIMPLE_AS_TYPE = {
+    "refund_before": "仅退款",
+    "refund_only": "仅退款",
+    "return_refund": "退货退款",
+    "exchange": "换货",
+}
 
 
 def render_simple_after_sales(o: Order, T: int) -> list[list[str]]:
@@ -892,8 +1125,21 @@ def render_simple_after_sales(o: Order, T: int) -> list[list[str]]:
         st = as_status(a, T).replace("同意退款，", "")
         interv = "是" if a.intervene_at is not None and a.intervene_at <= T else "否"
         merchant = "是" if a.duty == "商家" and a.duty_at is not None and a.duty_at <= T else "否"
-        rows.append([a.id, o.main, a.line.prod[0], SIMPLE_AS_TYPE[a.type], a.reason, fdt(a.applied),
-                     _v(a.agree, T, ""), _v(a.completed, T, ""), st, interv, merchant])
+        rows.append(
+            [
+                a.id,
+                o.main,
+                a.line.prod[0],
+                SIMPLE_AS_TYPE[a.type],
+                a.reason,
+                fdt(a.applied),
+                _v(a.agree, T, ""),
+                _v(a.completed, T, ""),
+                st,
+                interv,
+                merchant,
+            ]
+        )
     return rows
 
 
@@ -928,25 +1174,69 @@ def render_verbatim_after_sales(o: Order, T: int) -> list[list[str]]:
             deadline = fdt(a.applied + 2 * DAY_S)
         exch = a.exchange_no if a.exchange_no and a.completed is not None and a.completed <= T else ""
         pkg_no = o.pkgs[min(ln.pkg, len(o.pkgs) - 1)].tracking if o.pkgs and shipped else ""
-        rows.append([
-            "\t" + a.id, "\t" + o.main, "\t" + ln.sub, "\t" + ln.prod[1], "\t" + ln.prod[0],
-            f"{a.amount:.2f}", "-", "-", "-", "已发货" if shipped else "未发货", typ,
-            f"{a.amount:.2f}" if refunded else "-", "-", "-", "-", as_status(a, T), fdt(a.applied),
-            "原路退回" if refunded else "-", "-", a.reason, a.tag,
-            "\t" + a.ret_no if ret_shipped and a.ret_no else "-", "-",
-            fdt(a.ret_ship) if ret_shipped else "-",  # type: ignore[arg-type]
-            a.ret_carrier if ret_shipped else "-", deadline, _v(a.agree, T, "-"),
-            _v(a.refund, T, "-"), _v(a.refund + 60 if a.refund is not None else None, T, "-"),
-            _v(a.closed, T, "-"), "##密文" if a.type in ("return_refund", "exchange") else "-",
-            "-", "-", arb, duty, "是" if a.fast else "否", "否",
-            "\t" + pkg_no if pkg_no else "-", "-", "\t" + exch if exch else "-", ret_state,
-            _v(a.completed, T, "-"), "-", "-", "-", "-", "-", "-", f"\tSJ{ln.prod[0][-6:]}", "-"])
+        rows.append(
+            [
+                "\t" + a.id,
+                "\t" + o.main,
+                "\t" + ln.sub,
+                "\t" + ln.prod[1],
+                "\t" + ln.prod[0],
+                f"{a.amount:.2f}",
+                "-",
+                "-",
+                "-",
+                "已发货" if shipped else "未发货",
+                typ,
+                f"{a.amount:.2f}" if refunded else "-",
+                "-",
+                "-",
+                "-",
+                as_status(a, T),
+                fdt(a.applied),
+                "原路退回" if refunded else "-",
+                "-",
+                a.reason,
+                a.tag,
+                "\t" + a.ret_no if ret_shipped and a.ret_no else "-",
+                "-",
+                fdt(a.ret_ship) if ret_shipped else "-",  # type: ignore[arg-type]
+                a.ret_carrier if ret_shipped else "-",
+                deadline,
+                _v(a.agree, T, "-"),
+                _v(a.refund, T, "-"),
+                _v(a.refund + 60 if a.refund is not None else None, T, "-"),
+                _v(a.closed, T, "-"),
+                "##密文" if a.type in ("return_refund", "exchange") else "-",
+                "-",
+                "-",
+                arb,
+                duty,
+                "是" if a.fast else "否",
+                "否",
+                "\t" + pkg_no if pkg_no else "-",
+                "-",
+                "\t" + exch if exch else "-",
+                ret_state,
+                _v(a.completed, T, "-"),
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                f"\tSJ{ln.prod[0][-6:]}",
+                "-",
+            ]
+        )
     return rows
 
 
 def render_simple_reviews(o: Order, T: int) -> list[list[str]]:
-    return [[rv.id, rv.line.sub, rv.line.prod[0], rv.line.prod[1], fdt(rv.at), str(rv.rating),
-             rv.content] for rv in o.reviews if rv.at <= T]
+    return [
+        [rv.id, rv.line.sub, rv.line.prod[0], rv.line.prod[1], fdt(rv.at), str(rv.rating), rv.content]
+        for rv in o.reviews
+        if rv.at <= T
+    ]
 
 
 def render_verbatim_reviews(o: Order, T: int) -> list[list[str]]:
@@ -956,11 +1246,23 @@ def render_verbatim_reviews(o: Order, T: int) -> list[list[str]]:
             continue
         level = "好评" if rv.rating >= 4 else "中评" if rv.rating == 3 else "差评"
         fu = rv.fu_at is not None and rv.fu_at <= T
-        rows.append([fdt_cn(rv.at), "\t" + rv.line.sub, "\t" + rv.line.prod[0], rv.line.prod[1],
-                     rv.line.spec, str(rv.rating), rv.content, rv.nick, level,
-                     rv.fu_text if fu else "", fdt_cn(rv.fu_at) if fu else "",  # type: ignore[arg-type]
-                     "已回复" if rv.replied else "未回复",
-                     (REPLY_BAD if rv.rating <= 3 else REPLY_GOOD) if rv.replied else ""])
+        rows.append(
+            [
+                fdt_cn(rv.at),
+                "\t" + rv.line.sub,
+                "\t" + rv.line.prod[0],
+                rv.line.prod[1],
+                rv.line.spec,
+                str(rv.rating),
+                rv.content,
+                rv.nick,
+                level,
+                rv.fu_text if fu else "",
+                fdt_cn(rv.fu_at) if fu else "",  # type: ignore[arg-type]
+                "已回复" if rv.replied else "未回复",
+                (REPLY_BAD if rv.rating <= 3 else REPLY_GOOD) if rv.replied else "",
+            ]
+        )
     return rows
 
 
@@ -990,16 +1292,25 @@ def render_sessions(o: Order, T: int) -> list[list[str]]:
     for s in o.sessions:
         if not session_visible(s, T):
             continue
-        rows.append([s.id, fdt(s.at), s.agent, s.buyer, o.main if s.linked else "",
-                     "人工" if s.human else "机器人",
-                     "" if s.reply is None else reply_text(s.reply, s.rfmt),
-                     "" if s.rating is None else rating_text(s.rating, s.sfmt)])
+        rows.append(
+            [
+                s.id,
+                fdt(s.at),
+                s.agent,
+                s.buyer,
+                o.main if s.linked else "",
+                "人工" if s.human else "机器人",
+                "" if s.reply is None else reply_text(s.reply, s.rfmt),
+                "" if s.rating is None else rating_text(s.rating, s.sfmt),
+            ]
+        )
     return rows
 
 
 def render_complaints(o: Order, T: int) -> list[list[str]]:
-    return [[c.id, o.main, fdt(c.at), c.type, "是" if c.merchant else "否"]
-            for c in o.complaints if c.at <= T]
+    return [
+        [c.id, o.main, fdt(c.at), c.type, "是" if c.merchant else "否"] for c in o.complaints if c.at <= T
+    ]
 
 
 def aggregate_sessions(o: Order, T: int, agg: dict[tuple[int, str], list[Any]]) -> None:
@@ -1066,8 +1377,7 @@ def csv_text(rows: list[list[str]], tabbed: bool, nl: str = "\n") -> str:
     """CSV lines; a cell that starts with a tab (抖店's text cells) is quoted. Generated
     values never hold commas, quotes or line breaks, so nothing else needs quoting."""
     if tabbed:
-        return "".join(",".join([f'"{c}"' if c[:1] == "\t" else c for c in r]) + nl
-                       for r in rows)
+        return "".join(",".join([f'"{c}"' if c[:1] == "\t" else c for c in r]) + nl for r in rows)
     return "".join(",".join(r) + nl for r in rows)
 
 
@@ -1118,17 +1428,151 @@ def _init_worker(ctx: Ctx) -> None:
     global CTX
     CTX = ctx
 
+
 # --------------------------------------------------------------------------------------
 # Writers
 # --------------------------------------------------------------------------------------
 
 
+def _col_letters(k: int) -> str:
+    s = ""
+    k += 1
+    while k:
+        k, r = divmod(k - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+_COLS = [_col_letters(k) for k in range(80)]
+_EXCEL_DAY: dict[str, int] = {}  # "YYYY-MM-DD" -> Excel serial day (1899-12-30 is day 0)
+_TEMPLATES: dict[tuple[str, bool], tuple[list[tuple[str, bytes]], str, str]] = {}
+
+
+def _excel_serial(v: str) -> str:
+    """'YYYY-MM-DD HH:MM:SS[.fff]' -> the Excel serial number openpyxl would write."""
+    day = _EXCEL_DAY.get(v[:10])
+    if day is None:
+        day = _EXCEL_DAY[v[:10]] = day_number(dt.date.fromisoformat(v[:10])) + 25569
+    secs = int(v[11:13]) * 3600 + int(v[14:16]) * 60 + int(v[17:19])
+    if len(v) > 19:
+        return repr(day + (secs + float(v[19:])) / DAY_S)
+    return repr(day + secs / DAY_S)
+
+
+def _xml_text(v: str) -> str:
+    if "&" in v or "<" in v or ">" in v:
+        return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return v
+
+
+def _template(sheet: str, dates: bool) -> tuple[list[tuple[str, bytes]], str, str]:
+    """The parts of a one-sheet workbook as openpyxl writes it (the examples were made that
+    way), and its worksheet XML before and after <sheetData>."""
+    key = (sheet, dates)
+    if key not in _TEMPLATES:
+        import io
+
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(sheet)
+        ws.append(["x", dt.datetime(2026, 1, 1)] if dates else ["x"])  # registers the date style
+        buf = io.BytesIO()
+        wb.save(buf)
+        with zipfile.ZipFile(buf) as z:
+            parts = [(n, z.read(n)) for n in z.namelist()]
+        xml = dict(parts)["xl/worksheets/sheet1.xml"].decode()
+        head = xml[: xml.index("<sheetData>") + len("<sheetData>")]
+        tail = xml[xml.index("</sheetData>") :]
+        _TEMPLATES[key] = (parts, head, tail)
+    return _TEMPLATES[key]
+
+
+class XlsxSheet:
+    """A one-sheet XLSX streamed row by row: inline strings, real date cells (style 1 =
+    yyyy-mm-dd h:mm:ss), numbers; the same XML as openpyxl's, written ~20x faster. Rows go
+    to a temporary file; close() packs it with the template's parts."""
+
+    def __init__(
+        self, path: Path, sheet: str, header: list[str], dt_idx: list[int], num_idx: list[int], stamp: int
+    ) -> None:
+        self.path, self.sheet, self.stamp = path, sheet, stamp
+        self.width = len(header)
+        self.kinds = ["d" if k in dt_idx else "n" if k in num_idx else "s" for k in range(self.width)]
+        self.tmp = path.with_name(path.name + ".rows")
+        self._fh = open(self.tmp, "w", encoding="utf-8")  # noqa: SIM115
+        self.rows = -1  # data rows; the header is row 1
+        self._n = 0
+        self._write([header], header=True)
+
+    def _write(self, rows: list[list[str]], header: bool = False) -> None:
+        out = []
+        n = self._n
+        kinds = self.kinds
+        for r in rows:
+            n += 1
+            cells = []
+            for k, v in enumerate(r):
+                if v[:1] == "\t":
+                    v = v[1:]
+                if v == "":
+                    continue
+                kind = "s" if header else kinds[k]
+                if kind == "d" and v != "-":
+                    cells.append(f'<c r="{_COLS[k]}{n}" s="1" t="n"><v>{_excel_serial(v)}</v></c>')
+                elif kind == "n" and v != "-" and not v.endswith("%"):
+                    cells.append(f'<c r="{_COLS[k]}{n}" t="n"><v>{v}</v></c>')
+                else:
+                    cells.append(f'<c r="{_COLS[k]}{n}" t="inlineStr"><is><t>{_xml_text(v)}</t></is></c>')
+            out.append(f'<row r="{n}">{"".join(cells)}</row>')
+        self._fh.write("".join(out))
+        self._n = n
+        self.rows = n - 1
+
+    def write(self, rows: list[list[str]]) -> None:
+        self._write(rows)
+
+    def close(self) -> None:
+        self._fh.close()
+        parts, head, tail = _template(self.sheet, "d" in self.kinds)
+        dim = f'<dimension ref="A1:{_COLS[self.width - 1]}{self._n}" />'
+        head = head.replace("</sheetPr>", "</sheetPr>" + dim, 1)
+        when = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=self.stamp)
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+            for name, data in parts:
+                info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+                info.compress_type = zipfile.ZIP_DEFLATED
+                if name == "xl/worksheets/sheet1.xml":
+                    with z.open(info, "w", force_zip64=True) as w, open(self.tmp, "rb") as src:
+                        w.write(head.encode())
+                        while block := src.read(1 << 20):
+                            w.write(block)
+                        w.write(tail.encode())
+                    continue
+                if name == "docProps/core.xml":
+                    data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+                z.writestr(info, data)
+        self.tmp.unlink()
+
+
 class Sink:
     """One output dataset: CSV (any encoding) or XLSX split at XLSX_MAX_ROWS."""
 
-    def __init__(self, path: Path, header: list[str], fmt: str, *, encoding: str = "utf-8-sig",
-                 newline: str = "\n", dt_cols: Iterable[str] = (), num_cols: Iterable[str] = (),
-                 tabbed: bool = False, sheet: str = "Sheet", stamp: int = 0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        header: list[str],
+        fmt: str,
+        *,
+        encoding: str = "utf-8-sig",
+        newline: str = "\n",
+        dt_cols: Iterable[str] = (),
+        num_cols: Iterable[str] = (),
+        tabbed: bool = False,
+        sheet: str = "Sheet",
+        stamp: int = 0,
+    ) -> None:
         self.path, self.header, self.fmt, self.stamp = path, header, fmt, stamp
         self.encoding, self.newline, self.tabbed, self.sheet = encoding, newline, tabbed, sheet
         self.dt_idx = [k for k, h in enumerate(header) if h in set(dt_cols)]
@@ -1136,13 +1580,11 @@ class Sink:
         self.rows = 0
         self.paths: list[Path] = []
         self._fh: Any = None
-        self._wb: Any = None
-        self._ws: Any = None
-        self._part_rows = 0
+        self._xl: XlsxSheet | None = None
 
     # CSV -----------------------------------------------------------------------------
     def _open_csv(self) -> None:
-        self._fh = open(self.path, "w", encoding=self.encoding, newline="")
+        self._fh = open(self.path, "w", encoding=self.encoding, newline="")  # noqa: SIM115
         self._fh.write(",".join(self.header) + self.newline)
         self.paths.append(self.path)
 
@@ -1157,41 +1599,26 @@ class Sink:
 
     # XLSX ----------------------------------------------------------------------------
     def _open_xlsx(self) -> None:
-        from openpyxl import Workbook
-
         part = len(self.paths) + 1
-        path = self.path if part == 1 else self.path.with_name(
-            f"{self.path.stem}_{part}{self.path.suffix}")
-        self._wb = Workbook(write_only=True)
-        self._ws = self._wb.create_sheet(self.sheet)
-        self._ws.append(self.header)
-        self._part_rows = 0
+        path = self.path if part == 1 else self.path.with_name(f"{self.path.stem}_{part}{self.path.suffix}")
+        self._xl = XlsxSheet(path, self.sheet, self.header, self.dt_idx, self.num_idx, self.stamp)
         self.paths.append(path)
 
     def _close_xlsx(self) -> None:
-        if self._wb is not None:
-            self._wb.save(self.paths[-1])
-            self._wb = self._ws = None
-            normalize_xlsx(self.paths[-1], self.stamp)
+        if self._xl is not None:
+            self._xl.close()
+            self._xl = None
 
     def write_xlsx_rows(self, rows: list[list[str]]) -> None:
-        dt_idx, num_idx = self.dt_idx, self.num_idx
-        fromiso = dt.datetime.fromisoformat
-        for r in rows:
-            if self._wb is None or self._part_rows >= XLSX_MAX_ROWS:
+        start = 0
+        while start < len(rows):
+            if self._xl is None or self._xl.rows >= XLSX_MAX_ROWS:
                 self._close_xlsx()
                 self._open_xlsx()
-            cells: list[Any] = [c[1:] if c[:1] == "\t" else (c if c != "" else None) for c in r]
-            for k in dt_idx:
-                v = cells[k]
-                if v and v != "-":
-                    cells[k] = fromiso(v)
-            for k in num_idx:
-                v = cells[k]
-                if v and v != "-" and not v.endswith("%"):
-                    cells[k] = float(v) if "." in v else int(v)
-            self._ws.append(cells)
-            self._part_rows += 1
+            assert self._xl is not None
+            take = XLSX_MAX_ROWS - self._xl.rows
+            self._xl.write(rows[start : start + take])
+            start += take
         self.rows += len(rows)
 
     def write(self, n: int, payload: Any) -> None:
@@ -1209,7 +1636,7 @@ class Sink:
                 self._open_csv()
             self._fh.close()
         else:
-            if self._wb is None and not self.paths:
+            if self._xl is None and not self.paths:
                 self._open_xlsx()
             self._close_xlsx()
 
@@ -1219,8 +1646,12 @@ def build_sinks(C: Ctx, out: Path, export_t: int) -> dict[str, Sink]:
     sinks: dict[str, Sink] = {}
     ext = {"csv": ".csv", "xlsx": ".xlsx"}
     if C.layout == "simple":
-        names = {"reviews": "评价列表", "im": "飞鸽会话明细", "after_sales": "售后单导出",
-                 "complaints": "投诉记录"}
+        names = {
+            "reviews": "评价列表",
+            "im": "飞鸽会话明细",
+            "after_sales": "售后单导出",
+            "complaints": "投诉记录",
+        }
         start = _DAY_ISO[C.start_t // DAY_S]
         end = _DAY_ISO[C.end_t // DAY_S]
         if C.split_orders:
@@ -1232,26 +1663,45 @@ def build_sinks(C: Ctx, out: Path, export_t: int) -> dict[str, Sink]:
             kind = stream_kind(s)
             fmt = stream_format(C, kind)
             enc = "utf-8" if kind == "complaints" else "utf-8-sig"
-            sinks[s] = Sink(out / (names[s] + ext[fmt]), SIMPLE_HEADERS[kind], fmt,
-                            encoding=enc, newline="\r\n", dt_cols=DT_COLS[("simple", kind)],
-                            num_cols=NUM_COLS.get(("simple", kind), ()),
-                            stamp=unix_of_local(export_t))
+            sinks[s] = Sink(
+                out / (names[s] + ext[fmt]),
+                SIMPLE_HEADERS[kind],
+                fmt,
+                encoding=enc,
+                newline="\r\n",
+                dt_cols=DT_COLS[("simple", kind)],
+                num_cols=NUM_COLS.get(("simple", kind), ()),
+                stamp=unix_of_local(export_t),
+            )
         return sinks
     # verbatim: names start with the unix export time, one export every few minutes
-    names = {"orders_1": "订单导出_1", "orders_2": "订单导出_2", "after_sales": "售后工作台_导出",
-             "packages": "物流数据_包裹明细", "reviews": "评价管理_评价列表", "im_daily": "飞鸽_客服数据_每日",
-             "complaints": "投诉记录"}
+    names = {
+        "orders_1": "订单导出_1",
+        "orders_2": "订单导出_2",
+        "after_sales": "售后工作台_导出",
+        "packages": "物流数据_包裹明细",
+        "reviews": "评价管理_评价列表",
+        "im_daily": "飞鸽_客服数据_每日",
+        "complaints": "投诉记录",
+    }
     order = ["orders_1", "orders_2", "after_sales", "packages", "reviews", "im_daily", "complaints"]
     for k, s in enumerate(order):
         kind = stream_kind(s)
         fmt = stream_format(C, kind)
         unix = unix_of_local(export_t) + 600 * k
         enc = "utf-8" if kind == "complaints" else "utf-8-sig"
-        sinks[s] = Sink(out / f"{unix}_{names[s]}{ext[fmt]}", VERBATIM_HEADERS[kind], fmt,
-                        encoding=enc, newline="\r\n" if kind == "complaints" else "\n",
-                        dt_cols=DT_COLS[("verbatim", kind)],
-                        num_cols=NUM_COLS.get(("verbatim", kind), ()), tabbed=True,
-                        sheet="包裹明细" if kind == "packages" else "Sheet", stamp=unix)
+        sinks[s] = Sink(
+            out / f"{unix}_{names[s]}{ext[fmt]}",
+            VERBATIM_HEADERS[kind],
+            fmt,
+            encoding=enc,
+            newline="\r\n" if kind == "complaints" else "\n",
+            dt_cols=DT_COLS[("verbatim", kind)],
+            num_cols=NUM_COLS.get(("verbatim", kind), ()),
+            tabbed=True,
+            sheet="包裹明细" if kind == "packages" else "Sheet",
+            stamp=unix,
+        )
     return sinks
 
 
@@ -1274,11 +1724,40 @@ def im_daily_rows(C: Ctx, agg: dict[tuple[int, str], list[Any]]) -> list[list[st
         first = f"{secs / answered:.1f}" if answered else "-"
         avg = f"{secs / answered * (0.75 + 0.1 * ((day + order[agent]) % 4)):.1f}" if answered else "-"
         cpd = f"{0.6 + ((day * 31 + order[agent] * 17) % 7) / 10:.1f}"
-        rows.append([_DAY_ISO[day], SHOP_NAME, agent, f"acct_{agent}", str(buyers), str(sessions),
-                     cpd, pct(bad, rated), r3, r3m, first, avg, pct(good, rated)])
-    rows.append(["店铺汇总值", SHOP_NAME, "-", "-", str(tot[1]), str(tot[0]), "0.8",
-                 pct(tot[5], tot[4]), pct(tot[3], tot[2]), pct(2 * tot[3] + tot[2] - tot[3], 2 * tot[2]),
-                 f"{tot[8] / tot[7]:.1f}" if tot[7] else "-", "-", pct(tot[6], tot[4])])
+        rows.append(
+            [
+                _DAY_ISO[day],
+                SHOP_NAME,
+                agent,
+                f"acct_{agent}",
+                str(buyers),
+                str(sessions),
+                cpd,
+                pct(bad, rated),
+                r3,
+                r3m,
+                first,
+                avg,
+                pct(good, rated),
+            ]
+        )
+    rows.append(
+        [
+            "店铺汇总值",
+            SHOP_NAME,
+            "-",
+            "-",
+            str(tot[1]),
+            str(tot[0]),
+            "0.8",
+            pct(tot[5], tot[4]),
+            pct(tot[3], tot[2]),
+            pct(2 * tot[3] + tot[2] - tot[3], 2 * tot[2]),
+            f"{tot[8] / tot[7]:.1f}" if tot[7] else "-",
+            "-",
+            pct(tot[6], tot[4]),
+        ]
+    )
     return rows
 
 
@@ -1293,15 +1772,15 @@ def bounded_imap(pool: Any, jobs: list[tuple[int, int, int]], window: int) -> It
             break
     while pending:
         res = pending.popleft().get()
-        job = next(it, None)
-        if job is not None:
-            pending.append(pool.apply_async(gen_chunk, (job,)))
+        nxt = next(it, None)
+        if nxt is not None:
+            pending.append(pool.apply_async(gen_chunk, (nxt,)))
         yield res
 
 
 def run(C: Ctx, out: Path, jobs: int, quiet: bool) -> dict[str, Sink]:
     out.mkdir(parents=True, exist_ok=True)
-    export_t = C.end_t + 1 + 9 * HOUR_S           # downloaded the next morning at 09:00
+    export_t = C.end_t + 1 + 9 * HOUR_S  # downloaded the next morning at 09:00
     sinks = build_sinks(C, out, export_t)
     jobs_list = [(k, lo, min(lo + CHUNK, C.n)) for k, lo in enumerate(range(0, C.n, CHUNK))]
     agg: dict[tuple[int, str], list[Any]] = {}
@@ -1379,7 +1858,7 @@ def apply_quirks(C: Ctx, out: Path, sinks: dict[str, Sink], export_t: int) -> No
     ws.append(["评价列表"])
     ws.append([f"导出时间：{fdt(export_t)[:16]}"])
     ws.append(rows[0])
-    starred: set[int] = set()               # the first 1★ and 2★ reviews show as ★ / ★★
+    starred: set[int] = set()  # the first 1★ and 2★ reviews show as ★ / ★★
     for k, r in enumerate(rows[1:]):
         rating: Any = int(r[5])
         if rating <= 2 and rating not in starred:
@@ -1424,21 +1903,37 @@ def apply_quirks(C: Ctx, out: Path, sinks: dict[str, Sink], export_t: int) -> No
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
-        description="Generate a realistic, deterministic Douyin (抖店) shop's backend exports.")
+        description="Generate a realistic, deterministic Douyin (抖店) shop's backend exports."
+    )
     ap.add_argument("--orders", type=int, required=True, help="number of main orders")
     ap.add_argument("--days", type=int, default=120, help="days of orders (default 120)")
-    ap.add_argument("--end", type=dt.date.fromisoformat, default=dt.date(2026, 11, 20),
-                    help="last day of the period, YYYY-MM-DD (no event after it)")
+    ap.add_argument(
+        "--end",
+        type=dt.date.fromisoformat,
+        default=dt.date(2026, 11, 20),
+        help="last day of the period, YYYY-MM-DD (no event after it)",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--layout", choices=("simple", "verbatim"), default="simple")
-    ap.add_argument("--format", choices=("csv", "xlsx", "native"), default="native",
-                    help="csv / xlsx for every file; native: what the backend writes "
-                         "(verbatim: reviews and packages XLSX, the rest CSV; simple: CSV)")
+    ap.add_argument(
+        "--format",
+        choices=("csv", "xlsx", "native"),
+        default="native",
+        help="csv / xlsx for every file; native: what the backend writes "
+        "(verbatim: reviews and packages XLSX, the rest CSV; simple: CSV)",
+    )
     ap.add_argument("--out", type=Path, required=True, help="output folder")
-    ap.add_argument("--quirks", action="store_true",
-                    help="simple layout: post-process like a real download folder (SPEC §1)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                    help="worker processes (the output does not depend on it)")
+    ap.add_argument(
+        "--quirks",
+        action="store_true",
+        help="simple layout: post-process like a real download folder (SPEC §1)",
+    )
+    ap.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (the output does not depend on it)",
+    )
     ap.add_argument("-q", "--quiet", action="store_true")
     a = ap.parse_args(argv)
     if a.quirks and a.layout != "simple":

@@ -204,7 +204,7 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
     from shopscore.engine.compute import available
     from shopscore.engine.metrics import REGISTRY
     from shopscore.engine.prepare import proxies_for
-    from shopscore.report.texts import NO_DATA_HINTS, PROXY_HINTS
+    from shopscore.report.texts import NO_DATA_HINTS, NOTES, PROXY_HINTS
 
     proxies = proxies_for(shop.columns)
     out = []
@@ -220,6 +220,10 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
         if used:
             text = "; ".join(PROXY_HINTS[p][lang] for p in dict.fromkeys(used))
             out.append({"metric": name, "id": mid, "state": "proxy", "text": text, "style": "yellow"})
+            continue
+        if m.daily is not None and not shop.has(m.population.dataset) and shop.has("im_daily"):
+            text = NOTES["im-daily"][lang]
+            out.append({"metric": name, "id": mid, "state": "approximate", "text": text, "style": "yellow"})
             continue
         absent = [o for o in m.optional if not available(shop, o)]
         if absent:

@@ -42,7 +42,7 @@ class Table:
 def export_time(path: Path) -> float:
     """The unix time at the start of the file name, else the modification time."""
     m = _EXPORT_TIME.match(path.name)
-    return float(m.group(1)) if m else path.stat().st_mtime
+    return float(m.group(1)) if m else float(int(path.stat().st_mtime))
 
 
 def _type_expr(col: str, ctype: str, schema: Schema, src: str) -> pl.Expr:

@@ -195,7 +195,7 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
     if needs:
         nt = Table(box=box.SIMPLE_HEAD, title=t("needs", lang), title_justify="left")
         nt.add_column(t("metric", lang))
-        nt.add_column("")
+        nt.add_column(t("status", lang))
         for n in needs:
             nt.add_row(n["metric"], Text(n["text"], style=n.get("style", "")))
         console.print(nt)
