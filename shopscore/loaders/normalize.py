@@ -96,24 +96,30 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
     )
     df = raw.frame
     raw_cols = df.columns
-    df = df.with_columns([parse.clean(c).alias(c) for c in raw_cols])
+    df = parse.clean_frame(df, raw_cols)
     df = df.with_row_index("__row", offset=raw.header_row + 1).with_columns(pl.col("__row").cast(pl.Int64))
     # rows whose cells are all empty are counted nowhere
     df = df.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in raw_cols]))
     first_cell = pl.coalesce([pl.col(c) for c in raw_cols]).str.to_lowercase()
     df = df.with_columns(__summary=first_cell.is_in(list(parse.SUMMARY_LABELS)))
 
-    parsed: list[pl.Expr] = []
+    parsed: list[pl.Expr | pl.Series] = []
     bad: list[pl.Expr] = []
     for idx, col in mapping.items():
         src = f"c{idx}"
         ctype = dataset.columns[col].type
-        expr = _type_expr(col, ctype, schema, src)
-        later = [_type_expr(col, ctype, schema, f"c{j}") for j in raw.match.fallbacks.get(col, [])]
-        parsed.append(pl.coalesce([expr, *later]).alias(col) if later else expr.alias(col))
+        sources = [src, *(f"c{j}" for j in raw.match.fallbacks.get(col, []))]
+        if ctype in ("datetime", "deadline"):
+            series = [parse.datetime_series(df[c], ctype == "deadline") for c in sources]
+            if len(series) > 1:
+                series = [df.select(pl.coalesce(series).alias(col)).to_series()]
+            parsed.append(series[0].alias(col))
+        else:
+            exprs = [_type_expr(col, ctype, schema, c) for c in sources]
+            parsed.append(pl.coalesce(exprs).alias(col) if len(exprs) > 1 else exprs[0].alias(col))
         if ctype in _PARSE_HINT or (ctype.startswith("enum:") and ctype != "enum:after_sale_type"):
-            bad.append((pl.col(src).is_not_null() & expr.is_null()).alias(f"__bad_{col}"))
-    df = df.with_columns(parsed + bad)
+            bad.append((pl.col(src).is_not_null() & pl.col(col).is_null()).alias(f"__bad_{col}"))
+    df = df.with_columns(parsed).with_columns(bad)
 
     if "parcels" in present:
         df = df.with_columns(
@@ -270,16 +276,23 @@ def combine(tables: list[Table], dataset: str) -> tuple[pl.DataFrame, list[str]]
         return pl.DataFrame(), present
     df = pl.concat(frames, how="diagonal_relaxed").sort(["__order", "__row"], maintain_order=True)
     df = df.with_columns(__dup=pl.col("__key").is_first_distinct().not_())
+    # conflicts: compare each duplicate with the kept row of its key, over the canonical
+    # columns both files have (only duplicate rows are compared: the overlap, not the file)
+    dups = df.filter(pl.col("__dup")).select("__order", "__key", "__cols", *present)
+    firsts = df.filter(~pl.col("__dup") & pl.col("__key").is_in(dups["__key"].implode()))
+    pairs = dups.join(firsts.select("__key", "__cols", *present), on="__key", how="left", suffix="__kept")
     conflict = pl.lit(False)
     for c, bit in bits.items():
-        both = ((pl.col("__cols") & bit) != 0) & ((pl.col("__cols").first().over("__key") & bit) != 0)
-        conflict = conflict | (both & pl.col(c).ne_missing(pl.col(c).first().over("__key")))
-    df = df.with_columns(__conflict=pl.col("__dup") & conflict)
-    counts = df.group_by("__order").agg(
-        pl.len().alias("n"), pl.col("__dup").sum().alias("d"), pl.col("__conflict").sum().alias("c")
+        both = ((pl.col("__cols") & bit) != 0) & ((pl.col("__cols__kept") & bit) != 0)
+        conflict = conflict | (both & pl.col(c).ne_missing(pl.col(f"{c}__kept")))
+    conflicts = pairs.group_by("__order").agg(conflict.sum().alias("c"))
+    counts = (
+        df.group_by("__order")
+        .agg(pl.len().alias("n"), pl.col("__dup").sum().alias("d"))
+        .join(conflicts, on="__order", how="left")
     )
     for order, n, d, c in counts.iter_rows():
         rep = tables[order].report
-        rep.duplicates, rep.conflicts, rep.rows_kept = int(d), int(c), int(n) - int(d)
-    kept = df.filter(~pl.col("__dup")).drop("__dup", "__conflict", "__cols", "__key")
+        rep.duplicates, rep.conflicts, rep.rows_kept = int(d), int(c or 0), int(n) - int(d)
+    kept = df.filter(~pl.col("__dup")).drop("__dup", "__cols", "__key")
     return kept, present

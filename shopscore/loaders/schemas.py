@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,7 @@ class Column:
     aliases: tuple[str, ...]
     per_row: bool = False  # when several aliases are present, later ones fill empty cells
 
-    @property
+    @cached_property
     def normalized(self) -> tuple[str, ...]:
         return tuple(normalize_header(a) for a in self.aliases)
 
