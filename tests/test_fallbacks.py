@@ -1,0 +1,217 @@
+"""Issue 5's fallbacks with hand-worked values: 飞鸽 daily data, package lists merged onto
+orders, order exports without 支付完成时间 (created_at stands in, unpaid told apart)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from shopscore import api
+
+AS_OF = date(2026, 9, 30)
+
+
+def _write(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> None:
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding)
+
+
+def _orders(n: int, day: str = "2026-09-01") -> list[list[str]]:
+    rows = [["主订单编号", "支付完成时间", "发货时间", "揽收时间", "签收时间"]]
+    for i in range(n):
+        rows.append(
+            [str(1000 + i), f"{day} 10:00:00", f"{day} 12:00:00", f"{day} 13:00:00", "2026-09-03 10:00:00"]
+        )
+    return rows
+
+
+def _score(folder: Path, profile: str = "douyin") -> api.ShopScore:
+    (shop,) = api.load(folder)
+    return api.score(shop, profile, AS_OF)
+
+
+# ---------------------------------------------------------------- 飞鸽 daily data (im_daily)
+DAILY_HEADER = [
+    "日期",
+    "客服昵称",
+    "人工已接待会话量",
+    "不满意率",
+    "3分钟人工回复率 (会话)",
+    "3分钟人工回复率",
+]
+
+
+def test_im_daily_rates_weighted_by_sessions_dash_rows_left_out(tmp_path: Path) -> None:
+    """3-min reply: (10·0.9 + 30·0.8) / (10 + 30) = 33 / 40 = 0.825; the 07-03 row (D-89, in
+    the window) has `-` and is left out of that rate; the 07-02 row (D-90) is out of the
+    window; the 店铺汇总值 row is rejected. `3分钟人工回复率 (会话)` wins over
+    `3分钟人工回复率` (whose values would give 0.5).
+    Dissatisfaction (no 有效评价数 / 有效差评数): rate weighted by sessions (no `rated`
+    column): (10·0.10 + 30·0.0 + 20·0.05) / 60 = 2 / 60 = 0.0333…"""
+    _write(tmp_path / "orders.csv", _orders(3))
+    _write(
+        tmp_path / "daily.csv",
+        [
+            DAILY_HEADER,
+            ["2026-09-01", "琳琳", "10", "10.00%", "90.00%", "50.00%"],
+            ["2026-09-02", "大壮", "30", "0.00%", "80.00%", "50.00%"],
+            ["2026-07-03", "大壮", "20", "5.00%", "-", "-"],
+            ["2026-07-02", "琳琳", "50", "50.00%", "10.00%", "10.00%"],  # D-90: out
+            ["店铺汇总值", "", "110", "", "", ""],
+        ],
+    )
+    r = _score(tmp_path)
+    reply = r.metric("im-3min-reply-rate")
+    assert reply.value == pytest.approx(0.825)
+    assert (reply.numerator, reply.denominator) == (pytest.approx(33.0), pytest.approx(40.0))
+    assert reply.approximate and "im-daily" in reply.notes
+    assert reply.status == "scored"  # weight sum 40 ≥ min sample 20
+    dis = r.metric("im-dissatisfaction")
+    assert dis.value == pytest.approx(2 / 60)
+    assert dis.denominator == pytest.approx(60)
+    assert dis.approximate
+
+
+def test_im_daily_dissatisfaction_from_counts_when_present(tmp_path: Path) -> None:
+    """With 有效评价数 and 有效差评数: Σ dissatisfied / Σ rated = (1 + 2) / (8 + 12) = 0.15."""
+    _write(tmp_path / "orders.csv", _orders(3))
+    _write(
+        tmp_path / "daily.csv",
+        [
+            ["日期", "客服昵称", "人工已接待会话量", "有效评价数", "有效差评数", "不满意率"],
+            ["2026-09-01", "琳琳", "40", "8", "1", "12.50%"],
+            ["2026-09-02", "大壮", "50", "12", "2", "16.67%"],
+        ],
+    )
+    dis = _score(tmp_path).metric("im-dissatisfaction")
+    assert dis.value == pytest.approx(0.15)
+    assert (dis.numerator, dis.denominator) == (3, 20)
+    assert dis.approximate and dis.status == "scored"
+
+
+def test_sessions_win_on_their_days_daily_fills_the_rest(tmp_path: Path) -> None:
+    """Sessions cover 09-10 … 09-12 (2 human in-hours sessions, 1 answered within 180 s);
+    the daily row of 09-11 is inside that span and ignored; 09-01's daily row adds
+    10 sessions at 0.6: (1 + 6) / (2 + 10) = 7 / 12."""
+    _write(tmp_path / "orders.csv", _orders(3))
+    _write(
+        tmp_path / "sessions.csv",
+        [
+            ["会话ID", "会话开始时间", "首次响应时长"],
+            ["S1", "2026-09-10 10:00:00", "30"],
+            ["S2", "2026-09-12 11:00:00", "400"],
+        ],
+    )
+    _write(
+        tmp_path / "daily.csv",
+        [
+            DAILY_HEADER,
+            ["2026-09-01", "琳琳", "10", "0.00%", "60.00%", "60.00%"],
+            ["2026-09-11", "琳琳", "100", "0.00%", "10.00%", "10.00%"],
+        ],
+    )
+    reply = _score(tmp_path).metric("im-3min-reply-rate")
+    assert reply.value == pytest.approx(7 / 12)
+    assert reply.denominator == pytest.approx(12)
+    assert reply.approximate
+
+
+def test_undated_daily_file_is_the_exported_period(tmp_path: Path) -> None:
+    _write(tmp_path / "orders.csv", _orders(3))
+    _write(
+        tmp_path / "daily.csv",
+        [
+            ["客服昵称", "人工已接待会话量", "3分钟人工回复率 (会话)"],
+            ["琳琳", "30", "70%"],
+            ["大壮", "10", "90%"],
+        ],
+    )
+    reply = _score(tmp_path).metric("im-3min-reply-rate")
+    assert reply.value == pytest.approx((30 * 0.7 + 10 * 0.9) / 40)
+    assert "im-daily-undated" in reply.notes
+
+
+# ---------------------------------------------------------------- package lists (shipments)
+def test_package_list_wins_over_orders_file(tmp_path: Path) -> None:
+    """Order 1: packages picked 09-01 15:00 and 09-01 13:00 → 13:00 (earliest); delivered
+    09-03 and 09-04 → 09-04 (latest, every package delivered). Order 2: one of its two packages
+    has no delivery → not delivered, although the orders file says 09-02. Order 3: no package →
+    keeps its own values. delivery-hours = mean(09-01 10:00→09-04 10:00 = 72 h,
+    order 3: 09-01 10:00→09-03 10:00 = 48 h) = 60 h; pickup uses 揽收时间 (no proxy)."""
+    _write(
+        tmp_path / "orders.csv",
+        [
+            ["主订单编号", "支付完成时间", "发货时间", "签收时间"],
+            ["1", "2026-09-01 10:00:00", "2026-09-01 11:00:00", "2026-09-02 10:00:00"],
+            ["2", "2026-09-01 10:00:00", "2026-09-01 11:00:00", "2026-09-02 10:00:00"],
+            ["3", "2026-09-01 10:00:00", "2026-09-01 11:00:00", "2026-09-03 10:00:00"],
+        ],
+    )
+    _write(
+        tmp_path / "packages.csv",
+        [
+            ["订单号", "运单号", "快递公司", "揽收时间", "签收时间"],
+            ["1", "YT0000000001", "圆通速递", "2026-09-01 15:00:00", "2026-09-03 10:00:00"],
+            ["1", "SF0000000002", "顺丰速运", "2026-09-01 13:00:00", "2026-09-04 10:00:00"],
+            ["2", "ZT0000000003", "中通快递", "2026-09-01 14:00:00", "2026-09-02 09:00:00"],
+            ["2", "ZT0000000004", "中通快递", "2026-09-01 14:00:00", "-"],
+        ],
+    )
+    (shop,) = api.load(tmp_path)
+    orders = {r["order_id"]: r for r in shop.frames["orders"].iter_rows(named=True)}
+    assert orders["1"]["picked_up_at"] == datetime(2026, 9, 1, 13)
+    assert orders["1"]["delivered_at"] == datetime(2026, 9, 4, 10)
+    assert orders["1"]["carrier"] == "顺丰速运"  # the first-picked package
+    assert orders["2"]["delivered_at"] is None
+    assert orders["3"]["delivered_at"] == datetime(2026, 9, 3, 10)
+    r = api.score(shop, "douyin", AS_OF)
+    hours = r.metric("delivery-hours")
+    assert (hours.count, hours.value) == (2, pytest.approx(60.0))
+    assert r.metric("pickup-on-time-rate").proxy is None
+
+
+def test_no_pickup_time_anywhere_uses_ship_time_with_proxy(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "orders.csv",
+        [
+            ["主订单编号", "支付完成时间", "发货时间"],
+            ["1", "2026-09-01 10:00:00", "2026-09-02 09:00:00"],  # 23 h: on time
+            ["2", "2026-09-01 10:00:00", "2026-09-04 09:00:00"],  # 71 h: late
+        ],
+    )
+    r = _score(tmp_path)
+    pickup = r.metric("pickup-on-time-rate")
+    assert (pickup.numerator, pickup.denominator, pickup.proxy) == (1, 2, "shipped_at")
+    assert r.metric("delivery-hours").status == "no-data"
+    assert r.metric("delivery-hours").missing == ["orders.delivered_at"]
+
+
+# ---------------------------------------------------------------- no 支付完成时间 column
+def test_created_at_stands_in_for_paid_at_unpaid_told_apart(tmp_path: Path) -> None:
+    """No 支付完成时间 anywhere: 订单提交时间 stands in (proxy created_at) except for orders
+    whose status says 待支付 or whose cancel reason says 未支付. Paid orders: 1, 2, 4 (4 is
+    closed after payment) → quality-return-rate denominator 3; unpaid 3 and 5 count nowhere."""
+    _write(
+        tmp_path / "orders.csv",
+        [
+            ["主订单编号", "订单提交时间", "订单状态", "取消原因"],
+            ["1", "2026-09-01 10:00:00", "已完成", "-"],
+            ["2", "2026-09-02 10:00:00", "已发货", "-"],
+            ["3", "2026-09-03 10:00:00", "待支付", "-"],
+            ["4", "2026-09-04 10:00:00", "已关闭", "买家取消"],
+            ["5", "2026-09-05 10:00:00", "已关闭", "超时未支付"],
+        ],
+    )
+    _write(
+        tmp_path / "after_sales.csv",
+        [
+            ["售后单号", "订单号", "售后类型", "售后原因", "售后申请时间"],
+            ["A1", "1", "仅退款", "质量问题", "2026-09-05 10:00:00"],
+        ],
+    )
+    r = _score(tmp_path)
+    q = r.metric("quality-return-rate")
+    assert (q.numerator, q.denominator, q.proxy) == (1, 3, "created_at")
+    (shop,) = api.load(tmp_path)
+    assert shop.report.files[1].rows_kept == 5  # unpaid orders are kept and counted
