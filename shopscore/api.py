@@ -151,6 +151,8 @@ def score(
             d.score = None
         for r in results:
             r.points_lost = None
+            if status == "growth-stage":  # SPEC §0: metrics shown, score/points/tag null
+                r.score = None
     elif composite is None:
         status = "insufficient-data"
     ths = thresholds(prof, composite if status == "scored" else None, dims)

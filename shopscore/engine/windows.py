@@ -63,6 +63,8 @@ def default_as_of(frames: dict[str, pl.DataFrame]) -> date | None:
         frame = frames.get(dataset)
         if frame is None:
             continue
+        if dataset == "orders" and "paid_at" not in frame.columns:
+            cols = (*cols, "created_at")  # created_at stands in for paid_at (SPEC §1)
         for c in cols:
             if c in frame.columns:
                 m = frame[c].max()

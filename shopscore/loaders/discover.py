@@ -164,6 +164,9 @@ def load_shop(
             f"{folder}: no recognisable export file (checked {len(files)} file(s)); "
             "shopscore reads the 抖店 order, review, after-sales, 飞鸽 and logistics exports"
         )
+    for f in report.files:  # paths as the seller sees them in the shop folder
+        p = Path(f.path)
+        f.path = str(p.relative_to(folder)) if p.is_relative_to(folder) else p.name
     for kind in DATASET_ORDER:
         if kind not in tables:
             continue

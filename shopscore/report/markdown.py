@@ -6,7 +6,7 @@ from typing import Any
 
 from shopscore.engine.metrics import REGISTRY
 from shopscore.report.texts import (
-    fmt_num,
+    fmt_sample,
     fmt_score,
     fmt_value,
     metric_notes,
@@ -45,7 +45,7 @@ def render_score(result: Any, lang: str) -> str:
     out.append("| " + " | ".join(t(c, lang) for c in cols) + " |")
     out.append("|---|---:|---|---:|---:|---:|---|")
     for m in result.metrics:
-        sample = f"{fmt_num(m.numerator)}/{fmt_num(m.denominator)}" if m.kind == "rate" else fmt_num(m.count)
+        sample = fmt_sample(m)
         score = status_text(m.status, lang) if m.score is None else fmt_score(m.score, d)
         lost = "—" if m.points_lost is None else f"{m.points_lost:.{d + 1}f}"
         window = f"{m.window.first_day} … {m.window.last_day}"

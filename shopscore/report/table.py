@@ -12,7 +12,7 @@ from rich.text import Text
 
 from shopscore.engine.metrics import REGISTRY
 from shopscore.report.texts import (
-    fmt_num,
+    fmt_sample,
     fmt_score,
     fmt_value,
     metric_notes,
@@ -88,7 +88,7 @@ def render_score(result: Any, console: Console, lang: str) -> None:
             if note not in footnotes:
                 footnotes.append(note)
             name.append(f" [{footnotes.index(note) + 1}]", style="cyan")
-        sample = f"{fmt_num(m.numerator)}/{fmt_num(m.denominator)}" if m.kind == "rate" else fmt_num(m.count)
+        sample = fmt_sample(m)
         if m.status in ("insufficient", "no-data"):
             score_cell = Text(status_text(m.status, lang), style="dim")
         else:

@@ -173,6 +173,11 @@ def fmt_num(x: float | None) -> str:
     return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
 
 
+def fmt_sample(m: Any) -> str:
+    """``hits/denominator`` for a rate, the row count for a mean."""
+    return f"{fmt_num(m.numerator)}/{fmt_num(m.denominator)}" if m.kind == "rate" else fmt_num(m.count)
+
+
 def fmt_score(x: float | None, decimals: int = 2) -> str:
     return "—" if x is None else f"{x:.{decimals}f}"
 
