@@ -25,7 +25,7 @@ from shopscore.loaders.discover import Progress, ShopData
 from shopscore.loaders.discover import load as load_shops
 
 SCHEMA_VERSION = 1
-__all__ = ["ShopScore", "load", "load_profile", "score"]
+__all__ = ["Profile", "ShopData", "ShopScore", "load", "load_profile", "score"]
 
 
 def load(path: Path | str, columns: Path | None = None, progress: Progress | None = None) -> list[ShopData]:
