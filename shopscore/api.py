@@ -149,10 +149,9 @@ def score(
         composite = float(elig["score"]) if "score" in elig else None
         for d in dims:
             d.score = None
-        for r in results:
-            r.points_lost = None
-            if status == "growth-stage":  # SPEC §0: metrics shown, score/points/tag null
-                r.score = None
+        if status == "growth-stage":  # SPEC §0: metrics shown, score/points/tag null
+            for r in results:
+                r.score = r.points_lost = None
     elif composite is None:
         status = "insufficient-data"
     ths = thresholds(prof, composite if status == "scored" else None, dims)

@@ -215,3 +215,102 @@ def test_created_at_stands_in_for_paid_at_unpaid_told_apart(tmp_path: Path) -> N
     assert (q.numerator, q.denominator, q.proxy) == (1, 3, "created_at")
     (shop,) = api.load(tmp_path)
     assert shop.report.files[1].rows_kept == 5  # unpaid orders are kept and counted
+
+
+# ---------------------------------------------------------------- a metric without its inputs
+def test_pickup_without_any_pickup_or_ship_time_is_no_data(tmp_path: Path) -> None:
+    _write(tmp_path / "orders.csv", [["主订单编号", "支付完成时间"], ["1", "2026-09-01 10:00:00"]])
+    pickup = _score(tmp_path).metric("pickup-on-time-rate")
+    assert (pickup.status, pickup.value, pickup.missing) == (
+        "no-data",
+        None,
+        ["orders.picked_up_at|orders.shipped_at"],
+    )
+
+
+def test_im_metrics_without_reply_or_rating_columns_are_no_data(tmp_path: Path) -> None:
+    _write(tmp_path / "orders.csv", _orders(1))
+    _write(tmp_path / "sessions.csv", [["会话ID", "会话开始时间"], ["S1", "2026-09-10 10:00:00"]])
+    r = _score(tmp_path)
+    assert r.metric("im-3min-reply-rate").status == "no-data"
+    assert r.metric("im-dissatisfaction").status == "no-data"
+
+
+def test_undated_daily_rows_count_beside_dated_ones_without_sessions(tmp_path: Path) -> None:
+    """A dated daily file (20 sessions at 50 %) and an undated one (100 at 100 %):
+    (10 + 100) / 120."""
+    _write(tmp_path / "orders.csv", _orders(1))
+    _write(tmp_path / "daily.csv", [DAILY_HEADER, ["2026-09-01", "琳琳", "20", "0%", "50%", "50%"]])
+    _write(
+        tmp_path / "undated.csv",
+        [["客服昵称", "人工已接待会话量", "3分钟人工回复率 (会话)"], ["大壮", "100", "100%"]],
+    )
+    reply = _score(tmp_path).metric("im-3min-reply-rate")
+    assert reply.value == pytest.approx(110 / 120)
+    assert "im-daily-undated" in reply.notes
+
+
+# ---------------------------------------------------------------- a past --as-of
+def test_past_as_of_keeps_orders_cancelled_or_shipped_after_it_late(tmp_path: Path) -> None:
+    """As of 09-10: order 1 (deadline 09-03, cancelled 09-20) and order 2 (deadline 09-03,
+    shipped 09-12 then closed) were both late on 09-10; order 3 was picked up on time.
+    Order 4 was cancelled 09-02, before its deadline: left out. 1 / 3."""
+    _write(
+        tmp_path / "orders.csv",
+        [
+            ["主订单编号", "支付完成时间", "承诺发货时间", "发货时间", "揽收时间", "取消时间", "订单状态"],
+            ["1", "2026-09-01 10:00:00", "2026-09-03 10:00:00", "-", "-", "2026-09-20 10:00:00", "已关闭"],
+            [
+                "2",
+                "2026-09-01 10:00:00",
+                "2026-09-03 10:00:00",
+                "2026-09-12 10:00:00",
+                "2026-09-12 12:00:00",
+                "-",
+                "已关闭",
+            ],
+            [
+                "3",
+                "2026-09-01 10:00:00",
+                "2026-09-03 10:00:00",
+                "2026-09-02 10:00:00",
+                "2026-09-02 12:00:00",
+                "-",
+                "已完成",
+            ],
+            ["4", "2026-09-01 10:00:00", "2026-09-03 10:00:00", "-", "-", "2026-09-02 10:00:00", "已关闭"],
+        ],
+    )
+    (shop,) = api.load(tmp_path)
+    pickup = api.score(shop, "douyin", date(2026, 9, 10)).metric("pickup-on-time-rate")
+    assert (pickup.numerator, pickup.denominator) == (1, 3)
+
+
+# ---------------------------------------------------------------- value rules
+def test_merchant_responsible_and_empty_type_and_unknown_handler(tmp_path: Path) -> None:
+    """纠纷责任方 naming the merchant with someone else is still the merchant's fault; an
+    empty 售后类型 is a missing required value (rejected); an unknown 接待方式 is a problem."""
+    _write(tmp_path / "orders.csv", _orders(2))
+    _write(
+        tmp_path / "after_sales.csv",
+        [
+            ["售后单号", "订单号", "售后类型", "售后申请时间", "纠纷责任方"],
+            ["A1", "1000", "仅退款", "2026-09-05 10:00:00", "商家、物流"],
+            ["A2", "1000", "仅退款", "2026-09-05 10:00:00", "非商家责任"],
+            ["A3", "1001", "-", "2026-09-05 10:00:00", "商家"],
+        ],
+    )
+    _write(
+        tmp_path / "sessions.csv",
+        [
+            ["会话ID", "会话开始时间", "接待方式", "首次响应时长"],
+            ["S1", "2026-09-10 10:00:00", "AI客服", "10"],
+        ],
+    )
+    (shop,) = api.load(tmp_path)
+    a = shop.frames["after_sales"].sort("after_sale_id")
+    assert a["after_sale_id"].to_list() == ["A1", "A2"]
+    assert a["merchant_responsible"].to_list() == [True, False]
+    probs = shop.report.problems
+    assert probs.filter(probs["kind"] == "rejected")["column"].to_list() == ["售后类型"]
+    assert probs.filter(probs["column"] == "接待方式")["row"].to_list() == [2]

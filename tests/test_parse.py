@@ -208,10 +208,11 @@ FLAGS = load_schema().flags
         ("Return and refund", "return_refund"),
         ("换货", "exchange"),
         ("补寄", "resend"),
-        (None, "other"),
+        ("价保", "other"),  # no alias matches: the fallback
+        (None, None),  # empty: a missing required value, rejected by the row rules
     ],
 )
-def test_after_sale_type_aliases(raw: str | None, expected: str) -> None:
+def test_after_sale_type_aliases(raw: str | None, expected: str | None) -> None:
     assert one(lambda e: parse.value_alias(e, VALUES["after_sale_type"]), raw) == expected
 
 

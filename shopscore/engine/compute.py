@@ -52,11 +52,12 @@ class HasColumns(Protocol):
 
 
 def available(prep: HasColumns, need: str) -> bool:
-    """``dataset``, ``dataset.column``, alternatives with ``|`` on either side."""
-    ds_part, _, col_part = need.partition(".")
-    datasets = ds_part.split("|")
-    cols = col_part.split("|") if col_part else [None]
-    return any(prep.has(d, c) for d in datasets for c in cols)
+    """``dataset`` or ``dataset.column``; alternatives joined by ``|``."""
+    for alt in need.split("|"):
+        dataset, _, column = alt.partition(".")
+        if prep.has(dataset, column or None):
+            return True
+    return False
 
 
 def count_rows(prep: Prepared, c: Count, window: Window, hit: pl.Expr | None = None) -> tuple[int, int]:
@@ -82,7 +83,10 @@ def _daily(
     cols = prep.available.get("im_daily", set())
     lf = frame.lazy()
     if "date" in frame.columns:
-        lf = lf.filter(window.contains("date"))
+        # a row without a date (an undated file) covers the exported period: it counts for
+        # the window ending at D, unless session data exists (SPEC §1)
+        undated = pl.col("date").is_null() & pl.lit(skip_days is None)
+        lf = lf.filter(window.contains("date") | undated)
         if skip_days is not None:
             day = pl.col("date").dt.date()
             lf = lf.filter(~day.is_between(pl.lit(skip_days[0]), pl.lit(skip_days[1])))
@@ -162,7 +166,8 @@ def _with_daily(
     if daily is not None and daily[2] > 0:
         res.approximate = True
         res.notes.append("im-daily")
-        if "date" not in prep.available.get("im_daily", set()):
+        frame = prep.frames["im_daily"]
+        if "date" not in frame.columns or (skip is None and frame["date"].null_count() > 0):
             res.notes.append("im-daily-undated")
         hits += daily[0]
         den += daily[1]

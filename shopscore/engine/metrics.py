@@ -70,7 +70,7 @@ class Metric:
     hit: pl.Expr | None = None  # rate: rows of the population counted in the numerator
     numerator: Count | None = None  # rate whose numerator comes from another dataset
     value: ExprLike | None = None  # mean: the value averaged over the population
-    needs: tuple[str, ...] = ()  # "dataset" or "dataset.column" or "dataset.a|b"
+    needs: tuple[str, ...] = ()  # each "dataset" or "dataset.column", alternatives joined by "|"
     optional: tuple[str, ...] = ()  # absent → counted as none, metric `approximate`
     uses: tuple[str, ...] = ()  # concepts that may have a proxy (paid_at, delivered_at…)
     daily: Daily | None = None
@@ -153,7 +153,7 @@ register(
         unit="ratio",
         population=PAID_ORDERS,
         hit=pl.col("quality_aftersale"),
-        needs=("orders", "after_sales.reason|reason_tag"),
+        needs=("orders", "after_sales.reason|after_sales.reason_tag"),
         uses=("paid_at",),
         drill=("order_id", "paid_at", "status"),
         doc=Doc(
@@ -175,7 +175,7 @@ register(
         unit="ratio",
         population=DELIVERED_ORDERS,
         hit=pl.col("neg_review") | pl.col("quality_aftersale") | pl.col("quality_complaint"),
-        needs=("orders", "after_sales.reason|reason_tag"),
+        needs=("orders.delivered_at|orders.completed_at", "after_sales.reason|after_sales.reason_tag"),
         optional=("reviews", "complaints"),
         uses=("paid_at", "delivered_at"),
         drill=(
@@ -209,7 +209,7 @@ register(
             pl.col("is_paid") & ~pl.col("is_platform") & ~pl.col("cancelled_before_deadline"),
         ),
         hit=pl.col("pickup_time").is_not_null() & (pl.col("pickup_time") <= pl.col("pickup_deadline")),
-        needs=("orders",),
+        needs=("orders.picked_up_at|orders.shipped_at",),
         uses=("paid_at", "picked_up_at"),
         drill=("order_id", "paid_at", "pickup_deadline", "pickup_time", "carrier"),
         doc=Doc(
@@ -254,7 +254,7 @@ register(
         unit="ratio",
         population=PAID_ORDERS,
         hit=pl.col("logistics_aftersale_14d"),
-        needs=("orders", "after_sales.reason|reason_tag"),
+        needs=("orders", "after_sales.reason|after_sales.reason_tag"),
         uses=("paid_at",),
         drill=("order_id", "paid_at", "shipped_at", "carrier"),
         doc=Doc(
@@ -277,7 +277,7 @@ register(
         unit="ratio",
         population=Count("im_sessions", "started_at", HUMAN_WORKING_HOURS),
         hit=pl.col("reply_seconds").is_not_null() & (pl.col("reply_seconds") <= 180),
-        needs=("im_sessions|im_daily",),
+        needs=("im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.reply_3min_rate",),
         daily=Daily(value="reply_3min_rate", weight=("sessions",)),
         drill=("session_id", "started_at", "agent", "reply_seconds", "order_id"),
         doc=Doc(
@@ -299,7 +299,7 @@ register(
         unit="ratio",
         population=Count("im_sessions", "started_at", pl.col("human") & pl.col("rating").is_not_null()),
         hit=pl.col("rating") <= 3,
-        needs=("im_sessions|im_daily",),
+        needs=("im_sessions.rating|im_daily.dissatisfaction_rate|im_daily.dissatisfied",),
         daily=Daily(
             value="dissatisfaction_rate",
             weight=("rated", "sessions"),

@@ -78,7 +78,6 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
     out: dict[str, pl.DataFrame] = {}
     prep = Prepared(as_of, out, {k: set(v) for k, v in shop.columns.items()})
     groups = rules["reason_groups"]
-    status_words = rules["order_status"]
 
     orders = f.get("orders")
     excluded_ids: pl.Series = pl.Series("order_id", [], pl.String)
@@ -142,7 +141,7 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
         out["im_daily"] = d
 
     if orders is not None:
-        out["orders"] = _prepare_orders(orders, prep, end, status_words, out)
+        out["orders"] = _prepare_orders(orders, prep, end, rules, out)
         if "order_lines" in f:
             out["order_lines"] = f["order_lines"].filter(
                 pl.col("order_id").is_in(out["orders"]["order_id"].implode())
@@ -154,9 +153,10 @@ def _prepare_orders(
     o: pl.DataFrame,
     prep: Prepared,
     end: datetime,
-    words: dict[str, Any],
+    rules: dict[str, Any],
     out: dict[str, pl.DataFrame],
 ) -> pl.DataFrame:
+    words = rules["order_status"]
     for c in (
         "created_at",
         "paid_at",
@@ -173,19 +173,6 @@ def _prepare_orders(
     for c in ("status", "cancel_reason", "fulfillment", "order_type", "cancel_by"):
         if c not in o.columns:
             o = o.with_columns(pl.lit(None, dtype=pl.String).alias(c))
-    o = _mask_after(
-        o,
-        [
-            "created_at",
-            "paid_at",
-            "shipped_at",
-            "picked_up_at",
-            "delivered_at",
-            "completed_at",
-            "cancelled_at",
-        ],
-        end,
-    )
     status = pl.col("status").fill_null("")
     reason = pl.col("cancel_reason").fill_null("")
     prep.proxies.update(proxies_for(prep.available))
@@ -193,27 +180,43 @@ def _prepare_orders(
         # SPEC §1: created_at stands in, except for orders that are visibly unpaid
         unpaid = contains_any(status, words["unpaid"]) | contains_any(reason, words["unpaid_reason"])
         o = o.with_columns(paid_at=pl.when(~unpaid).then(pl.col(PROXY_RULES["paid_at"])))
+    # Deadlines and cancellations are facts about the order's whole history, worked out
+    # before events after D are hidden: an order shipped or cancelled after its deadline was
+    # late, whatever the as-of day (so a past --as-of reproduces that day).
+    closed = contains_any(status, words["closed"])
+    never_shipped = pl.col("shipped_at").is_null() & pl.col("picked_up_at").is_null()
+    deadline = pl.coalesce(
+        pl.col("ship_by"), pl.col("paid_at") + timedelta(hours=float(rules["pickup_deadline_hours"]))
+    )
+    o = o.with_columns(
+        cancelled_before_shipping=closed & never_shipped,
+        pickup_deadline=deadline,
+    ).with_columns(
+        cancelled_before_deadline=pl.when(pl.col("cancelled_at").is_not_null())
+        .then(pl.col("cancelled_at") <= pl.col("pickup_deadline"))
+        .otherwise(pl.col("cancelled_before_shipping")),
+    )
+    events = [
+        "created_at",
+        "paid_at",
+        "shipped_at",
+        "picked_up_at",
+        "delivered_at",
+        "completed_at",
+        "cancelled_at",
+    ]
+    o = _mask_after(o, events, end)
     o = o.with_columns(
         delivered_time=pl.col(prep.proxies.get("delivered_at", "delivered_at")),
         pickup_time=pl.col(prep.proxies.get("picked_up_at", "picked_up_at")),
     )
     paid = pl.col("paid_at").is_not_null()
-    closed = contains_any(status, words["closed"])
-    cbs = closed & pl.col("shipped_at").is_null() & pl.col("picked_up_at").is_null()
-    deadline = pl.coalesce(pl.col("ship_by"), pl.col("paid_at") + timedelta(hours=48))
     o = o.with_columns(
         is_paid=paid,
         is_delivered=paid & pl.col("delivered_time").is_not_null(),
         is_platform=(pl.col("fulfillment") == "platform").fill_null(False),
-        cancelled_before_shipping=cbs,
-        pickup_deadline=deadline,
-    ).with_columns(
-        cancelled_before_deadline=(
-            (pl.col("cancelled_at").is_not_null() & (pl.col("cancelled_at") <= pl.col("pickup_deadline")))
-            | (pl.col("cancelled_at").is_null() & pl.col("cancelled_before_shipping"))
-        ),
     )
-    return _order_facts(o, out)
+    return _order_facts(o, out, rules)
 
 
 def _first(frame: pl.DataFrame, ts: str, tie: str) -> pl.DataFrame:
@@ -224,14 +227,14 @@ def _first(frame: pl.DataFrame, ts: str, tie: str) -> pl.DataFrame:
     )
 
 
-def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: dict[str, Any]) -> pl.DataFrame:
     """Per-order flags from the other datasets (as of D, excluded rows already gone)."""
     facts: list[pl.DataFrame] = []
     r = out.get("reviews")
     if r is not None:
         facts.append(
             r.group_by("order_id").agg(
-                neg_review=(pl.col("product_rating") <= 2).any(),
+                neg_review=(pl.col("product_rating") <= int(rules["negative_review_max_stars"])).any(),
             )
         )
         first = _first(r.filter(pl.col("product_rating").is_not_null()), "reviewed_at", "review_id")
@@ -247,7 +250,7 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame]) -> pl.DataFrame:
                 logistics_aftersale_14d=(
                     (pl.col("reason_group") == "logistics")
                     & (since_ship >= timedelta(0))
-                    & (since_ship <= timedelta(days=14))
+                    & (since_ship <= timedelta(days=float(rules["logistics_return_days"])))
                 ).any(),
             )
         )

@@ -10,6 +10,7 @@ import polars as pl
 #: event timestamps that set the default as-of date (deadlines are not events)
 EVENT_COLUMNS = {
     "orders": ("paid_at", "shipped_at", "picked_up_at", "delivered_at"),
+    "shipments": ("shipped_at", "picked_up_at", "delivered_at"),
     "reviews": ("reviewed_at",),
     "im_sessions": ("started_at",),
     "im_daily": ("date",),

@@ -88,8 +88,8 @@ def merge_shipments(orders: pl.DataFrame, shipments: pl.DataFrame) -> pl.DataFra
         elif c == "delivered_at":
             aggs.append(pl.when(pl.col(c).null_count() == 0).then(pl.col(c).max()).alias(f"__pkg_{c}"))
             aggs.append(pl.col(c).is_not_null().any().alias("__pkg_has_delivered"))
-        else:
-            aggs.append(pl.col(c).drop_nulls().first().alias(f"__pkg_{c}"))
+        else:  # carrier and tracking number of the first-picked package, together
+            aggs.append(pl.col(c).first().alias(f"__pkg_{c}"))
     aggs.append(pl.len().alias("packages_listed"))
     per_order = pk.group_by("order_id").agg(aggs)
     out = orders.join(per_order, on="order_id", how="left", maintain_order="left")

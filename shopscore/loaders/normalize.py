@@ -51,10 +51,7 @@ def _type_expr(col: str, ctype: str, schema: Schema, src: str) -> pl.Expr:
         return parse.SIMPLE_PARSERS[ctype](e)
     kind, _, name = ctype.partition(":")
     if kind == "enum":
-        value = parse.value_alias(e, schema.values[name])
-        if name == "after_sale_type":  # SPEC §1: anything else (价保…) is `other`
-            value = value.fill_null(pl.lit("other"))
-        return value
+        return parse.value_alias(e, schema.values[name])
     if kind == "flag":
         if name == "is_human":
             return parse.value_alias(e, schema.values["is_human"])
@@ -117,7 +114,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         else:
             exprs = [_type_expr(col, ctype, schema, c) for c in sources]
             parsed.append(pl.coalesce(exprs).alias(col) if len(exprs) > 1 else exprs[0].alias(col))
-        if ctype in _PARSE_HINT or (ctype.startswith("enum:") and ctype != "enum:after_sale_type"):
+        if ctype in _PARSE_HINT or ctype.startswith("enum:") or ctype == "flag:is_human":
             bad.append((pl.col(src).is_not_null() & pl.col(col).is_null()).alias(f"__bad_{col}"))
     df = df.with_columns(parsed).with_columns(bad)
 

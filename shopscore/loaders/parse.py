@@ -199,15 +199,15 @@ def contains_any(e: pl.Expr, needles: list[str]) -> pl.Expr:
 
 def value_alias(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:
     """Map a value through a value-alias table: targets in order, first contained alias
-    wins; empty → the table's default; no match → null (the caller reports it)."""
+    wins; empty → the table's default; no match → its fallback, else null (reported)."""
     default = table.get("default")
     expr: Any = pl.when(e.is_null()).then(pl.lit(default))
     for target, aliases in table.items():
-        if target == "default":
+        if target in ("default", "fallback"):
             continue
         value: Any = {"true": True, "false": False}.get(target, target)
         expr = expr.when(_contains_any(e, list(aliases))).then(pl.lit(value))
-    return expr.otherwise(None)
+    return expr.otherwise(pl.lit(table.get("fallback")))
 
 
 def flag_intervened(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:

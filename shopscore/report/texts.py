@@ -100,13 +100,27 @@ NO_DATA_HINTS: dict[str, dict[str, str]] = {
         "zh": "需要签收时间：导出物流数据（包裹明细）",
         "en": "needs delivery times: add the logistics export (包裹明细)",
     },
-    "im_sessions|im_daily": {
-        "zh": "需要飞鸽会话或客服数据导出",
-        "en": "needs the 飞鸽 session export or the 飞鸽 daily service data",
+    "im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.reply_3min_rate": {
+        "zh": "需要含首次响应时长的飞鸽会话导出，或飞鸽客服数据（3分钟人工回复率）",
+        "en": "needs the 飞鸽 session export with first-reply times, or the 飞鸽 daily data "
+        "(3分钟人工回复率)",
+    },
+    "im_sessions.rating|im_daily.dissatisfaction_rate|im_daily.dissatisfied": {
+        "zh": "需要含满意度评价的飞鸽会话导出，或飞鸽客服数据（不满意率）",
+        "en": "needs the 飞鸽 session export with ratings, or the 飞鸽 daily data (不满意率)",
+    },
+    "orders.picked_up_at|orders.shipped_at": {
+        "zh": "需要揽收或发货时间：导出物流数据（包裹明细），或订单导出勾选“发货时间”",
+        "en": "needs pickup or ship times: add the logistics export (包裹明细) or tick 发货时间 "
+        "in the order export",
+    },
+    "orders.delivered_at|orders.completed_at": {
+        "zh": "需要签收或订单完成时间：导出物流数据（包裹明细）",
+        "en": "needs delivery or completion times: add the logistics export (包裹明细)",
     },
     "complaints": {"zh": "需要投诉记录导出", "en": "needs the complaints export"},
     "reviews": {"zh": "需要评价导出", "en": "needs the review export"},
-    "after_sales.reason|reason_tag": {
+    "after_sales.reason|after_sales.reason_tag": {
         "zh": "需要含售后原因的售后导出",
         "en": "needs the after-sales export with 售后原因",
     },
