@@ -89,13 +89,10 @@ def _err_console() -> Console:
 def _out_console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, width=max(120, _term_width()))
-
-
-def _term_width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((120, 40)).columns
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:  # files, pipes, cron mail: wide enough for every column
+        console.width = 140
+    return console
 
 
 @contextmanager

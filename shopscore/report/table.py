@@ -76,43 +76,49 @@ def render_score(result: Any, console: Console, lang: str) -> None:
 
     mt = Table(title=t("metrics", lang), box=box.SIMPLE_HEAD, title_justify="left", show_lines=False)
     mt.add_column(t("metric", lang), no_wrap=True)
-    mt.add_column(t("dimension", lang), no_wrap=True, style="dim")
     for col in ("value", "window", "sample", "score", "points_lost", "tag"):
         mt.add_column(t(col, lang), justify="left" if col in ("window", "tag") else "right", no_wrap=True)
-    dim_names = {dm.id: (dm.zh if lang == "zh" else dm.en) for dm in result.dimensions}
     footnotes: list[str] = []
-    for m in result.metrics:
-        reg = REGISTRY[m.id]
-        name = Text(f"{reg.name(lang)}")
-        for note in metric_notes(m, lang):
-            if note not in footnotes:
-                footnotes.append(note)
-            name.append(f" [{footnotes.index(note) + 1}]", style="cyan")
-        sample = fmt_sample(m)
-        if m.status in ("insufficient", "no-data"):
-            score_cell = Text(status_text(m.status, lang), style="dim")
-        else:
-            score_cell = Text(fmt_score(m.score, d), style="red" if m.tag == "needs-attention" else "")
-            if m.status == "diagnostic":
-                score_cell.append(f" ({status_text('diagnostic', lang)})", style="dim")
-        lost = "—" if m.points_lost is None else f"{m.points_lost:.{d + 1}f}"
-        value = fmt_value(m.value, m.unit) + (" ≈" if m.approximate else "")
-        window = f"{m.window.first_day:%m-%d}…{m.window.last_day:%m-%d}"
+    for dm in result.dimensions:  # one block per dimension, in the profile's order
+        members = [m for m in result.metrics if m.dimension == dm.id]
+        if not members:
+            continue
         mt.add_row(
-            name,
-            dim_names.get(m.dimension, m.dimension),
-            value,
-            window,
-            sample,
-            score_cell,
-            lost,
-            Text(tag_text(m.tag, lang), style=TAG_STYLE.get(m.tag or "", "")),
+            Text(dm.zh if lang == "zh" else dm.en, style="bold"),
+            "",
+            "",
+            "",
+            Text(fmt_score(dm.score, d), style="bold"),
+            "",
+            "",
         )
+        for m in members:
+            mt.add_row(*_metric_cells(m, lang, d, footnotes))
     console.print(mt)
     for i, note in enumerate(footnotes, 1):
         console.print(Text(f"  [{i}] {note}", style="dim"))
     render_load_summary(result.data.report, console, lang)
     console.print(Text(t("estimate", lang), style="dim"))
+
+
+def _metric_cells(m: Any, lang: str, d: int, footnotes: list[str]) -> list[Any]:
+    """One metric's row; its notes become numbered footnotes shared by the table."""
+    name = Text(f"  {REGISTRY[m.id].name(lang)}")
+    for note in metric_notes(m, lang):
+        if note not in footnotes:
+            footnotes.append(note)
+        name.append(f" [{footnotes.index(note) + 1}]", style="cyan")
+    if m.status in ("insufficient", "no-data"):
+        score_cell = Text(status_text(m.status, lang), style="dim")
+    else:
+        score_cell = Text(fmt_score(m.score, d), style="red" if m.tag == "needs-attention" else "")
+        if m.status == "diagnostic":
+            score_cell.append(f" ({status_text('diagnostic', lang)})", style="dim")
+    lost = "—" if m.points_lost is None else f"{m.points_lost:.{d + 1}f}"
+    value = fmt_value(m.value, m.unit) + (" ≈" if m.approximate else "")
+    window = f"{m.window.first_day:%m-%d}…{m.window.last_day:%m-%d}"
+    tag = Text(tag_text(m.tag, lang), style=TAG_STYLE.get(m.tag or "", ""))
+    return [name, value, window, fmt_sample(m), score_cell, lost, tag]
 
 
 def render_load_summary(report: Any, console: Console, lang: str) -> None:
