@@ -118,6 +118,13 @@ def score(
 ) -> ShopScore:
     """Score one loaded shop as of ``as_of`` (default: its latest event date)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    if category is not None:
+        known = sorted({c for cfg in prof.metrics.values() for c in cfg.get("categories", {})})
+        if category not in known:
+            raise ShopscoreError(
+                f"--category {category!r}: profile {prof.id} has no curves for it "
+                f"(it has: {', '.join(known) or 'none'}); omit --category for the default curves"
+            )
     day = as_of or default_as_of(shop.frames)
     if day is None:
         raise ShopscoreError(

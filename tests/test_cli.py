@@ -127,3 +127,23 @@ def test_compute_on_the_real_export_layouts() -> None:
     assert payload["status"] == "scored" and payload["score"] is not None
     im = next(m for m in payload["metrics"] if m["id"] == "im-3min-reply-rate")
     assert im["approximate"] is True  # from 飞鸽 daily data
+
+
+def test_unknown_category_is_a_clear_error() -> None:
+    code, _, err = _run("compute", str(CASE), "--category", "服饰")
+    assert code == 2 and "--category" in err and "has no curves" in err
+
+
+def test_category_curves_from_a_user_profile(tmp_path: Path) -> None:
+    """A per-category curve replaces the default one for that metric only."""
+    prof = tmp_path / "cat.toml"
+    prof.write_text(
+        'extends = "douyin"\n[metrics.negative-feedback-rate.categories."服饰"]\n'
+        'kind = "linear"\npoints = [[0.0, 5], [1.0, 5]]\n',
+        "utf-8",
+    )
+    args = ("compute", str(CASE), "--as-of", "2026-09-30", "--format", "json", "--profile", str(prof))
+    code, out, _ = _run(*args, "--category", "服饰")
+    assert code == 0
+    metric = next(m for m in json.loads(out)["metrics"] if m["id"] == "negative-feedback-rate")
+    assert metric["score"] == 5.0
