@@ -280,6 +280,8 @@ def describe_metrics(profile: Profile) -> list[dict[str, Any]]:
                 "zh": m.zh,
                 "en": m.en,
                 "dimension": cfg["dimension"],
+                "dimension_zh": profile.dimensions[cfg["dimension"]].get("zh", cfg["dimension"]),
+                "dimension_en": profile.dimensions[cfg["dimension"]].get("en", cfg["dimension"]),
                 "kind": m.kind,
                 "unit": m.unit,
                 "direction": m.direction,

@@ -234,11 +234,11 @@ def _metrics_table(rows: list[dict[str, Any]], lang: str) -> None:
 
     tab = Table(box=box.SIMPLE_HEAD, show_lines=True)
     for col in ("metric", "dimension", "window", "direction", "weight", "min_sample", "definition"):
-        tab.add_column(t(col, lang))
+        tab.add_column(t(col, lang), overflow="fold", no_wrap=col != "definition")
     for r in rows:
         tab.add_row(
             f"{r['zh'] if lang == 'zh' else r['en']}\n[dim]{r['id']}[/dim]",
-            r["dimension"],
+            r[f"dimension_{lang}"],
             f"({r['window'][0]}, {r['window'][1]})",
             t(r["direction"], lang),
             f"{r['weight']:g}",
