@@ -51,6 +51,10 @@ class FileReport:
         }
         if self.sheet:
             out["sheet"] = self.sheet
+        if self.columns:
+            out["columns"] = self.columns  # canonical column → header as written
+        if self.export_time:
+            out["export_time"] = self.export_time  # decides which export wins a conflict
         if self.header_row is not None:
             out["header_row"] = self.header_row
         if self.skipped:
@@ -64,9 +68,7 @@ class LoadReport:
     orphans: dict[str, int] = field(default_factory=dict)
     problems: pl.DataFrame = field(default_factory=empty_problems)
     date_ranges: dict[str, tuple[str, str] | None] = field(default_factory=dict)
-    unknown_values: dict[str, list[str]] = field(default_factory=dict)
     unknown_reasons: list[str] = field(default_factory=list)
-    source_notes: list[dict[str, str]] = field(default_factory=list)
 
     def add_problems(self, frame: pl.DataFrame) -> None:
         if frame.height:
@@ -89,7 +91,5 @@ class LoadReport:
             "date_ranges": {
                 k: ({"start": v[0], "end": v[1]} if v else None) for k, v in self.date_ranges.items()
             },
-            "unknown_values": self.unknown_values,
             "unknown_reasons": self.unknown_reasons,
-            "sources": self.source_notes,
         }

@@ -196,8 +196,6 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
         console.print(
             Text(f"{t('unknown_reasons', lang)}: " + ", ".join(rep.unknown_reasons), style="yellow")
         )
-    for col, values in rep.unknown_values.items():
-        console.print(Text(f"{col}: " + ", ".join(values), style="yellow"))
     if needs:
         nt = Table(box=box.SIMPLE_HEAD, title=t("needs", lang), title_justify="left")
         nt.add_column(t("metric", lang))
