@@ -314,3 +314,32 @@ def test_merchant_responsible_and_empty_type_and_unknown_handler(tmp_path: Path)
     probs = shop.report.problems
     assert probs.filter(probs["kind"] == "rejected")["column"].to_list() == ["售后类型"]
     assert probs.filter(probs["column"] == "接待方式")["row"].to_list() == [2]
+
+
+# ---------------------------------------------------------------- header-only files, secrets
+def test_header_only_exports_are_read_and_score_as_insufficient(tmp_path: Path) -> None:
+    """Files with a header and no rows (a day without after-sales, say) are recognised, read
+    as 0 rows, and the shop has no score rather than an error."""
+    _write(tmp_path / "orders.csv", [["主订单编号", "子订单编号", "支付完成时间", "订单状态"]])
+    _write(tmp_path / "after_sales.csv", [["售后单号", "订单号", "售后类型", "售后申请时间"]])
+    (shop,) = api.load(tmp_path)
+    assert [(f.dataset, f.rows_read) for f in shop.report.files] == [("after_sales", 0), ("orders", 0)]
+    r = api.score(shop, "douyin", AS_OF)
+    assert r.status == "insufficient-data" and r.score is None
+
+
+def test_encrypted_recipient_fields_are_never_printed() -> None:
+    """The 抖店 export's ##…/$$… recipient cells appear in no output."""
+    from typer.testing import CliRunner
+
+    from shopscore.cli import app
+
+    examples = Path(__file__).parent / "fixtures" / "export_examples"
+    for args in (
+        ["inspect", str(examples)],
+        ["compute", str(examples)],
+        ["compute", str(examples), "-f", "json"],
+    ):
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 0
+        assert "密文" not in res.stdout and "##" not in res.stdout and "$$" not in res.stdout
