@@ -235,11 +235,6 @@ def test_xlsx_preamble_datetime_cells_and_notes_sheet(tmp_path: Path) -> None:
     assert problems(shop) == [("评价管理.xlsx [评价列表]", 8, "商品评分")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fastexcel/calamine start a sheet at its first non-empty row: with blank rows above "
-    "the header, header_row and problem rows are counted from that row, not the sheet's row 1",
-)
 def test_xlsx_rows_numbered_as_in_the_sheet_with_blank_top_rows(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active

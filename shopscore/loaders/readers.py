@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,11 +88,18 @@ def _pick_header(rows: list[list[str]], schema: Schema) -> int | None:
 
 
 def _table(
-    path: Path, sheet: str | None, rows: list[list[str]], data: pl.DataFrame, idx: int, s: Schema
+    path: Path,
+    sheet: str | None,
+    rows: list[list[str]],
+    data: pl.DataFrame,
+    idx: int,
+    s: Schema,
+    first_row: int = 1,
 ) -> RawTable:
+    """``rows[idx]`` is the header; ``first_row`` is the file/sheet row number of ``rows[0]``."""
     header = [(c or "").strip() for c in rows[idx]]
     eligible, overall = best_match(header, s)
-    return RawTable(path, sheet, header, idx + 1, data, eligible, overall)
+    return RawTable(path, sheet, header, idx + first_row, data, eligible, overall)
 
 
 def _string_schema(width: int) -> dict[str, pl.DataType]:
@@ -152,6 +162,7 @@ def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str
             f"{path.name}: not a readable XLSX workbook ({_first_line(exc)}); open it in Excel/WPS and "
             "save it again as .xlsx"
         ) from exc
+    first_rows = _first_data_rows(path)
     for name in book.sheet_names:
         sheet = book.load_sheet(name, header_row=None, dtypes="string")
         frame = sheet.to_polars()
@@ -164,11 +175,41 @@ def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str
         if idx is None:
             yield name, "no header row recognised"
             continue
-        table = _table(path, name, top, frame.slice(idx + 1), idx, schema)
+        # calamine starts a sheet at its first non-empty row: number rows as the sheet does
+        table = _table(path, name, top, frame.slice(idx + 1), idx, schema, first_rows.get(name, 1))
         if table.match is None and table.rejected_match is None:
             yield name, "no header row recognised"
             continue
         yield table
+
+
+_CELL = re.compile(rb'<c r="[A-Z]+([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def _first_data_rows(path: Path) -> dict[str, int]:
+    """Per sheet name, the row number of its first cell holding a value (from the XML, so
+    problems name the row the seller sees). Unknown sheets default to row 1."""
+    out: dict[str, int] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = z.read("xl/workbook.xml")
+            rels = z.read("xl/_rels/workbook.xml.rels")
+            targets = dict(re.findall(rb'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+            targets.update(
+                {k: v for v, k in re.findall(rb'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
+            )
+            for name, rid in re.findall(rb'<sheet[^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
+                target = targets.get(rid, b"").decode()
+                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                with z.open(member) as fh:
+                    head = fh.read(1 << 20)
+                for m in _CELL.finditer(head):
+                    if m.group(2) and (b"<v>" in m.group(2) or b"<t" in m.group(2)):
+                        out[html.unescape(name.decode())] = int(m.group(1))
+                        break
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        return out
+    return out
 
 
 def _first_line(exc: Exception) -> str:
