@@ -343,3 +343,22 @@ def test_encrypted_recipient_fields_are_never_printed() -> None:
         res = CliRunner().invoke(app, args)
         assert res.exit_code == 0
         assert "密文" not in res.stdout and "##" not in res.stdout and "$$" not in res.stdout
+
+
+def test_first_review_ties_go_to_the_smaller_id(tmp_path: Path) -> None:
+    """SPEC §0: the first review is the earliest; ties go to the smaller review_id (9 < 10)."""
+    from shopscore.engine.prepare import prepare
+
+    _write(tmp_path / "orders.csv", _orders(1))
+    _write(
+        tmp_path / "reviews.csv",
+        [
+            ["评价ID", "订单ID", "评价时间", "商品评分"],
+            ["10", "1000", "2026-09-05 10:00:00", "1"],
+            ["9", "1000", "2026-09-05 10:00:00", "4"],
+            ["8", "1000", "2026-09-06 10:00:00", "5"],
+        ],
+    )
+    (shop,) = api.load(tmp_path)
+    prep = prepare(shop, AS_OF, api.load_profile("douyin").rules)
+    assert prep.frames["orders"]["first_review_rating"].to_list() == [4]

@@ -220,8 +220,11 @@ def _prepare_orders(
 
 
 def _first(frame: pl.DataFrame, ts: str, tie: str) -> pl.DataFrame:
-    """The earliest row per order (ties: smaller id, else earlier row)."""
-    sort = [ts, tie] if tie in frame.columns else [ts]
+    """The earliest row per order (ties: smaller id — numerically for digit ids, so 9 < 10 —
+    else the earlier row)."""
+    sort: list[str | pl.Expr] = [pl.col(ts)]
+    if tie in frame.columns:
+        sort += [pl.col(tie).str.len_chars(), pl.col(tie)]
     return frame.sort(sort, nulls_last=True, maintain_order=True).unique(
         "order_id", keep="first", maintain_order=True
     )
