@@ -131,6 +131,11 @@ def render_load_summary(report: Any, console: Console, lang: str) -> None:
     )
     if report.orphans:
         line += f", {t('orphans', lang)} " + ", ".join(f"{k} {v}" for k, v in report.orphans.items())
+    skipped = [f for f in report.files if f.skipped]
+    if skipped:
+        line += f", {t('skipped', lang)} {len(skipped)}"
+    if tot["rejected"] or report.problems.height or skipped:
+        line += " — " + ("原因见 shopscore inspect" if lang == "zh" else "see shopscore inspect for why")
     console.print(Text(line, style="dim"))
 
 
