@@ -159,11 +159,19 @@ def inspect(
         if format == Format.json:
             _emit_json([api.inspect_json(s, prof) for s in shops])
             return
+        for s in shops:
+            api.note_unknown_reasons(s, prof)
+        if format == Format.markdown:
+            from shopscore.report.markdown import render_inspect as md
+
+            sys.stdout.write(
+                "\n".join(md(s, api.metric_needs(s, prof, lang.value), lang.value) for s in shops)
+            )
+            return
         from shopscore.report.table import render_inspect
 
         out = _out_console()
         for s in shops:
-            api.note_unknown_reasons(s, prof)
             render_inspect(s, api.metric_needs(s, prof, lang.value), out, lang.value)
 
 

@@ -147,3 +147,13 @@ def test_category_curves_from_a_user_profile(tmp_path: Path) -> None:
     assert code == 0
     metric = next(m for m in json.loads(out)["metrics"] if m["id"] == "negative-feedback-rate")
     assert metric["score"] == 5.0
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_inspect_human_formats_list_every_file(fmt: str) -> None:
+    examples = ROOT / "tests" / "fixtures" / "export_examples"
+    code, out, _ = _run("inspect", str(examples), "--format", fmt, "--lang", "en")
+    assert code == 0
+    for f in examples.iterdir():
+        assert f.name in out
+    assert "summary row" in out  # the 店铺汇总值 row of the 飞鸽 file, with its reason

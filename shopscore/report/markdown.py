@@ -66,3 +66,38 @@ def render_score(result: Any, lang: str) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def render_inspect(shop: Any, needs: list[dict[str, str]], lang: str) -> str:
+    """`inspect --format markdown`: files, row accounting, dates, what each metric needs."""
+    rep = shop.report
+    cols = ("file", "dataset", "rows_read", "rows_kept", "duplicates", "conflicts", "rejected")
+    out = [f"# {shop.name}", "", "| " + " | ".join(t(c, lang) for c in cols) + " |"]
+    out.append("|---|---|---:|---:|---:|---:|---:|")
+    for f in rep.files:
+        name = f.path + (f" [{f.sheet}]" if f.sheet else "")
+        if f.skipped:
+            out.append(f"| {name} | {t('skipped', lang)}: {f.skipped} | | | | | |")
+            continue
+        nums = (f.rows_read, f.rows_kept, f.duplicates, f.conflicts, f.rejected)
+        out.append(f"| {name} | {f.dataset} | " + " | ".join(str(n) for n in nums) + " |")
+    out += ["", f"## {t('date_range', lang)}", ""]
+    out += [f"- {k}: {v[0]} … {v[1]}" if v else f"- {k}: —" for k, v in rep.date_ranges.items()]
+    if rep.orphans:
+        out += ["", f"{t('orphans', lang)}: " + ", ".join(f"{k} {v}" for k, v in rep.orphans.items())]
+    if rep.unknown_reasons:
+        out += ["", f"{t('unknown_reasons', lang)}: " + ", ".join(rep.unknown_reasons)]
+    out += ["", f"## {t('needs', lang)}", ""]
+    out += [f"- {n['metric']}: {n['text']}" for n in needs]
+    if rep.problems.height:
+        out += [
+            "",
+            f"## {t('problems', lang)}",
+            "",
+            "| file | row | column | message |",
+            "|---|---:|---|---|",
+        ]
+        for p in rep.problems.iter_rows(named=True):
+            row = "" if p["row"] is None else p["row"]
+            out.append(f"| {p['path']} | {row} | {p['column'] or ''} | {p['message']} |")
+    return "\n".join(out) + "\n"
