@@ -1,0 +1,50 @@
+"""Regenerate the golden renderings in tests/golden/ (never edit those files by hand).
+
+Run `python scripts/update_golden.py` after an intended change to the table or Markdown
+output; tests/test_golden.py fails while a golden file differs from the rendering.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+#: (golden file name, CLI arguments after `shopscore`), paths relative to the repository
+CASES: list[tuple[str, list[str]]] = [
+    (
+        f"{cmd}_{shop}_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
+        [cmd, f"sample_exports/{shop}", "--format", fmt, "--lang", lang],
+    )
+    for cmd in ("compute", "inspect")
+    for shop in ("douyin_flagship", "douyin_verbatim")
+    for fmt in ("table", "markdown")
+    for lang in ("zh", "en")
+]
+
+
+def render(args: list[str]) -> str:
+    import os
+
+    from typer.testing import CliRunner
+
+    from shopscore.cli import app
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # paths in the output are as a seller types them
+    try:
+        res = CliRunner().invoke(app, args)
+    finally:
+        os.chdir(cwd)
+    if res.exit_code != 0:
+        raise SystemExit(f"shopscore {' '.join(args)} exited {res.exit_code}: {res.stderr}")
+    return res.stdout
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    for name, args in CASES:
+        (GOLDEN / name).write_text(render(args), "utf-8")
+        print(name)
