@@ -91,7 +91,7 @@ def _out_console() -> Console:
 
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:  # files, pipes, cron mail: wide enough for every column
-        console.width = 140
+        console.width = 150
     return console
 
 

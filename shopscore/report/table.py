@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -74,40 +75,44 @@ def render_score(result: Any, console: Console, lang: str) -> None:
         dims.add_row(dm.zh if lang == "zh" else dm.en, f"{dm.weight * 100:.1f}%", fmt_score(dm.score, d))
     console.print(Group(th, dims))
 
-    mt = Table(title=t("metrics", lang), box=box.SIMPLE_HEAD, title_justify="left", show_lines=False)
-    mt.add_column(t("metric", lang), no_wrap=True)
-    for col in ("value", "window", "sample", "score", "points_lost", "tag"):
-        mt.add_column(t(col, lang), justify="left" if col in ("window", "tag") else "right", no_wrap=True)
-    footnotes: list[str] = []
+    rows: list[list[Any]] = []
     for dm in result.dimensions:  # one block per dimension, in the profile's order
         members = [m for m in result.metrics if m.dimension == dm.id]
         if not members:
             continue
-        mt.add_row(
-            Text(dm.zh if lang == "zh" else dm.en, style="bold"),
-            "",
-            "",
-            "",
-            Text(fmt_score(dm.score, d), style="bold"),
-            "",
-            "",
-        )
+        dim_name = Text(dm.zh if lang == "zh" else dm.en, style="bold")
+        rows.append([dim_name, "", "", "", Text(fmt_score(dm.score, d), style="bold"), "", ""])
         for m in members:
-            mt.add_row(*_metric_cells(m, lang, d, footnotes))
-    console.print(mt)
-    for i, note in enumerate(footnotes, 1):
-        console.print(Text(f"  [{i}] {note}", style="dim"))
+            rows.append(_metric_cells(m, lang, d))
+            for note in metric_notes(m, lang):  # one line under the metric
+                rows.append([Text(f"    ↳ {note}", style="dim italic"), *[""] * 6])
+    console.print(_metrics_table(rows, lang, console.width))
     render_load_summary(result.data.report, console, lang)
     console.print(Text(t("estimate", lang), style="dim"))
 
 
-def _metric_cells(m: Any, lang: str, d: int, footnotes: list[str]) -> list[Any]:
-    """One metric's row; its notes become numbered footnotes shared by the table."""
+def _metrics_table(rows: list[list[Any]], lang: str, width: int) -> Table:
+    """Data columns get exactly their content's width; the metric column (names and the
+    notes under them) takes the rest, and is the one cut short on a narrow terminal."""
+    heads = [t(c, lang) for c in ("metric", "value", "window", "sample", "score", "points_lost", "tag")]
+    natural = [
+        max(cell_len(h), *(cell_len(r[i].plain if isinstance(r[i], Text) else r[i]) for r in rows))
+        for i, h in enumerate(heads)
+    ]
+    padding = 2 * len(heads) + 2
+    natural[0] = max(min(natural[0], 28), min(natural[0], width - sum(natural[1:]) - padding))
+    mt = Table(title=t("metrics", lang), box=box.SIMPLE_HEAD, title_justify="left")
+    for i, head in enumerate(heads):
+        right = i in (1, 3, 4, 5)
+        mt.add_column(head, justify="right" if right else "left", no_wrap=True, width=natural[i])
+    for r in rows:
+        mt.add_row(*r)
+    return mt
+
+
+def _metric_cells(m: Any, lang: str, d: int) -> list[Any]:
+    """One metric's row."""
     name = Text(f"  {REGISTRY[m.id].name(lang)}")
-    for note in metric_notes(m, lang):
-        if note not in footnotes:
-            footnotes.append(note)
-        name.append(f" [{footnotes.index(note) + 1}]", style="cyan")
     if m.status in ("insufficient", "no-data"):
         score_cell = Text(status_text(m.status, lang), style="dim")
     else:

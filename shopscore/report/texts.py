@@ -77,82 +77,74 @@ TAGS: dict[str, dict[str, str]] = {
 }
 
 #: what stands in for a missing column, and which export gives the exact figure
+# One-line notes printed under a metric (and by `inspect`): what stood in, what to add.
 PROXY_HINTS: dict[str, dict[str, str]] = {
     "shipped_at": {
-        "zh": "无揽收时间：按发货时间计算（平台数值只会更低）；导出物流数据（包裹明细）可得准确值",
-        "en": "no pickup time: computed on ship time (the platform's figure can only be lower); "
-        "add the logistics export (包裹明细) for the exact figure",
+        "zh": "按发货时间计（无揽收时间，实际只会更低）；补包裹明细",
+        "en": "on ship time, no pickup time (real rate lower); add 包裹明细",
     },
     "completed_at": {
-        "zh": "无签收时间：以订单完成时间代替签收；导出物流数据（包裹明细）可得准确值",
-        "en": "no delivery time: order completion stands in for delivery; add the logistics "
-        "export (包裹明细) for the exact figure",
+        "zh": "以订单完成时间代替签收时间；补：包裹明细导出",
+        "en": "completion time stands in for delivery; add 包裹明细",
     },
     "created_at": {
-        "zh": "无支付完成时间：以订单提交时间代替；导出订单时勾选“支付完成时间”可得准确值",
-        "en": "no payment time: order creation stands in; tick 支付完成时间 in the order export "
-        "for the exact figure",
+        "zh": "以订单提交时间代替支付时间；导出时勾选“支付完成时间”",
+        "en": "order time stands in for payment; export 支付完成时间",
     },
 }
-
 NO_DATA_HINTS: dict[str, dict[str, str]] = {
     "orders.delivered_at": {
-        "zh": "需要签收时间：导出物流数据（包裹明细）",
-        "en": "needs delivery times: add the logistics export (包裹明细)",
+        "zh": "缺签收时间：补包裹明细导出",
+        "en": "needs delivery times: add the 包裹明细 export",
     },
     "im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.reply_3min_rate": {
-        "zh": "需要含首次响应时长的飞鸽会话导出，或飞鸽客服数据（3分钟人工回复率）",
-        "en": "needs the 飞鸽 session export with first-reply times, or the 飞鸽 daily data "
-        "(3分钟人工回复率)",
+        "zh": "缺首次响应时长：补飞鸽会话明细或客服数据",
+        "en": "needs reply times: 飞鸽 sessions or daily data",
     },
     "im_sessions.rating|im_daily.dissatisfaction_rate|im_daily.dissatisfied": {
-        "zh": "需要含满意度评价的飞鸽会话导出，或飞鸽客服数据（不满意率）",
-        "en": "needs the 飞鸽 session export with ratings, or the 飞鸽 daily data (不满意率)",
+        "zh": "缺满意度评价：补飞鸽会话明细或客服数据",
+        "en": "needs ratings: 飞鸽 sessions or daily data",
     },
     "orders.picked_up_at|orders.shipped_at": {
-        "zh": "需要揽收或发货时间：导出物流数据（包裹明细），或订单导出勾选“发货时间”",
-        "en": "needs pickup or ship times: add the logistics export (包裹明细) or tick 发货时间 "
-        "in the order export",
+        "zh": "缺揽收/发货时间：补包裹明细，或订单导出勾选发货时间",
+        "en": "needs pickup/ship times: add 包裹明细 or 发货时间",
     },
     "orders.delivered_at|orders.completed_at": {
-        "zh": "需要签收或订单完成时间：导出物流数据（包裹明细）",
-        "en": "needs delivery or completion times: add the logistics export (包裹明细)",
+        "zh": "缺签收/完成时间：补包裹明细导出",
+        "en": "needs delivery times: add the 包裹明细 export",
     },
-    "complaints": {"zh": "需要投诉记录导出", "en": "needs the complaints export"},
-    "reviews": {"zh": "需要评价导出", "en": "needs the review export"},
+    "complaints": {"zh": "缺投诉记录导出", "en": "needs the complaints export"},
+    "reviews": {"zh": "缺评价导出", "en": "needs the review export"},
     "after_sales.reason|after_sales.reason_tag": {
-        "zh": "需要含售后原因的售后导出",
+        "zh": "缺售后原因：补含售后原因的售后导出",
         "en": "needs the after-sales export with 售后原因",
     },
     "after_sales.merchant_responsible": {
-        "zh": "需要售后导出中的“纠纷责任方/是否商责”列",
-        "en": "needs the after-sales export with 纠纷责任方 / 是否商责",
+        "zh": "缺“纠纷责任方/是否商责”列：补售后导出",
+        "en": "needs 纠纷责任方 / 是否商责 in the after-sales export",
     },
     "after_sales.completed_at": {
-        "zh": "需要售后导出中的“售后完结时间”列",
-        "en": "needs the after-sales export with 售后完结时间",
+        "zh": "缺“售后完结时间”列：补售后导出",
+        "en": "needs 售后完结时间 in the after-sales export",
     },
-    "orders": {"zh": "需要订单导出", "en": "needs the order export"},
+    "orders": {"zh": "缺订单导出", "en": "needs the order export"},
 }
-
-
 NOTES: dict[str, dict[str, str]] = {
     "im-daily": {
-        "zh": "近似值：来自飞鸽客服每日数据（汇总值，非逐会话）；导出会话明细可得准确值",
-        "en": "approximate: from 飞鸽 per-agent daily data (aggregates, not sessions); the "
-        "session export gives the exact figure",
+        "zh": "近似值：飞鸽客服每日汇总数据；补会话明细导出可得准确值",
+        "en": "approximate: 飞鸽 daily totals; add the session export",
     },
     "im-daily-undated": {
-        "zh": "客服数据无日期列：视为覆盖导出期间",
-        "en": "the daily data has no date column: taken as covering the exported period",
+        "zh": "客服数据无日期列：按导出期间计",
+        "en": "daily data without dates: taken as the exported period",
     },
     "im-daily-no-column": {
         "zh": "飞鸽客服数据缺少该指标所需的列",
         "en": "the 飞鸽 daily data lacks the column this metric needs",
     },
     "approximate": {
-        "zh": "近似值：部分可选输入缺失（计为无）",
-        "en": "approximate: an optional input is missing (counted as none)",
+        "zh": "近似值：可选数据缺失，按无计",
+        "en": "approximate: an optional export is missing",
     },
 }
 
