@@ -1091,3 +1091,13 @@ def test_after_sales_completed_at_falls_back_per_row_to_merchant_refund_time(tmp
     got = shop.frames["after_sales"].sort("after_sale_id")["completed_at"].to_list()
     assert got == [datetime(2026, 9, 1, 12), datetime(2026, 9, 2, 13, 30), None]
     assert shop.report.files[0].unmapped_columns == []
+
+
+def test_preamble_rows_are_reported_not_read(tmp_path: Path) -> None:
+    """SPEC §1: rows above the header are preamble — reported, never data rows."""
+    rows = [["评价列表"], ["导出时间：2026-11-21 09:00", ""], ["评价ID", "订单ID", "评价时间", "商品评分"]]
+    rows.append(["R1", "1", "2026-09-01 10:00:00", "5"])
+    write_csv(tmp_path / "r.csv", rows)
+    f = load1(tmp_path).report.files[0]
+    assert (f.header_row, f.rows_read, f.preamble) == (3, 1, ["评价列表", "导出时间：2026-11-21 09:00"])
+    assert f.to_json()["preamble"] == ["评价列表", "导出时间：2026-11-21 09:00"]

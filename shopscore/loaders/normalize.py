@@ -89,6 +89,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         header_row=raw.header_row,
         unmapped_columns=raw.match.unmapped,
         columns={c: raw.header[i] for i, c in mapping.items()},
+        preamble=raw.preamble,
         export_time=datetime.fromtimestamp(export_time(raw.path)).isoformat(timespec="seconds"),
     )
     df = raw.frame

@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -38,6 +38,7 @@ class RawTable:
     frame: pl.DataFrame  # columns c0..cN-1, all String
     match: HeaderMatch | None  # best eligible dataset, None when nothing fits
     rejected_match: HeaderMatch | None  # best dataset whose required columns are missing
+    preamble: list[str] = field(default_factory=list)  # rows above the header (titles…)
 
     @property
     def display(self) -> str:
@@ -99,7 +100,9 @@ def _table(
     """``rows[idx]`` is the header; ``first_row`` is the file/sheet row number of ``rows[0]``."""
     header = [(c or "").strip() for c in rows[idx]]
     eligible, overall = best_match(header, s)
-    return RawTable(path, sheet, header, idx + first_row, data, eligible, overall)
+    preamble = [" ".join(c.strip() for c in row if c and c.strip()) for row in rows[:idx]]
+    preamble = [line for line in preamble if line]
+    return RawTable(path, sheet, header, idx + first_row, data, eligible, overall, preamble)
 
 
 def _string_schema(width: int) -> dict[str, pl.DataType]:

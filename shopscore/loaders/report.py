@@ -37,6 +37,7 @@ class FileReport:
     columns: dict[str, str] = field(default_factory=dict)  # canonical → header as written
     export_time: str | None = None
     skipped: str | None = None  # why a file was not read
+    preamble: list[str] = field(default_factory=list)  # title rows above the header
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -57,6 +58,8 @@ class FileReport:
             out["export_time"] = self.export_time  # decides which export wins a conflict
         if self.header_row is not None:
             out["header_row"] = self.header_row
+        if self.preamble:
+            out["preamble"] = self.preamble  # rows above the header: not data
         if self.skipped:
             out["skipped"] = self.skipped
         return out

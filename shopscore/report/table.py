@@ -195,6 +195,13 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
         dr.add_row(k, f"{v[0]} … {v[1]}" if v else "—")
     console.print(dr)
     for f in rep.files:
+        if f.preamble:
+            above = " / ".join(f.preamble)
+            name = f.path + (f" [{f.sheet}]" if f.sheet else "")
+            console.print(
+                Text(f"{name}: {t('preamble', lang).format(row=f.header_row)}: {above}", style="dim")
+            )
+    for f in rep.files:
         if f.unmapped_columns:
             name = f.path.rsplit("/", 1)[-1]
             console.print(

@@ -59,6 +59,10 @@ TEXT: dict[str, dict[str, str]] = {
     "eligibility": {"zh": "计分条件", "en": "Eligibility"},
     "approximate": {"zh": "近似", "en": "approximate"},
     "proxy": {"zh": "替代", "en": "proxy"},
+    "preamble": {
+        "zh": "表头在第 {row} 行，其上为（非数据）",
+        "en": "header on row {row}; above it (not data)",
+    },
 }
 
 STATUS: dict[str, dict[str, str]] = {
