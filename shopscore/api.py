@@ -145,13 +145,13 @@ def score(
         "population": elig["population"],
         "window": Window(int(elig["window"][0]), int(elig["window"][1]), day).to_json(),
         "count": count,
-        "min": elig["min"],
+        "min_orders": elig["min_orders"],
         "proxy": prep.proxies.get("delivered_at")
         if elig["population"] == "delivered-orders"
         else prep.proxies.get("paid_at"),
     }
     status, composite, dims = "scored", roll.score, roll.dimensions
-    if count < int(elig["min"]):
+    if count < int(elig["min_orders"]):
         status = str(elig.get("status", "insufficient-data"))
         composite = float(elig["score"]) if "score" in elig else None
         for d in dims:

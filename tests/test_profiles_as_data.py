@@ -22,7 +22,7 @@ decimals = 1
 [eligibility]
 population = "paid-orders"
 window = [0, 30]
-min = 3
+min_orders = 3
 status = "growth-stage"
 score = 70
 

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from shopscore.engine.metrics import REGISTRY
+from shopscore.engine.metrics import POPULATIONS, REGISTRY
 from shopscore.errors import ShopscoreError
 
 DEFAULT_PROFILE = "douyin"
@@ -122,6 +122,12 @@ def _validate(data: dict[str, Any], source: str) -> None:
     for key in ("scale", "dimensions", "metrics", "tags", "rules", "eligibility"):
         if key not in data:
             raise bad(f"missing [{key}] table")
+    elig = data["eligibility"]
+    if elig.get("population") not in POPULATIONS or "min_orders" not in elig or "window" not in elig:
+        raise bad(
+            "[eligibility] needs population (one of "
+            f"{', '.join(POPULATIONS)}), window = [offset, length] and min_orders"
+        )
     dims = data["dimensions"]
     for mid, cfg in data["metrics"].items():
         if mid not in REGISTRY:

@@ -51,7 +51,7 @@ def render_score(result: Any, console: Console, lang: str) -> None:
         e = result.eligibility
         head.append(f"{status_text(result.status, lang)}", style="bold yellow")
         head.append(
-            f" ({e['count']} / {e['min']} {e['population']} {e['window']['start']}…{e['window']['end']})"
+            f" ({e['count']} / {e['min_orders']} {e['population']} {e['window']['start']}…{e['window']['end']})"
         )
     console.print(Panel(head, box=box.ROUNDED, expand=False))
 
