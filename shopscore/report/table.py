@@ -50,9 +50,8 @@ def render_score(result: Any, console: Console, lang: str) -> None:
     else:
         e = result.eligibility
         head.append(f"{status_text(result.status, lang)}", style="bold yellow")
-        head.append(
-            f" ({e['count']} / {e['min_orders']} {e['population']} {e['window']['start']}…{e['window']['end']})"
-        )
+        win = e["window"]
+        head.append(f" ({e['count']} / {e['min_orders']} {e['population']} {win['start']}…{win['end']})")
     console.print(Panel(head, box=box.ROUNDED, expand=False))
 
     th = Table(title=t("thresholds", lang), box=box.SIMPLE_HEAD, title_justify="left")
