@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shopscore.engine.compute import MetricResult
 from shopscore.engine.profiles import load_profile
@@ -136,3 +138,39 @@ def test_bad_profile_is_one_line_error(tmp_path) -> None:  # type: ignore[no-unt
         load_profile(str(p))
     with pytest.raises(ShopscoreError, match="unknown profile"):
         load_profile("tiktokk")
+
+
+METRIC_IDS = list(load_profile("douyin").metrics)
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 1, allow_nan=False), st.sampled_from(["ok", "small", "no-data"])),
+        min_size=len(METRIC_IDS),
+        max_size=len(METRIC_IDS),
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_rollup_invariants(draws: list[tuple[float, str]]) -> None:
+    """Whatever is scored: effective weights sum to 1 (or nothing is scored), points lost
+    sum to max − composite, and the composite stays on the scale."""
+    prof = load_profile("douyin")
+    results = []
+    for mid, (value, state) in zip(METRIC_IDS, draws, strict=True):
+        cfg = prof.metrics[mid]
+        r = _result(mid, cfg["dimension"], value * (200 if mid.endswith("hours") else 1), 1000)
+        if state == "small":
+            r.denominator = 0
+        if state == "no-data":
+            r.status, r.value = "no-data", None
+        results.append(r)
+    score_metrics(results, prof, None)
+    roll = rollup(results, prof)
+    scored = [r for r in results if r.status == "scored"]
+    if roll.score is None:
+        assert not scored
+        return
+    assert sum(r.weight for r in scored) == pytest.approx(1.0)
+    assert sum(d.weight for d in roll.dimensions) == pytest.approx(1.0)
+    assert prof.scale_min <= roll.score <= prof.scale_max
+    assert sum(r.points_lost or 0 for r in results) == pytest.approx(prof.scale_max - roll.score)
