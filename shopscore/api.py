@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from shopscore.engine.compute import MetricResult, compute_all, count_rows
-from shopscore.engine.metrics import POPULATIONS
+from shopscore.engine.compute import MetricResult, compute_all, eligibility_count
 from shopscore.engine.prepare import prepare
 from shopscore.engine.profiles import Profile, load_profile
 from shopscore.engine.scoring import (
@@ -19,7 +18,7 @@ from shopscore.engine.scoring import (
     tag,
     thresholds,
 )
-from shopscore.engine.windows import Window, default_as_of
+from shopscore.engine.windows import default_as_of
 from shopscore.errors import ShopscoreError
 from shopscore.loaders.discover import Progress, ShopData
 from shopscore.loaders.discover import load as load_shops
@@ -137,19 +136,8 @@ def score(
     score_metrics(results, prof, category)
     roll = rollup(results, prof)
     elig = prof.data["eligibility"]
-    count = 0
-    if "orders" in prep.frames:
-        win = Window(int(elig["window"][0]), int(elig["window"][1]), day)
-        count, _ = count_rows(prep, POPULATIONS[elig["population"]], win)
-    eligibility = {
-        "population": elig["population"],
-        "window": Window(int(elig["window"][0]), int(elig["window"][1]), day).to_json(),
-        "count": count,
-        "min_orders": elig["min_orders"],
-        "proxy": prep.proxies.get("delivered_at")
-        if elig["population"] == "delivered-orders"
-        else prep.proxies.get("paid_at"),
-    }
+    eligibility = eligibility_count(prep, elig)
+    count = eligibility["count"]
     status, composite, dims = "scored", roll.score, roll.dimensions
     if count < int(elig["min_orders"]):
         status = str(elig.get("status", "insufficient-data"))

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from shopscore.engine.metrics import REGISTRY, Count, Daily, Metric
+from shopscore.engine.metrics import POPULATIONS, REGISTRY, Count, Daily, Metric
 from shopscore.engine.prepare import Prepared
 from shopscore.engine.windows import Window
 
@@ -178,3 +178,19 @@ def _with_daily(
 
 def compute_all(prep: Prepared, metric_cfgs: dict[str, dict[str, Any]]) -> list[MetricResult]:
     return [compute_metric(REGISTRY[mid], cfg, prep) for mid, cfg in metric_cfgs.items()]
+
+
+def eligibility_count(prep: Prepared, elig: dict[str, Any]) -> dict[str, Any]:
+    """The profile's eligibility population (delivered or paid orders) counted over its
+    window: below ``min_orders`` the shop has no score (SPEC §3) or is in a growth stage."""
+    population = POPULATIONS[elig["population"]]
+    window = Window(int(elig["window"][0]), int(elig["window"][1]), prep.as_of)
+    count = count_rows(prep, population, window)[0] if "orders" in prep.frames else 0
+    concept = "delivered_at" if elig["population"] == "delivered-orders" else "paid_at"
+    return {
+        "population": elig["population"],
+        "window": window.to_json(),
+        "count": count,
+        "min_orders": elig["min_orders"],
+        "proxy": prep.proxies.get(concept),
+    }
