@@ -123,7 +123,7 @@ register(
         direction="lower",
         unit="ratio",
         population=Count("reviews", "reviewed_at", pl.col("product_rating").is_not_null()),
-        hit=pl.col("product_rating") <= 2,
+        hit=pl.col("negative"),  # rating ≤ the profile's negative_review_max_stars
         needs=("reviews",),
         drill=(
             "review_id",

@@ -41,14 +41,15 @@ class Prepared:
 
     as_of: date
     frames: dict[str, pl.DataFrame]
-    available: dict[str, set[str]]  # dataset → canonical columns some file had
+    shop: ShopData  # which datasets and columns the files had
     proxies: dict[str, str] = field(default_factory=dict)  # concept → column used instead
-    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def available(self) -> dict[str, set[str]]:
+        return self.shop.columns
 
     def has(self, dataset: str, column: str | None = None) -> bool:
-        if dataset not in self.frames:
-            return False
-        return column is None or column in self.available.get(dataset, set())
+        return self.shop.has(dataset, column)
 
 
 def _col(frame: pl.DataFrame, name: str, dtype: Any = pl.String) -> pl.Expr:
@@ -76,7 +77,7 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
     end = end_of(as_of)
     f = shop.frames
     out: dict[str, pl.DataFrame] = {}
-    prep = Prepared(as_of, out, {k: set(v) for k, v in shop.columns.items()})
+    prep = Prepared(as_of, out, shop)
     groups = rules["reason_groups"]
 
     orders = f.get("orders")
@@ -113,7 +114,11 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
         out["complaints"] = c
     if "reviews" in f:
         r = drop_tied(f["reviews"]).filter(pl.col("reviewed_at") < pl.lit(end))
-        out["reviews"] = r.with_columns(product_rating=_col(r, "product_rating", pl.Int8))
+        rating = _col(r, "product_rating", pl.Int8)
+        out["reviews"] = r.with_columns(
+            product_rating=rating,
+            negative=(rating <= int(rules["negative_review_max_stars"])).fill_null(False),
+        )
     if "im_sessions" in f:
         s = drop_tied(f["im_sessions"]).filter(pl.col("started_at") < pl.lit(end))
         hours = rules["service_hours"]
@@ -132,8 +137,6 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
             reply_seconds=pl.coalesce(_col(s, "first_reply_seconds", pl.Float64), from_at),
             rating=_col(s, "rating", pl.Int8),
         )
-        if not (prep.has("im_sessions", "first_reply_seconds")) and prep.has("im_sessions", "first_reply_at"):
-            prep.available["im_sessions"].add("first_reply_seconds")
     if "im_daily" in f:
         d = f["im_daily"]
         if "date" in d.columns:
@@ -149,6 +152,20 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
     return prep
 
 
+#: order timestamps that are events (hidden after D) and deadlines (never hidden)
+_EVENTS = (
+    "created_at",
+    "paid_at",
+    "shipped_at",
+    "picked_up_at",
+    "delivered_at",
+    "completed_at",
+    "cancelled_at",
+)
+_DEADLINES = ("ship_by", "deliver_by")
+_ORDER_TEXT = ("status", "cancel_reason", "fulfillment", "order_type", "cancel_by")
+
+
 def _prepare_orders(
     o: pl.DataFrame,
     prep: Prepared,
@@ -157,22 +174,9 @@ def _prepare_orders(
     out: dict[str, pl.DataFrame],
 ) -> pl.DataFrame:
     words = rules["order_status"]
-    for c in (
-        "created_at",
-        "paid_at",
-        "ship_by",
-        "shipped_at",
-        "picked_up_at",
-        "delivered_at",
-        "completed_at",
-        "cancelled_at",
-        "deliver_by",
-    ):
-        if c not in o.columns:
-            o = o.with_columns(pl.lit(None, dtype=DT).alias(c))
-    for c in ("status", "cancel_reason", "fulfillment", "order_type", "cancel_by"):
-        if c not in o.columns:
-            o = o.with_columns(pl.lit(None, dtype=pl.String).alias(c))
+    missing = [pl.lit(None, dtype=DT).alias(c) for c in (*_EVENTS, *_DEADLINES) if c not in o.columns]
+    missing += [pl.lit(None, dtype=pl.String).alias(c) for c in _ORDER_TEXT if c not in o.columns]
+    o = o.with_columns(missing)
     status = pl.col("status").fill_null("")
     reason = pl.col("cancel_reason").fill_null("")
     prep.proxies.update(proxies_for(prep.available))
@@ -196,16 +200,7 @@ def _prepare_orders(
         .then(pl.col("cancelled_at") <= pl.col("pickup_deadline"))
         .otherwise(pl.col("cancelled_before_shipping")),
     )
-    events = [
-        "created_at",
-        "paid_at",
-        "shipped_at",
-        "picked_up_at",
-        "delivered_at",
-        "completed_at",
-        "cancelled_at",
-    ]
-    o = _mask_after(o, events, end)
+    o = _mask_after(o, list(_EVENTS), end)
     o = o.with_columns(
         delivered_time=pl.col(prep.proxies.get("delivered_at", "delivered_at")),
         pickup_time=pl.col(prep.proxies.get("picked_up_at", "picked_up_at")),
@@ -237,7 +232,7 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: dict[str,
     if r is not None:
         facts.append(
             r.group_by("order_id").agg(
-                neg_review=(pl.col("product_rating") <= int(rules["negative_review_max_stars"])).any(),
+                neg_review=pl.col("negative").any(),
             )
         )
         first = _first(r.filter(pl.col("product_rating").is_not_null()), "reviewed_at", "review_id")
