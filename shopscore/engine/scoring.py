@@ -121,6 +121,8 @@ def rollup(results: list[MetricResult], profile: Any) -> Rollup:
             r.weight, r.points_lost = 0.0, 0.0
         else:
             r.weight, r.points_lost = 0.0, None
+    if composite is not None:  # a weighted mean of on-scale scores, up to float rounding
+        composite = min(max(composite, profile.scale_min), profile.scale_max)
     return Rollup(composite, dims)
 
 

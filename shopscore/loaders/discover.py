@@ -15,11 +15,12 @@ from shopscore.loaders.readers import (
     EXCEL_SUFFIXES,
     TEXT_SUFFIXES,
     RawTable,
+    Unrecognised,
     read_excel,
     read_text,
 )
 from shopscore.loaders.report import FileReport, LoadReport
-from shopscore.loaders.schemas import DATASET_ORDER, Schema, load_schema
+from shopscore.loaders.schemas import DATASET_ORDER, Schema, load_schema, match_header
 
 READABLE = TEXT_SUFFIXES | EXCEL_SUFFIXES
 _IGNORED_NAMES = {".ds_store", "thumbs.db", "desktop.ini", "readme.md"}
@@ -101,10 +102,8 @@ def _read(path: Path, schema: Schema) -> tuple[list[RawTable], list[FileReport]]
     if suffix in TEXT_SUFFIXES:
         try:
             return [read_text(path, schema)], []
-        except ShopscoreError as exc:
-            if "no header row" in str(exc):
-                return [], [FileReport(str(path), None, skipped="no header row recognised")]
-            raise
+        except Unrecognised:
+            return [], [FileReport(str(path), None, skipped="no header row recognised")]
     tables: list[RawTable] = []
     for item in read_excel(path, schema):
         if isinstance(item, tuple):
@@ -118,8 +117,6 @@ def _check_kind(raw: RawTable, schema: Schema) -> str:
     """The table's dataset, or a one-line error when it is one with a required column
     missing (SPEC §1: an order export without paid_at is not a package list)."""
     orders = schema.datasets["orders"]
-    from shopscore.loaders.schemas import match_header
-
     order_match = match_header(raw.header, orders)
     looks_like_orders = any(c in order_match.columns for c in _ORDER_MARKERS)
     if raw.match is not None and raw.match.dataset == "shipments" and looks_like_orders:
@@ -170,7 +167,7 @@ def load_shop(
     for kind in DATASET_ORDER:
         if kind not in tables:
             continue
-        frame, present = combine(tables[kind], kind)
+        frame, present = combine(tables[kind])
         shop.frames[kind] = frame
         shop.columns[kind] = set(present)
     _assemble(shop)
@@ -196,7 +193,7 @@ def _assemble(shop: ShopData) -> None:
                 shop.report.orphans[kind] = n
     if "orders" in f and "shipments" in f:
         f["orders"] = merge.merge_shipments(f["orders"], f["shipments"])
-        for c in ("shipped_at", "picked_up_at", "delivered_at", "carrier", "tracking_no"):
+        for c in merge.PACKAGE_COLUMNS:
             if c in shop.columns["shipments"]:
                 shop.columns["orders"].add(c)
 

@@ -11,6 +11,8 @@ _EARLIEST = ("shipped_at", "picked_up_at")
 LINE_COLUMNS = ("sub_order_id", "product_id", "product_name", "category")
 #: datasets whose rows name an order
 LINKED = ("reviews", "im_sessions", "after_sales", "complaints", "shipments")
+#: order columns a package list can supply
+PACKAGE_COLUMNS = ("shipped_at", "picked_up_at", "delivered_at", "carrier", "tracking_no")
 
 
 def merge_order_lines(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -73,9 +75,7 @@ def merge_shipments(orders: pl.DataFrame, shipments: pl.DataFrame) -> pl.DataFra
     every package has one, carrier and tracking of the first-picked package; a package
     column replaces the order's value only where one of its packages has a value."""
     pk = shipments.filter(~pl.col("orphan"))
-    cols = [
-        c for c in ("shipped_at", "picked_up_at", "delivered_at", "carrier", "tracking_no") if c in pk.columns
-    ]
+    cols = [c for c in PACKAGE_COLUMNS if c in pk.columns]
     if not cols or pk.height == 0:
         return orders
     order_by = [c for c in ("picked_up_at", "shipped_at") if c in pk.columns]
@@ -83,7 +83,7 @@ def merge_shipments(orders: pl.DataFrame, shipments: pl.DataFrame) -> pl.DataFra
         pk = pk.sort(order_by, nulls_last=True, maintain_order=True)
     aggs = []
     for c in cols:
-        if c in ("shipped_at", "picked_up_at"):
+        if c in _EARLIEST:
             aggs.append(pl.col(c).min().alias(f"__pkg_{c}"))
         elif c == "delivered_at":
             aggs.append(pl.when(pl.col(c).null_count() == 0).then(pl.col(c).max()).alias(f"__pkg_{c}"))

@@ -33,7 +33,6 @@ class Table:
 
     report: FileReport
     frame: pl.DataFrame
-    dataset: str
     rank: tuple[float, str]  # (export time, name): larger is newer
     present: list[str]  # canonical columns this file has
     problems: pl.DataFrame  # rejected rows and unparseable optional cells
@@ -82,6 +81,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
     assert raw.match is not None
     mapping = raw.match.mapping
     present = list(mapping.values())
+    exported = export_time(raw.path)
     report = FileReport(
         path=str(raw.path),
         dataset=dataset.name,
@@ -90,7 +90,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         unmapped_columns=raw.match.unmapped,
         columns={c: raw.header[i] for i, c in mapping.items()},
         preamble=raw.preamble,
-        export_time=datetime.fromtimestamp(export_time(raw.path)).isoformat(timespec="seconds"),
+        export_time=datetime.fromtimestamp(exported).isoformat(timespec="seconds"),
     )
     df = raw.frame
     raw_cols = df.columns
@@ -163,8 +163,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
     )
     all_problems = pl.concat([rejected.cast(PROBLEM_SCHEMA), problems.cast(PROBLEM_SCHEMA)])
     frame = frame.with_columns(pl.lit(raw.display).alias("__file"))
-    rank = (export_time(raw.path), raw.path.name)
-    return Table(report, frame, dataset.name, rank, keep, all_problems)
+    return Table(report, frame, (exported, raw.path.name), keep, all_problems)
 
 
 def _key_columns(dataset: Dataset, present: list[str]) -> tuple[str, ...]:
@@ -254,7 +253,7 @@ def _row_rules(
     return out["r"], out["c"], pl.concat(problems)
 
 
-def combine(tables: list[Table], dataset: str) -> tuple[pl.DataFrame, list[str]]:
+def combine(tables: list[Table]) -> tuple[pl.DataFrame, list[str]]:
     """Concatenate the tables of one dataset newest export first and de-duplicate by key.
 
     Returns the kept rows (with ``__file``/``__row``) and the canonical columns any file

@@ -35,9 +35,6 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%d/%m/%Y", "%Y%m%d")
 SCIENTIFIC_ID = r"^[0-9]+(\.[0-9]+)?[eE][+]?[0-9]+$"
 SUMMARY_LABELS = ("合计", "总计", "店铺汇总值", "店铺平均值", "total")
 
-_WRAPPED = r'^="(.*)"$'
-
-
 _STRIP = " \t\r\n\u3000\ufeff\u200b"
 
 
@@ -182,7 +179,7 @@ def parse_bool(e: pl.Expr) -> pl.Expr:
     return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
 
 
-def _contains_any(e: pl.Expr, needles: list[str]) -> pl.Expr:
+def contains_any(e: pl.Expr, needles: list[str]) -> pl.Expr:
     """Case-insensitive containment; ASCII needles match whole words only."""
     if not needles:
         return pl.lit(False)
@@ -191,10 +188,6 @@ def _contains_any(e: pl.Expr, needles: list[str]) -> pl.Expr:
         esc = re.escape(n.lower())
         parts.append(rf"\b{esc}\b" if n.isascii() else esc)
     return e.str.to_lowercase().str.contains("(?:" + "|".join(parts) + ")")
-
-
-def contains_any(e: pl.Expr, needles: list[str]) -> pl.Expr:
-    return _contains_any(e, needles)
 
 
 def value_alias(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:
@@ -206,7 +199,7 @@ def value_alias(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:
         if target in ("default", "fallback"):
             continue
         value: Any = {"true": True, "false": False}.get(target, target)
-        expr = expr.when(_contains_any(e, list(aliases))).then(pl.lit(value))
+        expr = expr.when(contains_any(e, list(aliases))).then(pl.lit(value))
     return expr.otherwise(pl.lit(table.get("fallback")))
 
 
@@ -222,7 +215,7 @@ def flag_responsible(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:
     Seller) and none of 无责, 非, not."""
     b = parse_bool(e)
     # the keys of [flags.responsible] in columns.toml
-    names = _contains_any(e, table.get("true_contains", [])) & ~_contains_any(
+    names = contains_any(e, table.get("true_contains", [])) & ~contains_any(
         e, table.get("false_contains", [])
     )
     return pl.when(e.is_null()).then(False).when(b.is_not_null()).then(b).otherwise(names)

@@ -78,14 +78,30 @@ def best_match(cells: list[str], schema: Schema) -> tuple[HeaderMatch | None, He
     return eligible, overall
 
 
-def _pick_header(rows: list[list[str]], schema: Schema) -> int | None:
-    best_i, best_n = None, 0
+@dataclass
+class _Header:
+    """The header row found among the first rows, and how it matches the datasets."""
+
+    idx: int
+    eligible: HeaderMatch | None
+    overall: HeaderMatch | None
+
+    @property
+    def score(self) -> int:
+        return max(len(m.mapping) for m in (self.eligible, self.overall) if m)
+
+
+def _pick_header(rows: list[list[str]], schema: Schema) -> _Header | None:
+    """The first of the first rows whose cells match the most aliases (SPEC §1)."""
+    best: _Header | None = None
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         eligible, overall = best_match([c or "" for c in row], schema)
-        n = max(len(m.mapping) for m in (eligible, overall) if m) if (eligible or overall) else 0
-        if n > best_n:
-            best_i, best_n = i, n
-    return best_i
+        if overall is None and eligible is None:
+            continue
+        found = _Header(i, eligible, overall)
+        if best is None or found.score > best.score:
+            best = found
+    return best
 
 
 def _table(
@@ -93,16 +109,15 @@ def _table(
     sheet: str | None,
     rows: list[list[str]],
     data: pl.DataFrame,
-    idx: int,
-    s: Schema,
+    found: _Header,
     first_row: int = 1,
 ) -> RawTable:
-    """``rows[idx]`` is the header; ``first_row`` is the file/sheet row number of ``rows[0]``."""
+    """``rows[found.idx]`` is the header; ``first_row`` is the file/sheet row number of ``rows[0]``."""
+    idx = found.idx
     header = [(c or "").strip() for c in rows[idx]]
-    eligible, overall = best_match(header, s)
     preamble = [" ".join(c.strip() for c in row if c and c.strip()) for row in rows[:idx]]
     preamble = [line for line in preamble if line]
-    return RawTable(path, sheet, header, idx + first_row, data, eligible, overall, preamble)
+    return RawTable(path, sheet, header, idx + first_row, data, found.eligible, found.overall, preamble)
 
 
 def _string_schema(width: int) -> dict[str, pl.DataType]:
@@ -116,19 +131,16 @@ def read_text(path: Path, schema: Schema) -> RawTable:
     encoding = detect_encoding(head, truncated=len(head) == _SNIFF_BYTES)
     text_head = head.decode(encoding, errors="ignore")
     lines = text_head.splitlines()[: HEADER_SCAN_ROWS + 1]
-    best: tuple[int, str, list[list[str]], int] | None = None
+    best: tuple[_Header, str, list[list[str]]] | None = None
     for delim in (",", "\t", ";", "|"):
         rows = list(csv.reader(lines, delimiter=delim))
-        idx = _pick_header(rows, schema)
-        if idx is None:
-            continue
-        eligible, overall = best_match(rows[idx], schema)
-        score = max(len(m.mapping) for m in (eligible, overall) if m)
-        if best is None or score > best[3]:
-            best = (idx, delim, rows, score)
+        found = _pick_header(rows, schema)
+        if found is not None and (best is None or found.score > best[0].score):
+            best = (found, delim, rows)
     if best is None:
-        raise _Unrecognised(path)
-    idx, delim, rows, _ = best
+        raise Unrecognised(path)
+    found, delim, rows = best
+    idx = found.idx
     width = len(rows[idx])
     source: Path | io.BytesIO
     if encoding in ("utf-8", "utf-8-sig"):
@@ -151,7 +163,7 @@ def read_text(path: Path, schema: Schema) -> RawTable:
             f"{path.name}: cannot be read as a {encoding} delimited file ({_first_line(exc)}); "
             "re-export it as CSV or XLSX"
         ) from exc
-    return _table(path, None, rows, data, idx, schema)
+    return _table(path, None, rows, data, found)
 
 
 def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str]]:
@@ -174,16 +186,12 @@ def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str
             continue
         frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
         top = [[v if v is not None else "" for v in r] for r in frame.head(HEADER_SCAN_ROWS).rows()]
-        idx = _pick_header(top, schema)
-        if idx is None:
+        found = _pick_header(top, schema)
+        if found is None:
             yield name, "no header row recognised"
             continue
         # calamine starts a sheet at its first non-empty row: number rows as the sheet does
-        table = _table(path, name, top, frame.slice(idx + 1), idx, schema, first_rows.get(name, 1))
-        if table.match is None and table.rejected_match is None:
-            yield name, "no header row recognised"
-            continue
-        yield table
+        yield _table(path, name, top, frame.slice(found.idx + 1), found, first_rows.get(name, 1))
 
 
 _CELL = re.compile(rb'<c r="[A-Z]+([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
@@ -221,7 +229,9 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-class _Unrecognised(ShopscoreError):
+class Unrecognised(ShopscoreError):
+    """A text file with no header row any dataset recognises (listed as skipped)."""
+
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path.name}: no header row recognised in the first 20 rows")
         self.path = path
