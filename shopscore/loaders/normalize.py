@@ -46,18 +46,17 @@ def export_time(path: Path) -> float:
 
 def _type_expr(col: str, ctype: str, schema: Schema, src: str) -> pl.Expr:
     e = pl.col(src)
+    if ctype == "bool":
+        return parse.parse_bool(e, schema.flags["bool"])
     if ctype in parse.SIMPLE_PARSERS:
         return parse.SIMPLE_PARSERS[ctype](e)
     kind, _, name = ctype.partition(":")
     if kind == "enum":
         return parse.value_alias(e, schema.values[name])
-    if kind == "flag":
-        if name == "is_human":
-            return parse.value_alias(e, schema.values["is_human"])
-        if name == "intervened":
-            return parse.flag_intervened(e, schema.flags["intervened"])
-        if name == "responsible":
-            return parse.flag_responsible(e, schema.flags["responsible"])
+    if ctype == "flag:intervened":
+        return parse.flag_intervened(e, schema.flags["intervened"])
+    if ctype == "flag:responsible":
+        return parse.flag_responsible(e, schema.flags["responsible"], schema.flags["bool"])
     if ctype == "parcels":
         return parse.parcels(e)
     raise ValueError(f"unknown column type {ctype!r} for {col}")
@@ -115,7 +114,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         else:
             exprs = [_type_expr(col, ctype, schema, c) for c in sources]
             parsed.append(pl.coalesce(exprs).alias(col) if len(exprs) > 1 else exprs[0].alias(col))
-        if ctype in _PARSE_HINT or ctype.startswith("enum:") or ctype == "flag:is_human":
+        if ctype in _PARSE_HINT or ctype.startswith("enum:"):
             bad.append((pl.col(src).is_not_null() & pl.col(col).is_null()).alias(f"__bad_{col}"))
     df = df.with_columns(parsed).with_columns(bad)
 

@@ -170,13 +170,15 @@ def parse_int(e: pl.Expr) -> pl.Expr:
     return pl.when(num == num.round(0)).then(num.cast(pl.Int64))
 
 
-_TRUE = ["是", "y", "yes", "true", "1", "已剔除", "已豁免"]
-_FALSE = ["否", "n", "no", "false", "0", "未剔除", "未豁免"]
+def parse_bool(e: pl.Expr, words: dict[str, list[str]] | None = None) -> pl.Expr:
+    """是/否, Y/N, true/false, 1/0 … (the alias table's ``[flags.bool]``) → bool."""
+    if words is None:
+        from shopscore.loaders.schemas import load_schema
 
-
-def parse_bool(e: pl.Expr) -> pl.Expr:
+        words = load_schema().flags["bool"]
     low = e.str.to_lowercase()
-    return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
+    yes, no = [w.lower() for w in words["true"]], [w.lower() for w in words["false"]]
+    return pl.when(low.is_in(yes)).then(True).when(low.is_in(no)).then(False)
 
 
 def contains_any(e: pl.Expr, needles: list[str]) -> pl.Expr:
@@ -210,10 +212,12 @@ def flag_intervened(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:
     return pl.when(e.is_null()).then(False).when(low.is_in(falses)).then(False).otherwise(True)
 
 
-def flag_responsible(e: pl.Expr, table: dict[str, Any]) -> pl.Expr:
+def flag_responsible(
+    e: pl.Expr, table: dict[str, Any], bool_words: dict[str, list[str]] | None = None
+) -> pl.Expr:
     """是否商责 (是/否) or 纠纷责任方 / 判责结果: true when it names the merchant (商家,
     Seller) and none of 无责, 非, not."""
-    b = parse_bool(e)
+    b = parse_bool(e, bool_words)
     # the keys of [flags.responsible] in columns.toml
     names = contains_any(e, table.get("true_contains", [])) & ~contains_any(
         e, table.get("false_contains", [])
@@ -252,5 +256,4 @@ SIMPLE_PARSERS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
     "duration": parse_duration,
     "rate": parse_rate,
     "int": parse_int,
-    "bool": parse_bool,
 }
