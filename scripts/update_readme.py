@@ -14,13 +14,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from shopscore import api  # noqa: E402
+from shopscore.report.markdown import render_metrics  # noqa: E402
 
 
 def generated_sections() -> dict[str, str]:
     out = {}
     for profile in ("douyin", "douyin-2023"):
         rows = api.describe_metrics(api.load_profile(profile))
-        out[f"metrics-{profile}"] = api.metrics_markdown(rows, "en")
+        out[f"metrics-{profile}"] = render_metrics(rows, "en")
     return out
 
 

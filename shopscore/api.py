@@ -285,15 +285,3 @@ def describe_metrics(profile: Profile) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def metrics_markdown(rows: list[dict[str, Any]], lang: str) -> str:
-    """The metric reference as Markdown (the README's metric table is generated from this)."""
-    head = "| id | 指标 | dimension | window | better | weight | min sample | definition |"
-    out = [head, "|---|---|---|---|---|---:|---:|---|"]
-    for r in rows:
-        out.append(
-            f"| `{r['id']}` | {r['zh']} | {r['dimension']} | ({r['window'][0]}, {r['window'][1]}) "
-            f"| {r['direction']} | {r['weight']:g} | {r['min_sample']:g} | {r[f'definition_{lang}']} |"
-        )
-    return "\n".join(out) + "\n"

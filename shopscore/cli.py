@@ -229,31 +229,13 @@ def metrics(
             _emit_json([{"profile": rows[0]["profile"] if rows else None, "metrics": rows}])
             return
         if format == Format.markdown:
-            sys.stdout.write(api.metrics_markdown(rows, lang.value))
+            from shopscore.report.markdown import render_metrics as md
+
+            sys.stdout.write(md(rows, lang.value))
             return
-        _metrics_table(rows, lang.value)
+        from shopscore.report.table import render_metrics
 
-
-def _metrics_table(rows: list[dict[str, Any]], lang: str) -> None:
-    from rich import box
-    from rich.table import Table
-
-    from shopscore.report.texts import t
-
-    tab = Table(box=box.SIMPLE_HEAD, show_lines=True)
-    for col in ("metric", "dimension", "window", "direction", "weight", "min_sample", "definition"):
-        tab.add_column(t(col, lang), overflow="fold", no_wrap=col != "definition")
-    for r in rows:
-        tab.add_row(
-            f"{r['zh'] if lang == 'zh' else r['en']}\n[dim]{r['id']}[/dim]",
-            r[f"dimension_{lang}"],
-            f"({r['window'][0]}, {r['window'][1]})",
-            t(r["direction"], lang),
-            f"{r['weight']:g}",
-            f"{r['min_sample']:g}",
-            r[f"definition_{lang}"],
-        )
-    _out_console().print(tab)
+        render_metrics(rows, _out_console(), lang.value)
 
 
 def main() -> None:

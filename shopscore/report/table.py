@@ -233,3 +233,21 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
         console.print(pt)
         if rep.problems.height > 50:
             console.print(Text(f"… {rep.problems.height - 50} more (see --format json)", style="dim"))
+
+
+def render_metrics(rows: list[dict[str, Any]], console: Console, lang: str) -> None:
+    """`shopscore metrics`: one row per metric with its definition."""
+    tab = Table(box=box.SIMPLE_HEAD, show_lines=True)
+    for col in ("metric", "dimension", "window", "direction", "weight", "min_sample", "definition"):
+        tab.add_column(t(col, lang), overflow="fold", no_wrap=col != "definition")
+    for r in rows:
+        tab.add_row(
+            f"{r['zh'] if lang == 'zh' else r['en']}\n[dim]{r['id']}[/dim]",
+            r[f"dimension_{lang}"],
+            f"({r['window'][0]}, {r['window'][1]})",
+            t(r["direction"], lang),
+            f"{r['weight']:g}",
+            f"{r['min_sample']:g}",
+            r[f"definition_{lang}"],
+        )
+    console.print(tab)
