@@ -10,6 +10,7 @@ from shopscore.report.texts import (
     fmt_score,
     fmt_value,
     metric_notes,
+    name,
     status_text,
     t,
     tag_text,
@@ -32,14 +33,12 @@ def render_score(result: Any, lang: str) -> str:
     for x in result.thresholds:
         mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
         dist = "—" if x.distance is None else f"{x.distance:+.{d}f}"
-        out.append(f"| {x.zh if lang == 'zh' else x.en} | {x.bound:g} | {mark} | {dist} |")
+        out.append(f"| {name(x, lang)} | {x.bound:g} | {mark} | {dist} |")
     out += ["", f"## {t('dimensions', lang)}", ""]
     out.append(f"| {t('dimension', lang)} | {t('weight', lang)} | {t('score', lang)} |")
     out.append("|---|---:|---:|")
     for dm in result.dimensions:
-        out.append(
-            f"| {dm.zh if lang == 'zh' else dm.en} | {dm.weight * 100:.1f}% | {fmt_score(dm.score, d)} |"
-        )
+        out.append(f"| {name(dm, lang)} | {dm.weight * 100:.1f}% | {fmt_score(dm.score, d)} |")
     out += ["", f"## {t('metrics', lang)}", ""]
     cols = ("metric", "value", "window", "sample", "score", "points_lost", "tag")
     out.append("| " + " | ".join(t(c, lang) for c in cols) + " |")
@@ -49,11 +48,11 @@ def render_score(result: Any, lang: str) -> str:
         score = status_text(m.status, lang) if m.score is None else fmt_score(m.score, d)
         lost = "—" if m.points_lost is None else f"{m.points_lost:.{d + 1}f}"
         window = f"{m.window.first_day} … {m.window.last_day}"
-        name = REGISTRY[m.id].name(lang)
+        label = REGISTRY[m.id].name(lang)
         notes = metric_notes(m, lang)
         if notes:
-            name += "<br><sub>" + "; ".join(notes) + "</sub>"
-        cells = [name, fmt_value(m.value, m.unit), window, sample, score, lost, tag_text(m.tag, lang)]
+            label += "<br><sub>" + "; ".join(notes) + "</sub>"
+        cells = [label, fmt_value(m.value, m.unit), window, sample, score, lost, tag_text(m.tag, lang)]
         out.append("| " + " | ".join(cells) + " |")
     tot = result.data.report.totals
     out += [

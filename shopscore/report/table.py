@@ -17,6 +17,7 @@ from shopscore.report.texts import (
     fmt_score,
     fmt_value,
     metric_notes,
+    name,
     status_text,
     t,
     tag_text,
@@ -60,7 +61,7 @@ def render_score(result: Any, console: Console, lang: str) -> None:
     for x in result.thresholds:
         mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
         style = "" if x.passed is None else ("green" if x.passed else "red")
-        label = x.zh if lang == "zh" else x.en
+        label = name(x, lang)
         th.add_row(
             label,
             f"{x.bound:g}",
@@ -71,7 +72,7 @@ def render_score(result: Any, console: Console, lang: str) -> None:
     for col in ("dimension", "weight", "score"):
         dims.add_column(t(col, lang), justify="left" if col == "dimension" else "right")
     for dm in result.dimensions:
-        dims.add_row(dm.zh if lang == "zh" else dm.en, f"{dm.weight * 100:.1f}%", fmt_score(dm.score, d))
+        dims.add_row(name(dm, lang), f"{dm.weight * 100:.1f}%", fmt_score(dm.score, d))
     console.print(Group(th, dims))
 
     rows: list[list[Any]] = []
@@ -79,7 +80,7 @@ def render_score(result: Any, console: Console, lang: str) -> None:
         members = [m for m in result.metrics if m.dimension == dm.id]
         if not members:
             continue
-        dim_name = Text(dm.zh if lang == "zh" else dm.en, style="bold")
+        dim_name = Text(name(dm, lang), style="bold")
         rows.append([dim_name, "", "", "", Text(fmt_score(dm.score, d), style="bold"), "", ""])
         for m in members:
             rows.append(_metric_cells(m, lang, d))
@@ -111,7 +112,7 @@ def _metrics_table(rows: list[list[Any]], lang: str, width: int) -> Table:
 
 def _metric_cells(m: Any, lang: str, d: int) -> list[Any]:
     """One metric's row."""
-    name = Text(f"  {REGISTRY[m.id].name(lang)}")
+    label = Text(f"  {REGISTRY[m.id].name(lang)}")
     if m.status in ("insufficient", "no-data"):
         score_cell = Text(status_text(m.status, lang), style="dim")
     else:
@@ -122,7 +123,7 @@ def _metric_cells(m: Any, lang: str, d: int) -> list[Any]:
     value = fmt_value(m.value, m.unit) + (" ≈" if m.approximate else "")
     window = f"{m.window.first_day:%m-%d}…{m.window.last_day:%m-%d}"
     tag = Text(tag_text(m.tag, lang), style=TAG_STYLE.get(m.tag or "", ""))
-    return [name, value, window, fmt_sample(m), score_cell, lost, tag]
+    return [label, value, window, fmt_sample(m), score_cell, lost, tag]
 
 
 def render_load_summary(report: Any, console: Console, lang: str) -> None:
@@ -150,11 +151,7 @@ def render_multi(results: list[Any], console: Console, lang: str) -> None:
     for r in results:
         failed = [x for x in r.thresholds if x.passed is False]
         worst = max(failed, key=lambda x: x.bound) if failed else None
-        th = (
-            ("✗ " + (worst.zh if lang == "zh" else worst.en))
-            if worst
-            else ("✓" if r.status == "scored" else "—")
-        )
+        th = ("✗ " + (name(worst, lang))) if worst else ("✓" if r.status == "scored" else "—")
         tab.add_row(
             r.shop,
             fmt_score(r.score, r.profile.decimals),

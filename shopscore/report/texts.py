@@ -153,6 +153,11 @@ NOTES: dict[str, dict[str, str]] = {
 }
 
 
+def name(obj: Any, lang: str) -> str:
+    """An object's name in ``lang`` (thresholds and dimensions carry ``zh`` and ``en``)."""
+    return str(obj.zh if lang == "zh" else obj.en)
+
+
 def t(key: str, lang: str) -> str:
     return TEXT[key][lang]
 
