@@ -359,19 +359,31 @@ register(
     )
 )
 
-register(
-    Metric(
-        id="refund-only-hours",
-        zh="仅退款自主完结时长",
-        en="Refund-only completion time",
+
+def _completion_hours(metric_id: str, zh: str, en: str, after_sale_type: str, doc: Doc) -> Metric:
+    """仅退款 / 退货退款自主完结时长: the same mean over one after-sales type."""
+    return Metric(
+        id=metric_id,
+        zh=zh,
+        en=en,
         kind="mean",
         direction="lower",
         unit="h",
-        population=_hours_to_complete("refund_only"),
+        population=_hours_to_complete(after_sale_type),
         value=hours_between("applied_at", "completed_at"),
         needs=("after_sales.completed_at",),
         drill=("after_sale_id", "order_id", "applied_at", "completed_at", "reason_text"),
-        doc=Doc(
+        doc=doc,
+    )
+
+
+register(
+    _completion_hours(
+        "refund-only-hours",
+        "仅退款自主完结时长",
+        "Refund-only completion time",
+        "refund_only",
+        Doc(
             "未经平台介入完结的仅退款售后，从申请到完结的平均小时数",
             "mean hours from application to completion of refund-only requests completed without "
             "platform intervention",
@@ -382,18 +394,12 @@ register(
 )
 
 register(
-    Metric(
-        id="return-refund-hours",
-        zh="退货退款自主完结时长",
-        en="Return-and-refund completion time",
-        kind="mean",
-        direction="lower",
-        unit="h",
-        population=_hours_to_complete("return_refund"),
-        value=hours_between("applied_at", "completed_at"),
-        needs=("after_sales.completed_at",),
-        drill=("after_sale_id", "order_id", "applied_at", "completed_at", "reason_text"),
-        doc=Doc(
+    _completion_hours(
+        "return-refund-hours",
+        "退货退款自主完结时长",
+        "Return-and-refund completion time",
+        "return_refund",
+        Doc(
             "未经平台介入完结的退货退款售后，从申请到完结的平均小时数",
             "mean hours from application to completion of return-and-refund requests completed "
             "without platform intervention",
@@ -402,7 +408,6 @@ register(
         ),
     )
 )
-
 
 #: populations a profile's [eligibility] can name (SPEC §3 min_orders, §4b stages)
 POPULATIONS: dict[str, Count] = {
