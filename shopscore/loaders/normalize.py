@@ -185,8 +185,8 @@ def _row_rules(
     header = {c: raw.header[i] for i, c in mapping.items()}
     header.setdefault("product_rating", header.get("level", "product_rating"))
     src = {c: f"c{i}" for i, c in mapping.items()}
-    checks: list[tuple[pl.Expr, pl.Expr, str]] = [
-        (pl.col("__summary"), pl.lit("summary row (totals are not data)"), "")
+    checks: list[tuple[pl.Expr, pl.Expr, str | None]] = [
+        (pl.col("__summary"), pl.lit("summary row (totals are not data)"), None)  # no one column
     ]
     must = list(dict.fromkeys([*key, *dataset.required]))
     # the order's payment time (or created_at standing in for it) must parse when present;
@@ -209,9 +209,9 @@ def _row_rules(
         checks.append((pl.col(col).is_null(), pl.lit(empty_msg), h))
     reason: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
     column: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
-    for cond, msg, h in checks:
+    for cond, msg, header_name in checks:
         reason = reason.when(cond).then(msg)
-        column = column.when(cond).then(pl.lit(h))
+        column = column.when(cond).then(pl.lit(header_name, pl.String))
     out = df.select(reason.otherwise(None).alias("r"), column.otherwise(None).alias("c"))
     df_flags = df.with_columns(__r=out["r"])
     problems = [empty_problems()]
