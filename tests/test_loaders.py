@@ -1101,3 +1101,13 @@ def test_preamble_rows_are_reported_not_read(tmp_path: Path) -> None:
     f = load1(tmp_path).report.files[0]
     assert (f.header_row, f.rows_read, f.preamble) == (3, 1, ["评价列表", "导出时间：2026-11-21 09:00"])
     assert f.to_json()["preamble"] == ["评价列表", "导出时间：2026-11-21 09:00"]
+
+
+def test_user_columns_file_extends_yes_no_words(tmp_path: Path) -> None:
+    """`--columns` may add words to [flags.bool]: here 对 means yes in 异常订单."""
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text('[flags.bool]\ntrue = ["对"]\n', "utf-8")
+    (tmp_path / "shop").mkdir()
+    write_csv(tmp_path / "shop" / "o.csv", [["主订单编号", "支付完成时间", "异常订单"], ["1", PAID, "对"]])
+    shop = load1(tmp_path / "shop", columns=aliases)
+    assert shop.frames["orders"]["excluded"].to_list() == [True]

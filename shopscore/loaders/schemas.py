@@ -125,13 +125,14 @@ def _merge_user(base: dict[str, Any], user: dict[str, Any], source: Path) -> Non
             cols[col]["aliases"] = list(cols[col]["aliases"]) + [
                 a for a in extra if a not in cols[col]["aliases"]
             ]
-    for name, table in user.get("values", {}).items():
-        target = base["values"].setdefault(name, {})
-        for key, aliases in table.items():
-            if key == "default":
-                target[key] = aliases
-            else:
-                target[key] = list(target.get(key, [])) + list(aliases)
+    for section in ("values", "flags"):  # word lists extend; single values replace
+        for name, table in user.get(section, {}).items():
+            target = base.setdefault(section, {}).setdefault(name, {})
+            for key, aliases in table.items():
+                if isinstance(aliases, list):
+                    target[key] = list(target.get(key, [])) + list(aliases)
+                else:
+                    target[key] = aliases
 
 
 @cache
