@@ -57,6 +57,15 @@ def _col(frame: pl.DataFrame, name: str, dtype: Any = pl.String) -> pl.Expr:
     return pl.col(name) if name in frame.columns else pl.lit(None, dtype=dtype)
 
 
+def rows_where(frame: pl.DataFrame, *predicates: pl.Expr) -> pl.DataFrame:
+    """``frame`` filtered by every predicate, through the lazy engine: polars 2.1's eager
+    ``filter`` fails on a predicate that is a scalar (e.g. a typed null standing in for an
+    absent column) once the frame has 16,384 rows or more."""
+    if not predicates:
+        return frame
+    return frame.lazy().filter(pl.all_horizontal(predicates)).collect()
+
+
 def reason_group(text: pl.Expr, groups: dict[str, Any]) -> pl.Expr:
     """The first group (in the table's order) whose keyword the text contains, else other."""
     expr: Any = pl.when(text.is_null()).then(pl.lit(None, pl.String))
@@ -82,21 +91,23 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
 
     orders = f.get("orders")
     excluded_ids: pl.Series = pl.Series("order_id", [], pl.String)
-    if orders is not None:
-        excl = _col(orders, "excluded", pl.Boolean).fill_null(False)
-        excluded_ids = orders.filter(excl)["order_id"]
-        orders = orders.filter(~excl)
+    if orders is not None and "excluded" in orders.columns:
+        excl = pl.col("excluded").fill_null(False)
+        excluded_ids = rows_where(orders, excl)["order_id"]
+        orders = rows_where(orders, ~excl)
 
     def drop_tied(frame: pl.DataFrame) -> pl.DataFrame:
-        tied = pl.col("order_id").is_in(excluded_ids.implode()).fill_null(False)
-        keep = ~tied if "order_id" in frame.columns else pl.lit(True)
-        own = ~_col(frame, "excluded", pl.Boolean).fill_null(False)
-        return frame.filter(keep & own)
+        keep: list[pl.Expr] = []
+        if "order_id" in frame.columns and excluded_ids.len():
+            keep.append(~pl.col("order_id").is_in(excluded_ids.implode()).fill_null(False))
+        if "excluded" in frame.columns:
+            keep.append(~pl.col("excluded").fill_null(False))
+        return rows_where(frame, *keep)
 
     # ---- after-sales, complaints, reviews, sessions as of D
     if "after_sales" in f:
         a = drop_tied(f["after_sales"])
-        a = a.filter(pl.col("applied_at") < pl.lit(end))
+        a = rows_where(a, pl.col("applied_at") < pl.lit(end))
         a = _mask_after(a, ["decided_at", "goods_received_at", "completed_at"], end)
         text = pl.coalesce(_col(a, "reason_tag"), _col(a, "reason"))
         a = a.with_columns(
@@ -109,18 +120,18 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
         )
         out["after_sales"] = a
     if "complaints" in f:
-        c = drop_tied(f["complaints"]).filter(pl.col("created_at") < pl.lit(end))
+        c = rows_where(drop_tied(f["complaints"]), pl.col("created_at") < pl.lit(end))
         c = c.with_columns(reason_group=reason_group(_col(c, "type"), groups))
         out["complaints"] = c
     if "reviews" in f:
-        r = drop_tied(f["reviews"]).filter(pl.col("reviewed_at") < pl.lit(end))
+        r = rows_where(drop_tied(f["reviews"]), pl.col("reviewed_at") < pl.lit(end))
         rating = _col(r, "product_rating", pl.Int8)
         out["reviews"] = r.with_columns(
             product_rating=rating,
             negative=(rating <= int(rules["negative_review_max_stars"])).fill_null(False),
         )
     if "im_sessions" in f:
-        s = drop_tied(f["im_sessions"]).filter(pl.col("started_at") < pl.lit(end))
+        s = rows_where(drop_tied(f["im_sessions"]), pl.col("started_at") < pl.lit(end))
         hours = rules["service_hours"]
         st = pl.col("started_at")
         tod = (
