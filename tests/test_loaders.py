@@ -1099,8 +1099,9 @@ def test_preamble_rows_are_reported_not_read(tmp_path: Path) -> None:
     rows.append(["R1", "1", "2026-09-01 10:00:00", "5"])
     write_csv(tmp_path / "r.csv", rows)
     f = load1(tmp_path).report.files[0]
-    assert (f.header_row, f.rows_read, f.preamble) == (3, 1, ["评价列表", "导出时间：2026-11-21 09:00"])
-    assert f.to_json()["preamble"] == ["评价列表", "导出时间：2026-11-21 09:00"]
+    assert (f.header_row, f.rows_read, f.preamble_rows) == (3, 1, 2)
+    assert f.to_json()["preamble_rows"] == 2
+    assert "导出时间" not in str(f.to_json())  # counted, never echoed (it may hold anything)
 
 
 def test_user_columns_file_extends_yes_no_words(tmp_path: Path) -> None:
@@ -1111,3 +1112,21 @@ def test_user_columns_file_extends_yes_no_words(tmp_path: Path) -> None:
     write_csv(tmp_path / "shop" / "o.csv", [["主订单编号", "支付完成时间", "异常订单"], ["1", PAID, "对"]])
     shop = load1(tmp_path / "shop", columns=aliases)
     assert shop.frames["orders"]["excluded"].to_list() == [True]
+
+
+def test_reader_verdicts_reject_rows_and_notes_keep_them(tmp_path: Path) -> None:
+    """The reader's own findings (RawTable.rejects / notes) flow into the row accounting."""
+    from shopscore.loaders.normalize import normalize_table
+    from shopscore.loaders.readers import read_text
+    from shopscore.loaders.schemas import load_schema
+
+    path = write_csv(tmp_path / "o.csv", orders_rows("1001", "1002", "1003"))
+    schema = load_schema()
+    raw = read_text(path, schema)
+    raw.rejects[1] = ("子订单编号", "row has 9 cells, the header 7: extra cells are not empty")
+    raw.notes.append((2, "选购商品", "bytes not valid UTF-8 replaced"))
+    table = normalize_table(raw, schema.datasets["orders"], schema)
+    assert (table.report.rows_read, table.report.rejected) == (3, 1)
+    assert table.frame["order_id"].to_list() == ["1001", "1003"]
+    got = table.problems.select("row", "column", "kind").rows()
+    assert (3, "子订单编号", "rejected") in got and (4, "选购商品", "problem") in got

@@ -88,13 +88,14 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         header_row=raw.header_row,
         unmapped_columns=raw.match.unmapped,
         columns={c: raw.header[i] for i, c in mapping.items()},
-        preamble=raw.preamble,
+        preamble_rows=raw.preamble_rows,
         export_time=datetime.fromtimestamp(exported).isoformat(timespec="seconds"),
     )
     df = raw.frame
     raw_cols = df.columns
     df = parse.clean_frame(df, raw_cols)
     df = df.with_row_index("__row", offset=raw.header_row + 1).with_columns(pl.col("__row").cast(pl.Int64))
+    df = _reader_rejects(df, raw)
     # rows whose cells are all empty are counted nowhere
     df = df.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in raw_cols]))
     first_cell = pl.coalesce([pl.col(c) for c in raw_cols]).str.to_lowercase()
@@ -160,9 +161,43 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="\x1f").alias("__key"),
         *keep,
     )
-    all_problems = pl.concat([rejected.cast(PROBLEM_SCHEMA), problems.cast(PROBLEM_SCHEMA)])
+    all_problems = pl.concat(
+        [rejected.cast(PROBLEM_SCHEMA), problems.cast(PROBLEM_SCHEMA), _reader_notes(raw)]
+    )
     frame = frame.with_columns(pl.lit(raw.display).alias("__file"))
     return Table(report, frame, (exported, raw.path.name), keep, all_problems)
+
+
+def _reader_rejects(df: pl.DataFrame, raw: RawTable) -> pl.DataFrame:
+    """Join the reader's verdicts on rows (``RawTable.rejects``) as ``__pre``/``__pre_col``."""
+    first = raw.header_row + 1
+    verdicts = pl.DataFrame(
+        {
+            "__row": [first + i for i in raw.rejects],
+            "__pre_col": [c for c, _ in raw.rejects.values()],
+            "__pre": [m for _, m in raw.rejects.values()],
+        },
+        schema={"__row": pl.Int64, "__pre_col": pl.String, "__pre": pl.String},
+    )
+    return df.join(verdicts, on="__row", how="left", maintain_order="left")
+
+
+def _reader_notes(raw: RawTable) -> pl.DataFrame:
+    """``RawTable.notes`` as problems (rows kept)."""
+    first = raw.header_row + 1
+    return pl.DataFrame(
+        [
+            {
+                "path": raw.display,
+                "row": None if i is None else first + i,
+                "column": col,
+                "message": msg,
+                "kind": "problem",
+            }
+            for i, col, msg in raw.notes
+        ],
+        schema=PROBLEM_SCHEMA,
+    )
 
 
 def _key_columns(dataset: Dataset, present: list[str]) -> tuple[str, ...]:
@@ -185,8 +220,10 @@ def _row_rules(
     header = {c: raw.header[i] for i, c in mapping.items()}
     header.setdefault("product_rating", header.get("level", "product_rating"))
     src = {c: f"c{i}" for i, c in mapping.items()}
-    checks: list[tuple[pl.Expr, pl.Expr, str | None]] = [
-        (pl.col("__summary"), pl.lit("summary row (totals are not data)"), None)  # no one column
+    no_column = pl.lit(None, pl.String)
+    checks: list[tuple[pl.Expr, pl.Expr, pl.Expr]] = [
+        (pl.col("__pre").is_not_null(), pl.col("__pre"), pl.col("__pre_col")),  # the reader's verdict
+        (pl.col("__summary"), pl.lit("summary row (totals are not data)"), no_column),
     ]
     must = list(dict.fromkeys([*key, *dataset.required]))
     # the order's payment time (or created_at standing in for it) must parse when present;
@@ -202,16 +239,16 @@ def _row_rules(
         if col in src:
             raw_cell = pl.col(src[col])
             bad_msg = pl.format(f"{h} '{{}}' is not {_PARSE_HINT.get(ctype, 'valid')}", raw_cell)
-            checks.append((raw_cell.is_not_null() & pl.col(col).is_null(), bad_msg, h))
+            checks.append((raw_cell.is_not_null() & pl.col(col).is_null(), bad_msg, pl.lit(h)))
         if (dataset.name, col) in _EMPTY_ALLOWED:
             continue
         empty_msg = f"{h} is empty (a required column)"
-        checks.append((pl.col(col).is_null(), pl.lit(empty_msg), h))
+        checks.append((pl.col(col).is_null(), pl.lit(empty_msg), pl.lit(h)))
     reason: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
     column: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
     for cond, msg, header_name in checks:
         reason = reason.when(cond).then(msg)
-        column = column.when(cond).then(pl.lit(header_name, pl.String))
+        column = column.when(cond).then(header_name)
     out = df.select(reason.otherwise(None).alias("r"), column.otherwise(None).alias("c"))
     df_flags = df.with_columns(__r=out["r"])
     problems = [empty_problems()]

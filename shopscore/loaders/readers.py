@@ -38,7 +38,12 @@ class RawTable:
     frame: pl.DataFrame  # columns c0..cN-1, all String
     match: HeaderMatch | None  # best eligible dataset, None when nothing fits
     rejected_match: HeaderMatch | None  # best dataset whose required columns are missing
-    preamble: list[str] = field(default_factory=list)  # rows above the header (titles…)
+    preamble_rows: int = 0  # non-empty rows above the header (titles…): counted, never echoed
+    #: data rows the reader already knows are bad (a ragged row, a number that lost digits…):
+    #: index in ``frame`` → (header of the column at fault or None, reason); rejected
+    rejects: dict[int, tuple[str | None, str]] = field(default_factory=dict)
+    #: things the reader noticed that reject nothing: (index in ``frame`` or None, header, message)
+    notes: list[tuple[int | None, str | None, str]] = field(default_factory=list)
 
     @property
     def display(self) -> str:
@@ -115,8 +120,7 @@ def _table(
     """``rows[found.idx]`` is the header; ``first_row`` is the file/sheet row number of ``rows[0]``."""
     idx = found.idx
     header = [(c or "").strip() for c in rows[idx]]
-    preamble = [" ".join(c.strip() for c in row if c and c.strip()) for row in rows[:idx]]
-    preamble = [line for line in preamble if line]
+    preamble = sum(1 for row in rows[:idx] if any(c and c.strip() for c in row))
     return RawTable(path, sheet, header, idx + first_row, data, found.eligible, found.overall, preamble)
 
 

@@ -37,7 +37,7 @@ class FileReport:
     columns: dict[str, str] = field(default_factory=dict)  # canonical → header as written
     export_time: str | None = None
     skipped: str | None = None  # why a file was not read
-    preamble: list[str] = field(default_factory=list)  # title rows above the header
+    preamble_rows: int = 0  # title rows above the header (counted; their text is never shown)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -58,8 +58,8 @@ class FileReport:
             out["export_time"] = self.export_time  # decides which export wins a conflict
         if self.header_row is not None:
             out["header_row"] = self.header_row
-        if self.preamble:
-            out["preamble"] = self.preamble  # rows above the header: not data
+        if self.preamble_rows:
+            out["preamble_rows"] = self.preamble_rows  # rows above the header: not data
         if self.skipped:
             out["skipped"] = self.skipped
         return out

@@ -191,12 +191,10 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
         dr.add_row(k, f"{v[0]} … {v[1]}" if v else "—")
     console.print(dr)
     for f in rep.files:
-        if f.preamble:
-            above = " / ".join(f.preamble)
+        if f.preamble_rows:
             name = f.path + (f" [{f.sheet}]" if f.sheet else "")
-            console.print(
-                Text(f"{name}: {t('preamble', lang).format(row=f.header_row)}: {above}", style="dim")
-            )
+            text = t("preamble", lang).format(row=f.header_row, n=f.preamble_rows)
+            console.print(Text(f"{name}: {text}", style="dim"))
     for f in rep.files:
         if f.unmapped_columns:
             name = f.path.rsplit("/", 1)[-1]

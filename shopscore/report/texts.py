@@ -60,8 +60,8 @@ TEXT: dict[str, dict[str, str]] = {
     "approximate": {"zh": "近似", "en": "approximate"},
     "proxy": {"zh": "替代", "en": "proxy"},
     "preamble": {
-        "zh": "表头在第 {row} 行，其上为（非数据）",
-        "en": "header on row {row}; above it (not data)",
+        "zh": "表头在第 {row} 行，其上 {n} 行标题不是数据，已跳过",
+        "en": "header on row {row}; the {n} title row(s) above it are not data and were skipped",
     },
 }
 
