@@ -20,16 +20,22 @@ from shopscore.engine.scoring import (
 )
 from shopscore.engine.windows import default_as_of
 from shopscore.errors import ShopscoreError
-from shopscore.loaders.discover import Progress, ShopData
+from shopscore.loaders.discover import Progress, ShopData, ShopsMode
 from shopscore.loaders.discover import load as load_shops
 
 SCHEMA_VERSION = 1
 __all__ = ["Profile", "ShopData", "ShopScore", "load", "load_profile", "score"]
 
 
-def load(path: Path | str, columns: Path | None = None, progress: Progress | None = None) -> list[ShopData]:
-    """Every shop under ``path`` (a shop folder, a folder of shop folders, or one file)."""
-    return load_shops(Path(path), columns, progress)
+def load(
+    path: Path | str,
+    columns: Path | None = None,
+    progress: Progress | None = None,
+    shops: ShopsMode = "auto",
+) -> list[ShopData]:
+    """Every shop under ``path`` (a shop folder, a folder of shop folders, or one file);
+    ``shops`` overrides the guess of which folders are shops (SPEC §1)."""
+    return load_shops(Path(path), columns, progress, shops)
 
 
 def _r(x: float | None, n: int = 6) -> float | None:
@@ -42,7 +48,7 @@ class ShopScore:
 
     shop: str
     profile: Profile
-    as_of: date
+    as_of: date | None
     status: str
     score: float | None
     metrics: list[MetricResult]
@@ -51,6 +57,8 @@ class ShopScore:
     data: ShopData
     eligibility: dict[str, Any] = field(default_factory=dict)
     category: str | None = None
+    error: str | None = None  # status "error": why the shop could not be scored
+    internal: bool = False  # the error is a bug in shopscore (exit 70), not the input
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
@@ -60,7 +68,7 @@ class ShopScore:
             "schema_version": SCHEMA_VERSION,
             "shop": self.shop,
             "profile": self.profile.id,
-            "as_of": self.as_of.isoformat(),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "status": self.status,
             "score": _r(self.score),
             "estimate": True,
@@ -81,6 +89,7 @@ class ShopScore:
             ],
             "metrics": [metric_json(m) for m in self.metrics],
             "load": self.data.report.to_json(),
+            **({"error": {"message": self.error, "internal": self.internal}} if self.error else {}),
         }
 
 
@@ -115,15 +124,12 @@ def score(
     as_of: date | None = None,
     category: str | None = None,
 ) -> ShopScore:
-    """Score one loaded shop as of ``as_of`` (default: its latest event date)."""
+    """Score one loaded shop as of ``as_of`` (default: its latest event date). A shop that
+    could not be read comes back with status ``error``."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    if category is not None:
-        known = sorted({c for cfg in prof.metrics.values() for c in cfg.get("categories", {})})
-        if category not in known:
-            raise ShopscoreError(
-                f"--category {category!r}: profile {prof.id} has no curves for it "
-                f"(it has: {', '.join(known) or 'none'}); omit --category for the default curves"
-            )
+    if shop.error is not None:
+        return failed(shop, prof, shop.error)
+    check_category(prof, category)
     day = as_of or default_as_of(shop.frames)
     if day is None:
         raise ShopscoreError(
@@ -165,6 +171,72 @@ def score(
         eligibility=eligibility,
         category=category,
     )
+
+
+def check_category(profile: Profile, category: str | None) -> None:
+    """``--category`` must name curves the profile has (else the defaults would be used
+    silently)."""
+    if category is None:
+        return
+    known = sorted({c for cfg in profile.metrics.values() for c in cfg.get("categories", {})})
+    if category not in known:
+        raise ShopscoreError(
+            f"--category {category!r}: profile {profile.id} has no curves for it "
+            f"(it has: {', '.join(known) or 'none'}); omit --category for the default curves"
+        )
+
+
+def failed(shop: ShopData, profile: Profile, message: str, internal: bool = False) -> ShopScore:
+    """The result of a shop that could not be scored (SPEC §7: status ``error``)."""
+    return ShopScore(
+        shop=shop.name,
+        profile=profile,
+        as_of=None,
+        status="error",
+        score=None,
+        metrics=[],
+        dimensions=[],
+        thresholds=[],
+        data=shop,
+        error=message,
+        internal=internal,
+    )
+
+
+def score_each(
+    shops: list[ShopData],
+    profile: Profile | str | None = None,
+    as_of: date | None = None,
+    category: str | None = None,
+) -> list[ShopScore]:
+    """:func:`score` per shop; one shop's failure is that shop's ``error`` result, never the
+    others' (an unexpected exception is marked ``internal`` with its details logged)."""
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    out = []
+    for shop in shops:
+        try:
+            out.append(score(shop, prof, as_of, category))
+        except ShopscoreError as exc:
+            out.append(failed(shop, prof, str(exc)))
+        except Exception as exc:  # a bug: keep the other shops, say where the details are
+            out.append(failed(shop, prof, internal_error(exc), internal=True))
+    return out
+
+
+def internal_error(exc: BaseException) -> str:
+    """One line for an unexpected exception, its traceback written to a file."""
+    import tempfile
+    import traceback
+    from datetime import datetime as dt
+
+    where = Path(tempfile.gettempdir()) / f"shopscore-error-{dt.now():%Y%m%d-%H%M%S-%f}.txt"
+    try:
+        where.write_text("".join(traceback.format_exception(exc)), "utf-8")
+        saved = f"details in {where}"
+    except OSError:
+        saved = "re-run with --debug for details"
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    return f"internal error (a bug in shopscore): {type(exc).__name__}: {first}; {saved} — please report it"
 
 
 def note_unknown_reasons(shop: ShopData, profile: Profile) -> list[str]:
@@ -251,6 +323,7 @@ def inspect_json(shop: ShopData, profile: Profile) -> dict[str, Any]:
         "shop": shop.name,
         "load": shop.report.to_json(),
         "metrics": needs,
+        **({"error": {"message": shop.error}} if shop.error else {}),
     }
 
 

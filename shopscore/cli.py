@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from shopscore.errors import ExitCode, ShopscoreError
+from shopscore.errors import ExitCode, ShopscoreError, most_severe
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,12 +59,28 @@ AsOfOpt = Annotated[
 CategoryOpt = Annotated[
     str | None, typer.Option("--category", help="Use the profile's curves for this category.")
 ]
+
+
+class Shops(StrEnum):
+    auto = "auto"
+    one = "one"
+    each = "each"
+
+
+ShopsOpt = Annotated[
+    Shops,
+    typer.Option(
+        "--shops",
+        help="Which folders are shops: auto (guess), one (the whole folder is one shop), "
+        "each (every direct sub-folder is a shop).",
+    ),
+]
 ColumnsOpt = Annotated[
     Path | None,
     typer.Option("--columns", help="TOML file of extra header aliases (see README)."),
 ]
 
-_state: dict[str, bool] = {"debug": False}
+_state: dict[str, Any] = {"debug": False}
 
 
 @app.callback()
@@ -97,24 +113,46 @@ def _out_console() -> Console:
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """User errors → one line on stderr, exit 2; unexpected ones too unless --debug."""
+    """User errors → one line on stderr, exit 2; a bug → one line saying so and where the
+    details were written, exit 70; a traceback only with --debug."""
     try:
         yield
     except ShopscoreError as exc:
         if _state["debug"]:
             raise
-        _err_console().print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        _say_error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     except (typer.Exit, KeyboardInterrupt):
         raise
+    except BrokenPipeError:  # `| head` closed the pipe: end quietly
+        _quiet_stdout()
+        raise typer.Exit(_state.get("code", ExitCode.OK)) from None
     except Exception as exc:
         if _state["debug"]:
             raise
-        _err_console().print(
-            f"[red]error:[/red] unexpected {type(exc).__name__}: {exc} (re-run with --debug and report it)",
-            soft_wrap=True,
-        )
-        raise typer.Exit(ExitCode.INPUT_ERROR) from None
+        from shopscore.api import internal_error
+
+        _say_error(internal_error(exc))
+        raise typer.Exit(ExitCode.INTERNAL) from None
+
+
+def _say_error(message: str) -> None:
+    from rich.markup import escape
+
+    from shopscore.loaders.report import safe_text
+
+    _err_console().print(f"[red]error:[/red] {escape(safe_text(message))}", soft_wrap=True)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at devnull so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -126,14 +164,26 @@ def _parse_day(value: str | None) -> date | None:
         raise ShopscoreError(f"--as-of {value!r}: expected a date like 2026-10-31") from None
 
 
-def _load(path: Path, columns: Path | None) -> list[Any]:
+def _load(path: Path, columns: Path | None, shops: Shops = Shops.auto) -> list[Any]:
     from shopscore import api
 
     err = _err_console()
+    mode: Literal["auto", "one", "each"] = shops.value
     if err.is_terminal:
         with err.status("reading exports…") as status:
-            return api.load(path, columns, progress=lambda name: status.update(f"reading {name}"))
-    return api.load(path, columns)
+            return api.load(path, columns, progress=lambda name: status.update(f"reading {name}"), shops=mode)
+    return api.load(path, columns, shops=mode)
+
+
+def _shop_errors(results: list[Any]) -> ExitCode:
+    """One line on stderr per shop that could not be scored; the run's exit code."""
+    codes = [ExitCode.OK]
+    for r in results:
+        if r.status == "error":
+            prefix = f"{r.shop}: " if len(results) > 1 else ""
+            _say_error(prefix + r.error)
+            codes.append(ExitCode.INTERNAL if r.internal else ExitCode.INPUT_ERROR)
+    return most_severe(codes)
 
 
 def _emit_json(items: list[dict[str, Any]]) -> None:
@@ -148,31 +198,43 @@ def inspect(
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
     profile: ProfileOpt = None,
+    shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     """What shopscore found: files and their dataset, row accounting, date ranges,
     unmapped columns, unknown reasons, problems, and which metrics lack an export."""
     with _errors():
         from shopscore import api
 
-        shops = _load(path, columns)
+        shops = _load(path, columns, shops_mode)
         prof = api.load_profile(profile)
-        if format == Format.json:
-            _emit_json([api.inspect_json(s, prof) for s in shops])
-            return
         for s in shops:
-            api.note_unknown_reasons(s, prof)
-        if format == Format.markdown:
-            from shopscore.report.markdown import render_inspect as md
+            if s.error:
+                _say_error((f"{s.name}: " if len(shops) > 1 else "") + s.error)
+        code = ExitCode.INPUT_ERROR if any(s.error for s in shops) else ExitCode.OK
+        _state["code"] = code
+        _render_inspect(shops, prof, format, lang)
+        if code != ExitCode.OK:
+            raise typer.Exit(code)
 
-            sys.stdout.write(
-                "\n".join(md(s, api.metric_needs(s, prof, lang.value), lang.value) for s in shops)
-            )
-            return
-        from shopscore.report.table import render_inspect
 
-        out = _out_console()
-        for s in shops:
-            render_inspect(s, api.metric_needs(s, prof, lang.value), out, lang.value)
+def _render_inspect(shops: list[Any], prof: Any, format: Format, lang: Lang) -> None:
+    from shopscore import api
+
+    if format == Format.json:
+        _emit_json([api.inspect_json(s, prof) for s in shops])
+        return
+    for s in shops:
+        api.note_unknown_reasons(s, prof)
+    if format == Format.markdown:
+        from shopscore.report.markdown import render_inspect as md
+
+        sys.stdout.write("\n".join(md(s, api.metric_needs(s, prof, lang.value), lang.value) for s in shops))
+        return
+    from shopscore.report.table import render_inspect
+
+    out = _out_console()
+    for s in shops:
+        render_inspect(s, api.metric_needs(s, prof, lang.value), out, lang.value)
 
 
 @app.command()
@@ -184,6 +246,7 @@ def compute(
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     """Recompute every metric, the dimension scores and the composite; check thresholds."""
     with _errors():
@@ -191,9 +254,15 @@ def compute(
 
         day = _parse_day(as_of)
         prof = api.load_profile(profile)
-        shops = _load(path, columns)
-        results = [api.score(s, prof, day, category) for s in shops]
-        _render_scores(results, format, lang)
+        api.check_category(prof, category)
+        shops = _load(path, columns, shops_mode)
+        results = api.score_each(shops, prof, day, category)
+        code = _shop_errors(results)
+        _state["code"] = code
+        if code == ExitCode.OK or len(results) > 1 or format == Format.json:
+            _render_scores(results, format, lang)
+        if code != ExitCode.OK:
+            raise typer.Exit(code)
 
 
 def _render_scores(results: list[Any], format: Format, lang: Lang) -> None:

@@ -43,7 +43,10 @@ def test_compute_multi_shop_prints_a_list_in_folder_order(tmp_path: Path) -> Non
 
     for name in ("b_shop", "a_shop"):
         shutil.copytree(CASE, tmp_path / name, ignore=shutil.ignore_patterns("*.toml"))
-    code, out, _ = _run("compute", str(tmp_path), "--as-of", "2026-09-30", "--format", "json")
+    # two copies of one shop: the same orders, so only --shops each scores them apart
+    code, out, _ = _run(
+        "compute", str(tmp_path), "--as-of", "2026-09-30", "--format", "json", "--shops", "each"
+    )
     assert code == 0
     payload = json.loads(out)
     assert [p["shop"] for p in payload] == ["a_shop", "b_shop"]

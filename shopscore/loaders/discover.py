@@ -1,10 +1,19 @@
-"""Find shops and their export files, read and normalise them: the loaders' entry point."""
+"""Find shops and their export files, read and normalise them: the loaders' entry point.
+
+Which folders are shops (SPEC §1): exports are found in the given path and all its
+sub-folders. The path is one shop whose sub-folders (订单/, 售后/, one per month…) belong to
+it, unless two or more direct sub-folders each hold orders of overlapping periods that are
+not the same shop's (an agency's folder): then each direct sub-folder is a shop.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
@@ -19,12 +28,12 @@ from shopscore.loaders.readers import (
     read_excel,
     read_text,
 )
-from shopscore.loaders.report import FileReport, LoadReport
-from shopscore.loaders.schemas import DATASET_ORDER, Schema, load_schema, match_header
+from shopscore.loaders.report import FileReport, LoadReport, safe_text
+from shopscore.loaders.schemas import DATASET_ORDER, HeaderMatch, Schema, load_schema, match_header
 
 READABLE = TEXT_SUFFIXES | EXCEL_SUFFIXES
-_IGNORED_NAMES = {".ds_store", "thumbs.db", "desktop.ini", "readme.md"}
-#: the timestamp that dates each dataset's rows (for the report's date ranges)
+_IGNORED_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
+#: the timestamp that dates each dataset's rows (coverage and the report's date ranges)
 DATE_COLUMN = {
     "orders": ("paid_at", "created_at"),
     "shipments": ("picked_up_at", "shipped_at"),
@@ -36,19 +45,25 @@ DATE_COLUMN = {
 }
 #: headers whose presence marks a file as an order export (SPEC §1, shipments)
 _ORDER_MARKERS = ("status", "created_at", "product_id", "product_name", "sub_order_id")
+#: two folders' orders in an overlapping period are the same shop when this share of the
+#: smaller folder's order ids in the overlap also appear in the other
+_SAME_SHOP_SHARE = 0.5
 
 Progress = Callable[[str], None]
+ShopsMode = Literal["auto", "one", "each"]
 
 
 @dataclass
 class ShopData:
-    """A shop's canonical data: one frame per dataset, the columns its files had, a report."""
+    """A shop's canonical data: one frame per dataset, the columns its files had, a report.
+    ``error`` is set (and frames empty) when the shop could not be read."""
 
     name: str
     path: Path
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     columns: dict[str, set[str]] = field(default_factory=dict)
     report: LoadReport = field(default_factory=LoadReport)
+    error: str | None = None
 
     def has(self, dataset: str, column: str | None = None) -> bool:
         if dataset not in self.frames:
@@ -56,114 +71,261 @@ class ShopData:
         return column is None or column in self.columns.get(dataset, set())
 
 
-def _is_export(p: Path) -> bool:
-    return p.is_file() and p.suffix.lower() in READABLE and not p.name.startswith(("~$", "."))
+@dataclass
+class _FileRead:
+    """One file's outcome: its normalised tables, or why it was skipped, or an input error."""
+
+    path: Path
+    tables: list[tuple[str, Table]] = field(default_factory=list)
+    skipped: list[FileReport] = field(default_factory=list)
+    error: str | None = None
 
 
-def find_shops(path: Path) -> list[tuple[str, Path, list[Path]]]:
-    """(shop name, folder, files) per shop: the folder itself when it holds export files,
-    else each sub-folder that does (multi-shop mode)."""
-    if not path.exists():
-        raise ShopscoreError(f"{path}: no such file or folder; pass the folder of your exports")
-    if path.is_file():
-        return [(path.parent.resolve().name, path.parent, [path])]
-    files = sorted(p for p in path.iterdir() if p.is_file())
-    if any(_is_export(p) for p in files):
-        return [(path.resolve().name, path, files)]
-    shops = []
-    for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        sub_files = sorted(p for p in sub.iterdir() if p.is_file())
-        if any(_is_export(p) for p in sub_files):
-            shops.append((sub.name, sub, sub_files))
-    if not shops:
-        old_excel = [p.name for p in files if p.suffix.lower() == ".xls"]
-        hint = (
-            f"{', '.join(old_excel)}: old .xls format: re-save as .xlsx"
-            if old_excel
-            else "download the 订单/评价/售后/飞鸽 exports from the 抖店 backend into this folder"
-        )
-        raise ShopscoreError(
-            f"{path}: no export files (.csv, .tsv, .txt, .xlsx) here or in its sub-folders; {hint}"
-        )
-    return shops
+# ---------------------------------------------------------------- finding files
 
 
-def _read(path: Path, schema: Schema) -> tuple[list[RawTable], list[FileReport]]:
-    suffix = path.suffix.lower()
-    skipped: list[FileReport] = []
-    if path.name.startswith("~$"):
-        return [], [FileReport(str(path), None, skipped="Excel/WPS lock file (the workbook is open)")]
-    if suffix == ".xls":
-        return [], [FileReport(str(path), None, skipped="old .xls format: re-save as .xlsx")]
-    if suffix not in READABLE:
-        if path.name.lower() not in _IGNORED_NAMES and not path.name.startswith("."):
-            skipped.append(FileReport(str(path), None, skipped=f"not an export ({suffix or 'no suffix'})"))
-        return [], skipped
-    if suffix in TEXT_SUFFIXES:
+def _walk(root: Path) -> list[Path]:
+    """Every file under ``root`` (symlinks followed, each real folder visited once)."""
+    seen: set[str] = set()
+    out: list[Path] = []
+
+    def visit(folder: Path) -> None:
         try:
-            return [read_text(path, schema)], []
-        except Unrecognised:
-            return [], [FileReport(str(path), None, skipped="no header row recognised")]
-    tables: list[RawTable] = []
-    for item in read_excel(path, schema):
-        if isinstance(item, tuple):
-            skipped.append(FileReport(str(path), None, sheet=item[0], skipped=item[1]))
+            real = os.path.realpath(folder)
+            if real in seen:
+                return
+            seen.add(real)
+            entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError:
+            return
+        for p in entries:
+            if p.name.startswith(".") or p.name.lower() in _IGNORED_NAMES:
+                continue
+            try:
+                if p.is_dir():
+                    visit(p)
+                elif p.is_file():
+                    out.append(p)
+            except OSError:
+                continue
+
+    visit(root)
+    return out
+
+
+def _group(root: Path, files: list[Path]) -> tuple[list[Path], dict[str, list[Path]]]:
+    """(files directly in ``root``, files per direct sub-folder name)."""
+    loose: list[Path] = []
+    subs: dict[str, list[Path]] = {}
+    for p in files:
+        rel = p.relative_to(root)
+        if len(rel.parts) == 1:
+            loose.append(p)
         else:
-            tables.append(item)
-    return tables, skipped
+            subs.setdefault(rel.parts[0], []).append(p)
+    return loose, dict(sorted(subs.items()))
 
 
-def _check_kind(raw: RawTable, schema: Schema) -> str:
-    """The table's dataset, or a one-line error when it is one with a required column
-    missing (SPEC §1: an order export without paid_at is not a package list)."""
+# ---------------------------------------------------------------- reading one file
+
+
+def _looks_like(match: HeaderMatch, schema: Schema) -> bool:
+    """A header that matches a dataset closely enough that a missing required column is an
+    input error (not another kind of file): three or more of its columns, one of them
+    required and one a time."""
+    ds = schema.datasets[match.dataset]
+    cols = match.columns
+    needed = set(ds.required) | {c for g in ds.required_any for c in g}
+    timed = any(ds.columns[c].type in ("datetime", "deadline", "date") for c in cols)
+    return len(cols) >= 3 and bool(cols & needed) and (timed or "status" in cols)
+
+
+def _check_kind(raw: RawTable, schema: Schema) -> str | None:
+    """The table's dataset; None for a file that is no export (a product list, a fund
+    statement); a one-line error for an export missing a required column (SPEC §1: an order
+    export without paid_at is not a package list)."""
     orders = schema.datasets["orders"]
     order_match = match_header(raw.header, orders)
     looks_like_orders = any(c in order_match.columns for c in _ORDER_MARKERS)
     if raw.match is not None and raw.match.dataset == "shipments" and looks_like_orders:
         missing = orders.missing_required(order_match.columns)
-        if missing:
+        if missing and _looks_like(order_match, schema):
             raise _missing(raw, orders.name, [orders.header_hint(m) for m in missing])
     if raw.match is None:
-        assert raw.rejected_match is not None
-        ds = schema.datasets[raw.rejected_match.dataset]
-        missing = ds.missing_required(raw.rejected_match.columns)
+        rejected = raw.rejected_match
+        if rejected is None or not _looks_like(rejected, schema):
+            return None
+        ds = schema.datasets[rejected.dataset]
+        missing = ds.missing_required(rejected.columns)
         raise _missing(raw, ds.name, [ds.header_hint(m) for m in missing])
     return raw.match.dataset
 
 
 def _missing(raw: RawTable, dataset: str, headers: list[str]) -> ShopscoreError:
     return ShopscoreError(
-        f"{raw.display}: looks like the {dataset} export but has no {', '.join(headers)} column "
-        f"(header row {raw.header_row}); re-export with that column ticked, or map your header "
-        "to it with --columns"
+        f"{safe_text(raw.display)}: looks like the {dataset} export but has no {', '.join(headers)} "
+        f"column (header row {raw.header_row}); re-export with that column ticked, or map your "
+        "header to it with --columns"
     )
 
 
-def load_shop(
-    name: str, folder: Path, files: list[Path], schema: Schema, progress: Progress | None = None
-) -> ShopData:
+_BESIDE = "lies beside the shop folders, so it belongs to no shop: move it into a shop's folder"
+_NO_EXPORT = "its header matches no export shopscore reads (a product list or a fund statement?)"
+
+
+def _read_tables(path: Path, schema: Schema) -> tuple[list[RawTable], list[FileReport]]:
+    suffix = path.suffix.lower()
+    name = str(path)
+    if path.name.startswith("~$"):
+        return [], [FileReport(name, None, skipped="Excel/WPS lock file (the workbook is open)")]
+    if suffix == ".xls":
+        return [], [FileReport(name, None, skipped="old .xls format: re-save as .xlsx")]
+    if suffix not in READABLE:
+        return [], [FileReport(name, None, skipped=f"not an export ({suffix or 'no suffix'})")]
+    if suffix in TEXT_SUFFIXES:
+        try:
+            return [read_text(path, schema)], []
+        except Unrecognised:
+            return [], [FileReport(name, None, skipped="no header row recognised")]
+    tables: list[RawTable] = []
+    skipped: list[FileReport] = []
+    for item in read_excel(path, schema):
+        if isinstance(item, tuple):
+            skipped.append(FileReport(name, None, sheet=item[0], skipped=item[1]))
+        else:
+            tables.append(item)
+    return tables, skipped
+
+
+def read_file(path: Path, schema: Schema) -> _FileRead:
+    """Read and normalise every table of one file; input errors are kept, not raised."""
+    out = _FileRead(path)
+    try:
+        raws, out.skipped = _read_tables(path, schema)
+        for raw in raws:
+            kind = _check_kind(raw, schema)
+            if kind is None:
+                out.skipped.append(FileReport(str(path), None, sheet=raw.sheet, skipped=_NO_EXPORT))
+                continue
+            out.tables.append((kind, normalize_table(raw, schema.datasets[kind], schema)))
+    except ShopscoreError as exc:
+        out.error = str(exc)
+    except OSError as exc:
+        out.error = f"{safe_text(path.name)}: cannot be read ({exc.strerror or exc}); check the file"
+    return out
+
+
+# ---------------------------------------------------------------- which folders are shops
+
+
+def _distinct_shops(spans: dict[str, tuple[datetime, datetime, pl.DataFrame]]) -> tuple[str, str] | None:
+    """Two folders whose orders overlap in time but are not the same orders, or None."""
+    names = list(spans)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            lo = max(spans[a][0], spans[b][0])
+            hi = min(spans[a][1], spans[b][1])
+            if lo > hi:
+                continue  # disjoint periods: one shop split by time
+            ids_a = spans[a][2].filter(pl.col("t").is_between(lo, hi))["order_id"]
+            ids_b = spans[b][2].filter(pl.col("t").is_between(lo, hi))["order_id"]
+            smaller = min(ids_a.len(), ids_b.len())
+            if smaller == 0:
+                continue
+            shared = ids_a.is_in(ids_b.implode()).sum()
+            if shared < _SAME_SHOP_SHARE * smaller:
+                return a, b
+    return None
+
+
+@dataclass
+class _Plan:
+    shops: list[tuple[str, Path, list[_FileRead]]]
+    beside: list[Path]  # files lying beside shop folders
+    how: str  # how the folder was read, for the report
+
+
+def _plan(root: Path, reads: dict[Path, _FileRead], files: list[Path], mode: ShopsMode) -> _Plan:
+    loose, subs = _group(root, files)
+    name = safe_text(root.resolve().name)
+    if mode == "one" or not subs:
+        how = "one shop" + (f" (with its sub-folders {', '.join(subs)})" if subs else "")
+        how += " (--shops one)" if mode == "one" else ""
+        return _Plan([(name, root, [reads[p] for p in files])], [], how)
+    if mode == "auto":
+        spans: dict[str, tuple[datetime, datetime, pl.DataFrame]] = {}
+        for sub, paths in subs.items():
+            frames = [t.frame for p in paths for kind, t in reads[p].tables if kind == "orders"]
+            span = _span(frames)
+            if span is not None:
+                spans[sub] = span
+        pair = _distinct_shops(spans)
+        if pair is None:
+            why = (
+                "sub-folders' orders cover disjoint periods or the same orders"
+                if len(spans) >= 2
+                else "fewer than two sub-folders hold orders"
+            )
+            return _Plan(
+                [(name, root, [reads[p] for p in files])],
+                [],
+                f"one shop with its sub-folders {', '.join(subs)} ({why}; --shops each to score them apart)",
+            )
+        how = (
+            f"one shop per sub-folder ({pair[0]} and {pair[1]} hold different orders over the same "
+            "period; --shops one to read them as one shop)"
+        )
+    else:
+        how = "one shop per sub-folder (--shops each)"
+    shops = [(safe_text(sub), root / sub, [reads[p] for p in paths]) for sub, paths in subs.items()]
+    return _Plan(shops, loose, how)
+
+
+def _span(frames: list[pl.DataFrame]) -> tuple[datetime, datetime, pl.DataFrame] | None:
+    parts = []
+    for f in frames:
+        col = next((c for c in DATE_COLUMN["orders"] if c in f.columns), None)
+        if col is not None:
+            parts.append(f.select("order_id", pl.col(col).alias("t")))
+    if not parts:
+        return None
+    df = pl.concat(parts).drop_nulls()
+    if df.height == 0:
+        return None
+    lo, hi = df["t"].min(), df["t"].max()
+    assert isinstance(lo, datetime) and isinstance(hi, datetime)
+    return lo, hi, df.unique("order_id")
+
+
+# ---------------------------------------------------------------- one shop
+
+
+def build_shop(name: str, folder: Path, reads: list[_FileRead]) -> ShopData:
+    """Combine the files of one shop into canonical frames (SPEC §1)."""
     shop = ShopData(name=name, path=folder)
     report = shop.report
     tables: dict[str, list[Table]] = {}
-    for path in files:
-        if progress:
-            progress(path.name)
-        raws, skipped = _read(path, schema)
-        report.files.extend(skipped)
-        for raw in raws:
-            kind = _check_kind(raw, schema)
-            table = normalize_table(raw, schema.datasets[kind], schema)
+    errors = [r.error for r in reads if r.error]
+    for r in reads:
+        report.files.extend(r.skipped)
+        for kind, table in r.tables:
             tables.setdefault(kind, []).append(table)
             report.files.append(table.report)
             report.add_problems(table.problems)
-    if not tables:
-        raise ShopscoreError(
-            f"{folder}: no recognisable export file (checked {len(files)} file(s)); "
-            "shopscore reads the 抖店 order, review, after-sales, 飞鸽 and logistics exports"
-        )
     for f in report.files:  # paths as the seller sees them in the shop folder
         p = Path(f.path)
-        f.path = str(p.relative_to(folder)) if p.is_relative_to(folder) else p.name
+        f.path = safe_text(str(p.relative_to(folder)) if p.is_relative_to(folder) else p.name)
+    if errors:
+        shop.error = errors[0] + (f" (and {len(errors) - 1} more file error(s))" if len(errors) > 1 else "")
+        return shop
+    if not tables:
+        seen = "; ".join(f"{f.path}: {f.skipped}" for f in report.files[:3])
+        more = f" and {len(report.files) - 3} more" if len(report.files) > 3 else ""
+        shop.error = (
+            f"{safe_text(str(folder))}: no recognisable export file ({seen}{more}); shopscore reads "
+            "the 抖店 order, review, after-sales, 飞鸽 and logistics exports"
+        )
+        return shop
     for kind in DATASET_ORDER:
         if kind not in tables:
             continue
@@ -210,7 +372,46 @@ def _date_ranges(shop: ShopData) -> None:
         shop.report.date_ranges[kind] = (str(s.min())[:10], str(s.max())[:10]) if s.len() else None
 
 
-def load(path: Path, columns_file: Path | None = None, progress: Progress | None = None) -> list[ShopData]:
-    """Every shop under ``path``, loaded (SPEC §1)."""
+# ---------------------------------------------------------------- entry point
+
+
+def load(
+    path: Path,
+    columns_file: Path | None = None,
+    progress: Progress | None = None,
+    shops: ShopsMode = "auto",
+) -> list[ShopData]:
+    """Every shop under ``path``, loaded (SPEC §1). A shop that cannot be read comes back
+    with ``error`` set; only a path with no file at all is an error here."""
     schema = load_schema(columns_file)
-    return [load_shop(n, folder, files, schema, progress) for n, folder, files in find_shops(path)]
+    if not path.exists():
+        raise ShopscoreError(
+            f"{safe_text(str(path))}: no such file or folder; pass the folder of your exports"
+        )
+    if path.is_file():
+        folder = path.parent
+        read = read_file(path, schema)
+        shop = build_shop(safe_text(folder.resolve().name), folder, [read])
+        shop.report.layout = "one file"
+        return [shop]
+    files = _walk(path)
+    if not files:
+        raise ShopscoreError(
+            f"{safe_text(str(path))}: the folder is empty; download the 订单/评价/售后/飞鸽 exports "
+            "from the 抖店 backend into it"
+        )
+    reads: dict[Path, _FileRead] = {}
+    for p in files:
+        if progress:
+            progress(safe_text(p.name))
+        reads[p] = read_file(p, schema)
+    plan = _plan(path, reads, files, shops)
+    out = []
+    for name, folder, shop_reads in plan.shops:
+        shop = build_shop(name, folder, shop_reads)
+        shop.report.layout = plan.how
+        shop.report.beside = [
+            FileReport(safe_text(str(p.relative_to(path))), None, skipped=_BESIDE) for p in plan.beside
+        ]
+        out.append(shop)
+    return out

@@ -18,6 +18,20 @@ PROBLEM_SCHEMA = pl.Schema(
 )
 
 
+def safe_text(text: str) -> str:
+    """``text`` printable in UTF-8: a file name whose bytes are not UTF-8 (Python keeps them
+    as surrogates) is decoded as GB18030 (zips from Chinese Windows), else shown with �."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
+
+
 def empty_problems() -> pl.DataFrame:
     return pl.DataFrame(schema=PROBLEM_SCHEMA)
 
@@ -72,6 +86,8 @@ class LoadReport:
     problems: pl.DataFrame = field(default_factory=empty_problems)
     date_ranges: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     unknown_reasons: list[str] = field(default_factory=list)
+    layout: str = ""  # how the given folder was read (one shop, one per sub-folder…)
+    beside: list[FileReport] = field(default_factory=list)  # files beside shop folders
 
     def add_problems(self, frame: pl.DataFrame) -> None:
         if frame.height:
@@ -88,7 +104,13 @@ class LoadReport:
             for r in self.problems.iter_rows(named=True)
         ]
         return {
-            "files": [f.to_json() for f in self.files],
+            "layout": self.layout,
+            "files": [f.to_json() for f in self.files if not f.skipped],
+            "skipped": [
+                {"path": f.path, "sheet": f.sheet, "reason": f.skipped}
+                for f in [*self.files, *self.beside]
+                if f.skipped
+            ],
             "orphans": self.orphans,
             "problems": problems,
             "date_ranges": {

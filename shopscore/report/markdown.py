@@ -21,6 +21,9 @@ def render_score(result: Any, lang: str) -> str:
     prof = result.profile
     d = prof.decimals
     out = [f"# {result.shop} — {prof.name(lang)}", ""]
+    if result.status == "error":
+        out += [f"- {t('status', lang)}: {status_text('error', lang)}", "", f"> {result.error}", ""]
+        return "\n".join(out)
     out.append(f"- {t('as_of', lang)}: {result.as_of.isoformat()}")
     if result.score is not None:
         out.append(f"- {t('score', lang)}: **{fmt_score(result.score, d)}** / {prof.scale_max:g}")

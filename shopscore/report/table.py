@@ -36,7 +36,20 @@ def _score_style(score: float | None, result: Any) -> str:
     return "bold yellow" if len(failed) == 1 else "bold red"
 
 
+def render_error(result: Any, console: Console, lang: str) -> None:
+    """A shop that could not be read: its name and the one-line reason."""
+    head = Text()
+    head.append(f"{result.shop}", style="bold")
+    head.append(f"  ·  {status_text('error', lang)}\n", style="bold red")
+    head.append(result.error or "")
+    console.print(Panel(head, box=box.ROUNDED, expand=False))
+    render_load_summary(result.data.report, console, lang)
+
+
 def render_score(result: Any, console: Console, lang: str) -> None:
+    if result.status == "error":
+        render_error(result, console, lang)
+        return
     prof = result.profile
     d = prof.decimals
     head = Text()
@@ -142,6 +155,11 @@ def render_load_summary(report: Any, console: Console, lang: str) -> None:
     if tot["rejected"] or report.problems.height or skipped:
         line += " — " + ("原因见 shopscore inspect" if lang == "zh" else "see shopscore inspect for why")
     console.print(Text(line, style="dim"))
+    if report.layout:
+        console.print(Text(f"{t('layout', lang)}: {report.layout}", style="dim"))
+    if report.beside:
+        names = ", ".join(f.path for f in report.beside)
+        console.print(Text(f"{t('beside', lang)}: {names} — {report.beside[0].skipped}", style="yellow"))
 
 
 def render_multi(results: list[Any], console: Console, lang: str) -> None:
@@ -163,7 +181,12 @@ def render_multi(results: list[Any], console: Console, lang: str) -> None:
 
 def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lang: str) -> None:
     rep = shop.report
-    console.print(Panel(Text(f"{shop.name}  ·  {shop.path}", style="bold"), expand=False))
+    head = Text(f"{shop.name}  ·  {shop.path}", style="bold")
+    if rep.layout:
+        head.append(f"\n{t('layout', lang)}: {rep.layout}", style="dim")
+    if shop.error:
+        head.append(f"\n{shop.error}", style="red")
+    console.print(Panel(head, expand=False))
     ft = Table(box=box.SIMPLE_HEAD)
     ft.add_column(t("file", lang))
     ft.add_column(t("dataset", lang))

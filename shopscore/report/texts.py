@@ -59,6 +59,8 @@ TEXT: dict[str, dict[str, str]] = {
     "eligibility": {"zh": "计分条件", "en": "Eligibility"},
     "approximate": {"zh": "近似", "en": "approximate"},
     "proxy": {"zh": "替代", "en": "proxy"},
+    "layout": {"zh": "文件夹读法", "en": "folder read as"},
+    "beside": {"zh": "不属于任何店铺的文件", "en": "files beside the shop folders"},
     "preamble": {
         "zh": "表头在第 {row} 行，其上 {n} 行标题不是数据，已跳过",
         "en": "header on row {row}; the {n} title row(s) above it are not data and were skipped",
@@ -72,6 +74,7 @@ STATUS: dict[str, dict[str, str]] = {
     "no-data": {"zh": "无数据", "en": "no data"},
     "insufficient-data": {"zh": "订单量不足，暂不计分", "en": "not enough orders to score"},
     "growth-stage": {"zh": "成长期", "en": "growth stage"},
+    "error": {"zh": "无法读取", "en": "could not be read"},
 }
 
 TAGS: dict[str, dict[str, str]] = {
