@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from shopscore.engine.compute import MetricResult, compute_all, eligibility_count
+from shopscore.engine.coverage import Coverage, coverage
 from shopscore.engine.prepare import prepare
 from shopscore.engine.profiles import Profile, load_profile
 from shopscore.engine.scoring import (
@@ -57,6 +58,7 @@ class ShopScore:
     data: ShopData
     eligibility: dict[str, Any] = field(default_factory=dict)
     category: str | None = None
+    coverage: Coverage | None = None  # SPEC §3: measured weight, dataset spans, late starts
     error: str | None = None  # status "error": why the shop could not be scored
     internal: bool = False  # the error is a bug in shopscore (exit 70), not the input
 
@@ -88,6 +90,7 @@ class ShopScore:
                 {"id": d.id, "weight": _r(d.weight), "score": _r(d.score)} for d in self.dimensions
             ],
             "metrics": [metric_json(m) for m in self.metrics],
+            "coverage": self.coverage.to_json() if self.coverage else None,
             "load": self.data.report.to_json(),
             **({"error": {"message": self.error, "internal": self.internal}} if self.error else {}),
         }
@@ -112,6 +115,7 @@ def metric_json(m: MetricResult) -> dict[str, Any]:
         "tag": m.tag,
         "proxy": m.proxy,
         "approximate": m.approximate,
+        "coverage": round(m.coverage, 6),
         "min_sample": m.min_sample,
         "notes": m.notes,
         "missing": m.missing,
@@ -170,6 +174,7 @@ def score(
         data=shop,
         eligibility=eligibility,
         category=category,
+        coverage=coverage(results, prof, shop.spans),
     )
 
 

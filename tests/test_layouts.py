@@ -9,6 +9,7 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -16,6 +17,7 @@ from shopscore import api
 from shopscore.cli import app
 
 START = datetime(2026, 8, 1, 10)
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "docs" / "compute.schema.json").read_text("utf-8"))
 
 
 def orders_csv(path: Path, prefix: str, days: range, per_day: int = 1) -> list[str]:
@@ -147,6 +149,8 @@ def test_one_broken_shop_never_loses_the_others(tmp_path: Path) -> None:
     assert code == 2
     payload = json.loads(out)
     assert [p["status"] for p in payload] == ["scored", "error", "scored"]
+    for p in payload:
+        jsonschema.validate(p, SCHEMA)
     msg = payload[1]["error"]["message"]
     assert "订单导出.csv" in msg and "支付完成时间" in msg
     assert "店铺B" in err and len(err.strip().splitlines()) == 1

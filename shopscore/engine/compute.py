@@ -33,6 +33,8 @@ class MetricResult:
     tag: str | None = None
     proxy: str | None = None
     approximate: bool = False
+    coverage: float = 1.0  # the window's share the population data covers (SPEC §3)
+    covered_by: str | None = None  # the dataset whose first day clipped the window
     notes: list[str] = field(default_factory=list)  # codes, worded by report.texts.NOTES
     missing: list[str] = field(default_factory=list)  # needs not met (status no-data)
 
@@ -103,8 +105,28 @@ def _daily(
     return float(r[0] or 0), float(r[1] or 0), int(r[2])
 
 
+#: the loaders' dataset whose span dates a prepared population (SPEC §3 coverage)
+_SPAN_OF = {"orders": "orders", "reviews": "reviews", "after_sales": "after_sales"}
+
+
+def population_start(m: Metric, prep: Prepared) -> tuple[str, date] | None:
+    """(dataset, first day) of the data a metric's population comes from: its window is
+    clipped there. Session metrics read 飞鸽 sessions, else (or also) the daily data."""
+    spans = prep.shop.spans
+    if m.population.dataset == "im_sessions":
+        found = [(d, spans[d][0]) for d in ("im_sessions", "im_daily") if d in spans]
+        if m.daily is None:
+            found = found[:1] if found and found[0][0] == "im_sessions" else []
+        return min(found, key=lambda f: f[1]) if found else None
+    dataset = _SPAN_OF.get(m.population.dataset)
+    return (dataset, spans[dataset][0]) if dataset in spans else None
+
+
 def compute_metric(m: Metric, cfg: dict[str, Any], prep: Prepared) -> MetricResult:
     window = Window(int(cfg["window"][0]), int(cfg["window"][1]), prep.as_of)
+    start = population_start(m, prep)
+    if start is not None and start[1] > window.first_day:
+        window = Window(window.offset, window.length, prep.as_of, clip_from=start[1])
     res = MetricResult(
         id=m.id,
         dimension=cfg["dimension"],
@@ -113,6 +135,8 @@ def compute_metric(m: Metric, cfg: dict[str, Any], prep: Prepared) -> MetricResu
         direction=m.direction,
         window=window,
         min_sample=float(cfg.get("min_sample", 0)),
+        coverage=window.coverage,
+        covered_by=start[0] if window.clipped and start else None,
     )
     missing = [n for n in m.needs if not available(prep, n)]
     if missing:

@@ -21,15 +21,32 @@ EVENT_COLUMNS = {
 
 @dataclass(frozen=True)
 class Window:
-    """``(offset, length)`` in whole days: covers D-offset-length+1 … D-offset inclusive."""
+    """``(offset, length)`` in whole days: covers D-offset-length+1 … D-offset inclusive;
+    ``clip_from`` moves the start later, to the first day the data covers (SPEC §3)."""
 
     offset: int
     length: int
     as_of: date
+    clip_from: date | None = None
+
+    @property
+    def nominal_first_day(self) -> date:
+        return self.as_of - timedelta(days=self.offset + self.length - 1)
 
     @property
     def first_day(self) -> date:
-        return self.as_of - timedelta(days=self.offset + self.length - 1)
+        first = self.nominal_first_day
+        return max(first, self.clip_from) if self.clip_from else first
+
+    @property
+    def clipped(self) -> bool:
+        return self.first_day > self.nominal_first_day
+
+    @property
+    def coverage(self) -> float:
+        """The clipped window's days / the window's days (0 when the data starts after it)."""
+        days = (self.last_day - self.first_day).days + 1
+        return max(0, min(days, self.length)) / self.length
 
     @property
     def last_day(self) -> date:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -64,6 +64,8 @@ class ShopData:
     columns: dict[str, set[str]] = field(default_factory=dict)
     report: LoadReport = field(default_factory=LoadReport)
     error: str | None = None
+    #: per dataset, the first and last day its kept rows cover (SPEC §3 coverage)
+    spans: dict[str, tuple[date, date]] = field(default_factory=dict)
 
     def has(self, dataset: str, column: str | None = None) -> bool:
         if dataset not in self.frames:
@@ -361,15 +363,18 @@ def _assemble(shop: ShopData) -> None:
 
 
 def _date_ranges(shop: ShopData) -> None:
+    """Each dataset's span: its first and last calendar day among kept rows (SPEC §3)."""
     for kind, cols in DATE_COLUMN.items():
         if kind not in shop.frames:
             continue
         col = next((c for c in cols if c in shop.frames[kind].columns), None)
-        if col is None:
+        s = shop.frames[kind][col].drop_nulls() if col else None
+        lo, hi = (s.min(), s.max()) if s is not None and s.len() else (None, None)
+        if isinstance(lo, datetime) and isinstance(hi, datetime):
+            shop.spans[kind] = (lo.date(), hi.date())
+            shop.report.date_ranges[kind] = (lo.date().isoformat(), hi.date().isoformat())
+        else:
             shop.report.date_ranges[kind] = None
-            continue
-        s = shop.frames[kind][col].drop_nulls()
-        shop.report.date_ranges[kind] = (str(s.min())[:10], str(s.max())[:10]) if s.len() else None
 
 
 # ---------------------------------------------------------------- entry point

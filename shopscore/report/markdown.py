@@ -6,6 +6,7 @@ from typing import Any
 
 from shopscore.engine.metrics import REGISTRY
 from shopscore.report.texts import (
+    coverage_lines,
     fmt_sample,
     fmt_score,
     fmt_value,
@@ -28,6 +29,7 @@ def render_score(result: Any, lang: str) -> str:
     if result.score is not None:
         out.append(f"- {t('score', lang)}: **{fmt_score(result.score, d)}** / {prof.scale_max:g}")
     out.append(f"- {t('status', lang)}: {status_text(result.status, lang)}")
+    out += [f"- ⚠ {line}" for line in coverage_lines(result.coverage, lang)]
     out += ["", f"## {t('thresholds', lang)}", ""]
     out.append(
         f"| {t('threshold', lang)} | {t('bound', lang)} | {t('passed', lang)} | {t('distance', lang)} |"

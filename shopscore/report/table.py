@@ -13,6 +13,7 @@ from rich.text import Text
 
 from shopscore.engine.metrics import REGISTRY
 from shopscore.report.texts import (
+    coverage_lines,
     fmt_sample,
     fmt_score,
     fmt_value,
@@ -66,6 +67,8 @@ def render_score(result: Any, console: Console, lang: str) -> None:
         head.append(f"{status_text(result.status, lang)}", style="bold yellow")
         win = e["window"]
         head.append(f" ({e['count']} / {e['min_orders']} {e['population']} {win['start']}…{win['end']})")
+    for line in coverage_lines(result.coverage, lang):
+        head.append(f"\n⚠ {line}", style="yellow")
     console.print(Panel(head, box=box.ROUNDED, expand=False))
 
     th = Table(title=t("thresholds", lang), box=box.SIMPLE_HEAD, title_justify="left")

@@ -156,6 +156,67 @@ NOTES: dict[str, dict[str, str]] = {
 }
 
 
+DATASET_NAMES: dict[str, dict[str, str]] = {
+    "orders": {"zh": "订单", "en": "orders"},
+    "shipments": {"zh": "物流/包裹", "en": "shipments"},
+    "reviews": {"zh": "评价", "en": "reviews"},
+    "im_sessions": {"zh": "飞鸽会话", "en": "飞鸽 sessions"},
+    "im_daily": {"zh": "飞鸽客服数据", "en": "飞鸽 daily data"},
+    "after_sales": {"zh": "售后", "en": "after-sales"},
+    "complaints": {"zh": "投诉", "en": "complaints"},
+}
+
+COVERAGE_TEXT: dict[str, dict[str, str]] = {
+    "metric": {
+        "zh": "只覆盖 {days}/{length} 天（{dataset}数据自 {first} 起）",
+        "en": "covers {days}/{length} days ({dataset} data from {first})",
+    },
+    "measured": {
+        "zh": "评分仅基于 {scored}/{weighted} 项计分指标（占权重 {share:.0%}）；"
+        "缺少的导出见 shopscore inspect",
+        "en": "the score rests on {scored} of {weighted} weighted metrics ({share:.0%} of the weight); "
+        "see shopscore inspect for the missing exports",
+    },
+    "clipped": {
+        "zh": "{dataset}数据从 {first} 才开始：{n} 项指标的窗口只覆盖其中的天数，数值仅代表这段时间",
+        "en": "the {dataset} data starts {first}: {n} metric window(s) cover only the days since",
+    },
+    "late": {
+        "zh": "{dataset}数据从 {first} 开始，比订单晚 {days} 天：这份导出的时间段是否选短了？",
+        "en": "the {dataset} data starts {first}, {days} days after the orders: was that export's "
+        "period shorter?",
+    },
+}
+
+
+def dataset_name(dataset: str, lang: str) -> str:
+    return DATASET_NAMES.get(dataset, {}).get(lang, dataset)
+
+
+def coverage_lines(cov: Any, lang: str) -> list[str]:
+    """The shop-level coverage sentences: the share of weight scored, datasets starting late."""
+    if cov is None:
+        return []
+    lines = []
+    if cov.measured_weight < 1 - 1e-9:
+        lines.append(
+            COVERAGE_TEXT["measured"][lang].format(
+                scored=cov.scored, weighted=cov.weighted, share=cov.measured_weight
+            )
+        )
+    for dataset, (first, n) in cov.clipped.items():
+        lines.append(
+            COVERAGE_TEXT["clipped"][lang].format(dataset=dataset_name(dataset, lang), first=first, n=n)
+        )
+    for dataset, first, orders_first in cov.late:
+        lines.append(
+            COVERAGE_TEXT["late"][lang].format(
+                dataset=dataset_name(dataset, lang), first=first.isoformat(), days=(first - orders_first).days
+            )
+        )
+    return lines
+
+
 def name(obj: Any, lang: str) -> str:
     """An object's name in ``lang`` (thresholds and dimensions carry ``zh`` and ``en``)."""
     return str(obj.zh if lang == "zh" else obj.en)
@@ -210,6 +271,16 @@ def metric_notes(m: Any, lang: str) -> list[str]:
         notes.append(NO_DATA_HINTS.get(need, {}).get(lang, f"needs {need}"))
     for code in m.notes:
         notes.append(NOTES.get(code, {}).get(lang, code))
+    if m.covered_by and m.status != "no-data":
+        days = round(m.coverage * m.window.length)
+        notes.append(
+            COVERAGE_TEXT["metric"][lang].format(
+                dataset=dataset_name(m.covered_by, lang),
+                first=f"{m.window.first_day:%m-%d}",
+                days=days,
+                length=m.window.length,
+            )
+        )
     if m.approximate and not m.notes:
         notes.append(NOTES["approximate"][lang])
     return notes
