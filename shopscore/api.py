@@ -75,7 +75,7 @@ class ShopScore:
             "score": _r(self.score),
             "estimate": True,
             "category": self.category,
-            "eligibility": self.eligibility,
+            "eligibility": self.eligibility or None,
             "thresholds": [
                 {
                     "id": t.id,
