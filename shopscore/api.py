@@ -116,6 +116,7 @@ def metric_json(m: MetricResult) -> dict[str, Any]:
         "proxy": m.proxy,
         "approximate": m.approximate,
         "coverage": round(m.coverage, 6),
+        "left_out": m.left_out,
         "min_sample": m.min_sample,
         "notes": m.notes,
         "missing": m.missing,
@@ -267,7 +268,10 @@ def note_unknown_reasons(shop: ShopData, profile: Profile) -> list[str]:
         )
         for t_, n in other.iter_rows():
             found[t_] = found.get(t_, 0) + n
-    shop.report.unknown_reasons = [t_ for t_, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))]
+    from shopscore.loaders.privacy import redact
+
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    shop.report.unknown_reasons = list(dict.fromkeys(redact(t_) for t_, _ in ranked))
     return shop.report.unknown_reasons
 
 

@@ -34,6 +34,7 @@ class MetricResult:
     proxy: str | None = None
     approximate: bool = False
     coverage: float = 1.0  # the window's share the population data covers (SPEC §3)
+    left_out: int = 0  # rows of a mean left out for a negative duration (a data error)
     covered_by: str | None = None  # the dataset whose first day clipped the window
     notes: list[str] = field(default_factory=list)  # codes, worded by report.texts.NOTES
     missing: list[str] = field(default_factory=list)  # needs not met (status no-data)
@@ -164,8 +165,16 @@ def compute_metric(m: Metric, cfg: dict[str, Any], prep: Prepared) -> MetricResu
         lf = prep.frames[m.population.dataset].lazy()
         sel = lf.filter(window.contains(m.population.anchor) & m.population.where.fill_null(False))
         v = _value_expr(m, cfg)
-        n, mean = sel.select(pl.len(), v.mean()).collect().row(0)
-        res.count, res.value = int(n), (float(mean) if mean is not None else None)
+        # a negative duration (delivered before paid, refunded before applied) is a data
+        # error, not a fast shop: left out of the mean and counted in a note
+        ok = v >= 0
+        n, mean, negative = (
+            sel.select(ok.sum().alias("n"), v.filter(ok).mean().alias("v"), (~ok).sum().alias("neg"))
+            .collect()
+            .row(0)
+        )
+        res.count, res.value = int(n or 0), (float(mean) if mean is not None else None)
+        res.left_out = int(negative or 0)
     return res
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from shopscore.loaders import parse
+from shopscore.loaders.privacy import is_pii_header, redact, redact_expr
 from shopscore.loaders.readers import RawTable
 from shopscore.loaders.report import PROBLEM_SCHEMA, FileReport, empty_problems
 from shopscore.loaders.schemas import Dataset, Schema
@@ -62,11 +63,39 @@ def _type_expr(col: str, ctype: str, schema: Schema, src: str) -> pl.Expr:
     raise ValueError(f"unknown column type {ctype!r} for {col}")
 
 
+#: no export holds an event before this day (a 1970-01-01 is an empty cell in disguise)
+EARLIEST = datetime(2000, 1, 1)
+#: deadlines (ship_by, deliver_by) lie ahead of the export, but not this far
+_DEADLINE_HORIZON = timedelta(days=2 * 366)
+#: slack for time zones and clocks between an event's local time and the file's save time
+_CLOCK_SLACK = timedelta(days=2)
+
+
+def _saved_at(path: Path, exported: float) -> datetime:
+    """When the file was written: the later of its name's export time and its mtime (an
+    event in the file cannot be later than that)."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = exported
+    return datetime.fromtimestamp(max(exported, mtime))
+
+
+def _plausible(s: pl.Series, ctype: str, saved: datetime) -> pl.Series:
+    """Dates no export can hold become null (reported as unparseable by the caller): before
+    2000, or — for events — after the file was saved (a 9999-12-31 would otherwise move the
+    default as-of day and overflow date arithmetic)."""
+    latest = saved + (_DEADLINE_HORIZON if ctype == "deadline" else _CLOCK_SLACK)
+    return s.to_frame().select(
+        pl.when(pl.col(s.name).is_between(EARLIEST, latest)).then(pl.col(s.name)).alias(s.name)
+    )[s.name]
+
+
 _PARSE_HINT = {
     "id": "an id (Excel turned it into scientific notation: re-export, or format the column as "
     "text before saving)",
-    "datetime": "a date/time",
-    "deadline": "a date/time",
+    "datetime": "a date/time between 2000 and the day the file was saved",
+    "deadline": "a date/time between 2000 and two years after the file was saved",
     "rating": "a rating 1–5",
     "duration": "a duration",
     "rate": "a rate",
@@ -86,11 +115,12 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         dataset=dataset.name,
         sheet=raw.sheet,
         header_row=raw.header_row,
-        unmapped_columns=raw.match.unmapped,
+        unmapped_columns=[redact(h) for h in raw.match.unmapped],
         columns={c: raw.header[i] for i, c in mapping.items()},
         preamble_rows=raw.preamble_rows,
         export_time=datetime.fromtimestamp(exported).isoformat(timespec="seconds"),
     )
+    saved = _saved_at(raw.path, exported)
     df = raw.frame
     raw_cols = df.columns
     df = parse.clean_frame(df, raw_cols)
@@ -111,7 +141,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
             series = [parse.datetime_series(df[c], ctype == "deadline") for c in sources]
             if len(series) > 1:
                 series = [df.select(pl.coalesce(series).alias(col)).to_series()]
-            parsed.append(series[0].alias(col))
+            parsed.append(_plausible(series[0], ctype, saved).alias(col))
         else:
             exprs = [_type_expr(col, ctype, schema, c) for c in sources]
             parsed.append(pl.coalesce(exprs).alias(col) if len(exprs) > 1 else exprs[0].alias(col))
@@ -219,6 +249,7 @@ def _row_rules(
     """Per row: the rejection reason (or null), and the problems of optional cells."""
     header = {c: raw.header[i] for i, c in mapping.items()}
     header.setdefault("product_rating", header.get("level", "product_rating"))
+    pii = [pl.col(f"c{i}") for i, h in enumerate(raw.header) if is_pii_header(h) and f"c{i}" in df.columns]
     src = {c: f"c{i}" for i, c in mapping.items()}
     no_column = pl.lit(None, pl.String)
     checks: list[tuple[pl.Expr, pl.Expr, pl.Expr]] = [
@@ -238,7 +269,9 @@ def _row_rules(
         ctype = dataset.columns[col].type if col in dataset.columns else "str"
         if col in src:
             raw_cell = pl.col(src[col])
-            bad_msg = pl.format(f"{h} '{{}}' is not {_PARSE_HINT.get(ctype, 'valid')}", raw_cell)
+            bad_msg = pl.format(
+                f"{h} '{{}}' is not {_PARSE_HINT.get(ctype, 'valid')}", redact_expr(raw_cell, pii)
+            )
             checks.append((raw_cell.is_not_null() & pl.col(col).is_null(), bad_msg, pl.lit(h)))
         if (dataset.name, col) in _EMPTY_ALLOWED:
             continue
@@ -266,7 +299,9 @@ def _row_rules(
             pl.lit(raw.display).alias("path"),
             pl.col("__row").alias("row"),
             pl.lit(h).alias("column"),
-            pl.format(f"'{{}}' is not {what}: left empty, row kept", pl.col(src[col])).alias("message"),
+            pl.format(
+                f"'{{}}' is not {what}: left empty, row kept", redact_expr(pl.col(src[col]), pii)
+            ).alias("message"),
             pl.lit("problem").alias("kind"),
         )
         problems.append(shown.cast(PROBLEM_SCHEMA))

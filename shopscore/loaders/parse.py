@@ -30,6 +30,7 @@ DATETIME_FORMATS = (
     "%Y-%m-%dT%H:%M",
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
+    "%Y%m%d%H%M%S",
 )
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%d/%m/%Y", "%Y%m%d")
 SCIENTIFIC_ID = r"^[0-9]+(\.[0-9]+)?[eE][+]?[0-9]+$"
@@ -81,7 +82,10 @@ def _excel_serial(e: pl.Expr) -> pl.Expr:
 
 
 def _is_date_only(e: pl.Expr) -> pl.Expr:
-    return e.str.contains(r"^[0-9]{4}[-/年][0-9]{1,2}[-/月][0-9]{1,2}日?$|^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
+    return e.str.contains(
+        r"^[0-9]{4}[-/年][0-9]{1,2}[-/月][0-9]{1,2}日?$|^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$"
+        r"|^(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])$"  # 20261001
+    )
 
 
 def parse_datetime(e: pl.Expr, end_of_day: bool = False) -> pl.Expr:

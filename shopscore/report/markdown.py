@@ -29,7 +29,7 @@ def render_score(result: Any, lang: str) -> str:
     if result.score is not None:
         out.append(f"- {t('score', lang)}: **{fmt_score(result.score, d)}** / {prof.scale_max:g}")
     out.append(f"- {t('status', lang)}: {status_text(result.status, lang)}")
-    out += [f"- ⚠ {line}" for line in coverage_lines(result.coverage, lang)]
+    out += [f"- ⚠ {line}" for line in coverage_lines(result.coverage, lang, result.status == "scored")]
     out += ["", f"## {t('thresholds', lang)}", ""]
     out.append(
         f"| {t('threshold', lang)} | {t('bound', lang)} | {t('passed', lang)} | {t('distance', lang)} |"

@@ -67,7 +67,7 @@ def render_score(result: Any, console: Console, lang: str) -> None:
         head.append(f"{status_text(result.status, lang)}", style="bold yellow")
         win = e["window"]
         head.append(f" ({e['count']} / {e['min_orders']} {e['population']} {win['start']}…{win['end']})")
-    for line in coverage_lines(result.coverage, lang):
+    for line in coverage_lines(result.coverage, lang, result.status == "scored"):
         head.append(f"\n⚠ {line}", style="yellow")
     console.print(Panel(head, box=box.ROUNDED, expand=False))
 

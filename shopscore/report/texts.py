@@ -177,6 +177,10 @@ COVERAGE_TEXT: dict[str, dict[str, str]] = {
         "en": "the score rests on {scored} of {weighted} weighted metrics ({share:.0%} of the weight); "
         "see shopscore inspect for the missing exports",
     },
+    "negative": {
+        "zh": "{n} 条记录的时长为负（如签收早于付款），属数据错误，未计入",
+        "en": "{n} row(s) with a negative duration (e.g. delivered before paid) left out as data errors",
+    },
     "clipped": {
         "zh": "{dataset}数据从 {first} 才开始：{n} 项指标的窗口只覆盖其中的天数，数值仅代表这段时间",
         "en": "the {dataset} data starts {first}: {n} metric window(s) cover only the days since",
@@ -193,12 +197,13 @@ def dataset_name(dataset: str, lang: str) -> str:
     return DATASET_NAMES.get(dataset, {}).get(lang, dataset)
 
 
-def coverage_lines(cov: Any, lang: str) -> list[str]:
-    """The shop-level coverage sentences: the share of weight scored, datasets starting late."""
+def coverage_lines(cov: Any, lang: str, scored: bool = True) -> list[str]:
+    """The shop-level coverage sentences: the share of weight scored (for a shop with a
+    score), datasets starting late."""
     if cov is None:
         return []
     lines = []
-    if cov.measured_weight < 1 - 1e-9:
+    if scored and cov.measured_weight < 1 - 1e-9:
         lines.append(
             COVERAGE_TEXT["measured"][lang].format(
                 scored=cov.scored, weighted=cov.weighted, share=cov.measured_weight
@@ -271,6 +276,8 @@ def metric_notes(m: Any, lang: str) -> list[str]:
         notes.append(NO_DATA_HINTS.get(need, {}).get(lang, f"needs {need}"))
     for code in m.notes:
         notes.append(NOTES.get(code, {}).get(lang, code))
+    if getattr(m, "left_out", 0):
+        notes.append(COVERAGE_TEXT["negative"][lang].format(n=m.left_out))
     if m.covered_by and m.status != "no-data":
         days = round(m.coverage * m.window.length)
         notes.append(

@@ -1,0 +1,70 @@
+"""Buyer personal data (收件人, 手机号, 地址 — plain, masked or encrypted) never reaches any
+output. shopscore needs none of it; the only way it could leak is by echoing a cell in a
+problem message or a list of values, so every echoed cell goes through here."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+HIDDEN = "‹hidden›"
+#: the longest cell echoed in full; longer ones are cut (a 1 MB cell is not a message)
+MAX_ECHO = 40
+
+#: headers of columns holding buyer personal data: their cells are never echoed, and no
+#: other cell equal to one of them either
+PII_HEADERS = (
+    "收件人",
+    "收货人",
+    "收件人手机号",
+    "收货人手机号",
+    "手机号",
+    "联系电话",
+    "电话",
+    "收件人电话",
+    "详细地址",
+    "收货地址",
+    "收件地址",
+    "地址",
+    "买家昵称",
+    "买家姓名",
+    "身份证号",
+)
+
+# a mobile or landline number, a masked value (138****5678, 张**), an encrypted field
+# (抖店 writes ##… and $$…), an address (two place words, or a house number)
+_PATTERNS = (
+    r"(?:^|[^0-9])1[3-9][0-9]{9}(?:[^0-9]|$)",
+    r"(?:^|[^0-9])0[0-9]{2,3}-?[0-9]{7,8}(?:[^0-9]|$)",
+    r"\*{2,}",
+    r"^\s*(?:##|\$\$)",
+    r"(?:省|市|区|县|镇|乡|村|街道|路|街|巷|弄|小区|大厦).*(?:省|市|区|县|镇|乡|村|街道|路|街|巷|弄|号|栋|幢|单元|室|楼)",
+    r"[0-9一二三四五六七八九十]+\s*(?:号楼|栋|幢|单元|室)",
+)
+#: a mobile number anywhere in a text (the guard on every problem message)
+PHONE_RE = r"(?:^|[^0-9])1[3-9][0-9]{9}(?:[^0-9]|$)"
+_PII = re.compile("|".join(_PATTERNS))
+_PII_RE = "|".join(_PATTERNS)
+
+
+def is_pii_header(header: str) -> bool:
+    h = re.sub(r"\s+", "", header)
+    return any(h == p or h.startswith(p + "(") or h.startswith(p + "（") for p in PII_HEADERS)
+
+
+def redact(value: str | None) -> str:
+    """``value`` as it may be shown: hidden when it looks like personal data, cut when long."""
+    if value is None:
+        return ""
+    if _PII.search(value):
+        return HIDDEN
+    return value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "…"
+
+
+def redact_expr(cell: pl.Expr, pii_cells: list[pl.Expr]) -> pl.Expr:
+    """:func:`redact` for a column of cells, also hiding a cell equal to one of the row's
+    personal-data cells (a value shifted out of its column)."""
+    same = pl.any_horizontal([cell == p for p in pii_cells]).fill_null(False) if pii_cells else pl.lit(False)
+    cut = pl.when(cell.str.len_chars() > MAX_ECHO).then(cell.str.slice(0, MAX_ECHO) + "…").otherwise(cell)
+    return pl.when(same | cell.str.contains(_PII_RE)).then(pl.lit(HIDDEN)).otherwise(cut)
