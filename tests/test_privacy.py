@@ -46,7 +46,8 @@ def write(tmp_path: Path) -> Path:
     (tmp_path / "orders.csv").write_text("\n".join([head, *rows]) + "\n", "utf-8")
     after = "售后单号,订单号,售后类型,售后原因,售后申请时间"
     (tmp_path / "after_sales.csv").write_text(
-        f"{after}\nA1,10001,仅退款,联系{PHONE},2026-10-05 10:00:00\nA2,10002,{ADDRESS},不想要了,2026-10-05 10:00:00\n",
+        f"{after}\nA1,10001,仅退款,联系{PHONE},2026-10-05 10:00:00\n"
+        f"A2,10002,{ADDRESS},不想要了,2026-10-05 10:00:00\n",
         "utf-8",
     )
     return tmp_path
