@@ -28,3 +28,10 @@ def test_readme_starts_with_the_two_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert "pytest" in ci and "ruff check" in ci and "mypy shopscore" in ci
+
+
+def test_the_suite_runs_the_working_tree_not_an_installed_copy() -> None:
+    import shopscore
+
+    root = Path(__file__).resolve().parents[1]
+    assert Path(shopscore.__file__).resolve().is_relative_to(root / "shopscore")
