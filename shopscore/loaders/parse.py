@@ -170,8 +170,10 @@ def parse_rate(e: pl.Expr) -> pl.Expr:
 
 
 def parse_int(e: pl.Expr) -> pl.Expr:
+    """``1,234`` → 1234; fractions and numbers no count reaches (beyond 2**53) → null."""
     num = e.str.replace_all(",", "").cast(pl.Float64, strict=False)
-    return pl.when(num == num.round(0)).then(num.cast(pl.Int64))
+    whole = (num == num.round(0)) & (num.abs() < 2.0**53)
+    return pl.when(whole).then(num).cast(pl.Int64, strict=False)
 
 
 def parse_bool(e: pl.Expr, words: dict[str, list[str]] | None = None) -> pl.Expr:
