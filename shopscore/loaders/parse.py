@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -118,12 +119,21 @@ def datetime_series(s: pl.Series, end_of_day: bool = False) -> pl.Series:
                 out = s.str.to_datetime(fmt, strict=False, time_unit="us")
                 break
     if out is None:
-        return s.to_frame().select(parse_datetime(pl.col(name), end_of_day).alias(name)).to_series()
+        return _in_range(
+            s.to_frame().select(parse_datetime(pl.col(name), end_of_day).alias(name)).to_series()
+        )
     failed = (out.is_null() & s.is_not_null()).arg_true()
     if failed.len():
         slow = s.gather(failed).to_frame().select(parse_datetime(pl.col(name), end_of_day)).to_series()
         out = out.scatter(failed, slow)
-    return out.cast(pl.Datetime("us")).alias(name)
+    return _in_range(out.cast(pl.Datetime("us")).alias(name))
+
+
+def _in_range(s: pl.Series) -> pl.Series:
+    """Years Python can hold and a spreadsheet can write (1900–9999); anything else (year 0
+    from ``1/1/0000``) is unparseable."""
+    ok = s.is_between(datetime(1900, 1, 1), datetime(9999, 12, 31, 23, 59, 59))
+    return s.to_frame().select(pl.when(ok).then(pl.col(s.name)).alias(s.name))[s.name]
 
 
 def parse_rating(e: pl.Expr) -> pl.Expr:
