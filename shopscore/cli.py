@@ -307,8 +307,53 @@ def metrics(
         render_metrics(rows, _out_console(), lang.value)
 
 
+#: what a console that cannot show a mark prints instead (GBK consoles on Chinese Windows)
+_FALLBACK_MARKS = {
+    "✓": ("√", "v"),
+    "✗": ("×", "x"),
+    "⚠": ("!",),
+    "↳": ("-",),
+    "‹": ("<",),
+    "›": (">",),
+    "…": ("...",),
+    "≈": ("~",),
+    "—": ("-",),
+}
+
+
+def _ascii_marks(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+
+    def one(ch: str) -> str:
+        for cand in _FALLBACK_MARKS.get(ch, ()):
+            try:
+                cand.encode(exc.encoding)
+                return cand
+            except UnicodeEncodeError:
+                continue
+        return "?"
+
+    return "".join(one(ch) for ch in exc.object[exc.start : exc.end]), exc.end
+
+
+def _legible_streams() -> None:
+    """Any console encoding works: marks it cannot encode become ASCII, never a crash."""
+    import codecs
+
+    codecs.register_error("shopscore-marks", _ascii_marks)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "✓✗⚠↳".encode(stream.encoding or "utf-8")
+        except (UnicodeEncodeError, LookupError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="shopscore-marks")
+
+
 def main() -> None:
     """Console-script entry point."""
+    _legible_streams()
     app()
 
 

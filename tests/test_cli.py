@@ -160,3 +160,34 @@ def test_inspect_human_formats_list_every_file(fmt: str) -> None:
     for f in examples.iterdir():
         assert f.name in out
     assert "summary row" in out  # the 店铺汇总值 row of the 飞鸽 file, with its reason
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "ascii"])
+def test_any_console_encoding_prints_instead_of_crashing(encoding: str) -> None:
+    """A GBK console (Chinese Windows) cannot encode ✓/✗: they fall back to √/× (or x)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    lang = "zh" if encoding == "gbk" else "en"
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "shopscore.cli",
+            "compute",
+            str(CASE),
+            "--as-of",
+            "2026-09-30",
+            "--lang",
+            lang,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert res.returncode == 0, res.stderr.decode(encoding, "replace")
+    out = res.stdout.decode(encoding)
+    assert ("×" if encoding == "gbk" else "x") in out and "internal error" not in out
