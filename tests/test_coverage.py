@@ -4,7 +4,7 @@ covers, `coverage` per metric, `measured_weight` per shop, late datasets warned 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,23 +12,9 @@ from typer.testing import CliRunner
 
 from shopscore import api
 from shopscore.cli import app
+from tests.shopfiles import write_orders
 
 AS_OF = date(2026, 11, 20)
-
-
-def write_orders(path: Path, first: date, days: int) -> list[str]:
-    """One order a day from ``first``: paid 10:00, picked up after 12 h, delivered after 50 h."""
-    lines = ["主订单编号,支付完成时间,发货时间,揽收时间,签收时间,订单状态"]
-    ids = []
-    for d in range(days):
-        paid = datetime.combine(first + timedelta(days=d), datetime.min.time()) + timedelta(hours=10)
-        oid = f"10{d:04d}"
-        ids.append(oid)
-        t = [paid + timedelta(hours=h) for h in (0, 10, 12, 50)]
-        lines.append(",".join([oid, *(x.strftime("%Y-%m-%d %H:%M:%S") for x in t), "已完成"]))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return ids
 
 
 def write_after_sales(path: Path, rows: list[tuple[str, str, str]]) -> None:

@@ -15,25 +15,15 @@ from typer.testing import CliRunner
 
 from shopscore import api
 from shopscore.cli import app
+from tests.shopfiles import write_orders
 
 START = datetime(2026, 8, 1, 10)
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "docs" / "compute.schema.json").read_text("utf-8"))
 
 
 def orders_csv(path: Path, prefix: str, days: range, per_day: int = 1) -> list[str]:
-    """One paid, shipped, picked-up and delivered order per day (ids ``prefix`` + n)."""
-    ids = []
-    lines = ["主订单编号,支付完成时间,发货时间,揽收时间,签收时间,订单状态"]
-    for d in days:
-        for k in range(per_day):
-            paid = START + timedelta(days=d, minutes=k)
-            oid = f"{prefix}{d:03d}{k:02d}"
-            ids.append(oid)
-            t = [paid + timedelta(hours=h) for h in (0, 10, 12, 50)]
-            lines.append(",".join([oid, *(x.strftime("%Y-%m-%d %H:%M:%S") for x in t), "已完成"]))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return ids
+    """One paid, shipped, picked-up and delivered order per day from 2026-08-01 + days[0]."""
+    return write_orders(path, START.date() + timedelta(days=days[0]), len(days), prefix, per_day, days[0])
 
 
 def after_sales_csv(path: Path, ids: list[str]) -> None:
