@@ -18,7 +18,7 @@ def write_orders(
             paid = datetime.combine(first + timedelta(days=d), datetime.min.time()) + timedelta(
                 hours=10, minutes=k
             )
-            oid = f"{prefix}{d:04d}{k:02d}"
+            oid = f"{prefix}{day0 + d:04d}{k:02d}"
             ids.append(oid)
             t = [paid + timedelta(hours=h) for h in (0, 10, 12, 50)]
             lines.append(",".join([oid, *(x.strftime("%Y-%m-%d %H:%M:%S") for x in t), "已完成"]))
