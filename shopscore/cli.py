@@ -105,7 +105,11 @@ def _err_console() -> Console:
 def _out_console() -> Console:
     from rich.console import Console
 
-    console = Console(highlight=False, soft_wrap=False)
+    class _Out(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1: end with the command's code
+            raise BrokenPipeError
+
+    console = _Out(highlight=False, soft_wrap=False)
     if not console.is_terminal:  # files, pipes, cron mail: wide enough for every column
         console.width = 150
     return console
@@ -117,6 +121,7 @@ def _errors() -> Iterator[None]:
     details were written, exit 70; a traceback only with --debug."""
     try:
         yield
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
     except ShopscoreError as exc:
         if _state["debug"]:
             raise

@@ -191,3 +191,22 @@ def test_any_console_encoding_prints_instead_of_crashing(encoding: str) -> None:
     assert res.returncode == 0, res.stderr.decode(encoding, "replace")
     out = res.stdout.decode(encoding)
     assert ("×" if encoding == "gbk" else "x") in out and "internal error" not in out
+
+
+def test_a_closed_output_pipe_ends_quietly_with_the_commands_code() -> None:
+    """`shopscore compute … | head -1`: no traceback, and not rich's exit 1."""
+    import subprocess
+    import sys
+
+    for fmt in ("table", "json"):
+        p = subprocess.Popen(
+            [sys.executable, "-m", "shopscore.cli", "compute", str(ROOT / "sample_exports"), "-f", fmt],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert p.stdout is not None and p.stderr is not None
+        p.stdout.read(20)
+        p.stdout.close()
+        assert p.wait(timeout=60) == 0
+        assert p.stderr.read() == b""
