@@ -323,9 +323,13 @@ def test_tag_bounds_are_profile_data() -> None:
 )
 def test_reason_group_quality_first(text: str | None, group: str | None) -> None:
     groups = load_profile("douyin").rules["reason_groups"]
-    assert groups["order"][0] == "quality"
     out = pl.DataFrame({"t": [text]}, schema={"t": pl.String}).select(reason_group(pl.col("t"), groups))
     assert out.item() == group
+
+
+def test_shipped_profiles_try_quality_then_logistics_then_buyer() -> None:
+    for profile in ("douyin", "douyin-2023"):
+        assert load_profile(profile).rules["reason_groups"]["order"] == ["quality", "logistics", "buyer"]
 
 
 # ---------------------------------------------------------------- unscored shops (SPEC §3, §6)
