@@ -85,17 +85,40 @@ def test_orders_file_missing_paid_and_created_is_input_error(tmp_path: Path) -> 
 
 
 def test_inspect_json_has_shop_and_load() -> None:
+    """inspect --format json on tests/fixtures/metrics/shop_scored: `shop` and the `load`
+    object of §7 with the real content of that folder (4 exports + expected.toml, which is no
+    export) and what each metric can be computed from."""
     code, out, _ = _run("inspect", str(CASE), "--format", "json")
     assert code == 0
     payload = json.loads(out)
     assert payload["shop"] == "shop_scored"
-    jsonschema.validate(payload["load"], SCHEMA["$defs"]["load"])
-    for f in payload["load"]["files"]:
-        assert f["rows_read"] == f["rows_kept"] + f["duplicates"] + f["rejected"]
-    states = {m["metric"]: m["state"] for m in payload["metrics"]}
-    assert states["complaint-rate"] == "missing" or "complaints" in {
-        f["dataset"] for f in payload["load"]["files"]
+    load = payload["load"]
+    jsonschema.validate(load, SCHEMA["$defs"]["load"])
+    files = {f["path"]: f for f in load["files"]}
+    # data rows per file (header excluded): orders 14001–14032, after-sales 1401–1404,
+    # complaints 71401–71402, reviews 9401–9412; nothing duplicated or rejected
+    counts = {p: (f["dataset"], f["rows_read"], f["rows_kept"]) for p, f in files.items() if f["dataset"]}
+    assert counts == {
+        "orders.csv": ("orders", 32, 32),
+        "after_sales.csv": ("after_sales", 4, 4),
+        "complaints.csv": ("complaints", 2, 2),
+        "reviews.csv": ("reviews", 12, 12),
     }
+    for f in files.values():
+        assert (f["duplicates"], f["conflicts"], f["rejected"], f["unmapped_columns"]) == (0, 0, 0, [])
+    # expected.toml is listed (SPEC §1: other files are listed as skipped, never silently
+    # ignored) but read as no dataset
+    listed = set(files) | {sk["path"] for sk in load.get("skipped", [])}
+    assert listed == {"orders.csv", "after_sales.csv", "complaints.csv", "reviews.csv", "expected.toml"}
+    assert files.get("expected.toml", {}).get("dataset") is None
+    assert files["orders.csv"]["columns"]["delivered_at"] == "签收时间"
+    assert files["after_sales.csv"]["columns"]["reason_tag"] == "售后原因标签"
+    assert load["orphans"] == {} and load["problems"] == []
+    # no 飞鸽 export: the two IM metrics are missing, every other metric computable
+    states = {m["metric"]: m["state"] for m in payload["metrics"]}
+    assert set(states) == set(api.load_profile("douyin").metrics)
+    assert {mid for mid, st in states.items() if st != "ok"} == {"im-3min-reply-rate", "im-dissatisfaction"}
+    assert states["im-3min-reply-rate"] == states["im-dissatisfaction"] == "missing"
 
 
 @pytest.mark.parametrize("profile", ["douyin", "douyin-2023"])

@@ -34,6 +34,23 @@ def test_shop_status(case: tuple[dict, api.ShopScore]) -> None:
         assert result.status == exp["shop_status"]
     if "score" in exp:
         assert result.score == pytest.approx(exp["score"], abs=1e-6)
+    if "eligibility_count" in exp:
+        assert result.eligibility["count"] == exp["eligibility_count"]
+
+
+def test_dimensions_and_thresholds(case: tuple[dict, api.ShopScore]) -> None:
+    exp, result = case
+    dims = {d.id: d for d in result.dimensions}
+    for did, want in exp.get("dimensions", {}).items():
+        for field in ("weight", "score"):
+            if field in want:
+                assert getattr(dims[did], field) == pytest.approx(want[field], abs=1e-6), (did, field)
+    ths = {t.id: t for t in result.thresholds}
+    for tid, want in exp.get("thresholds", {}).items():
+        if "passed" in want:
+            assert ths[tid].passed is want["passed"], tid
+        if "distance" in want:
+            assert ths[tid].distance == pytest.approx(want["distance"], abs=1e-6), tid
 
 
 def test_metric_values(case: tuple[dict, api.ShopScore]) -> None:
@@ -62,8 +79,32 @@ def test_metric_values(case: tuple[dict, api.ShopScore]) -> None:
 
 
 def test_points_lost_add_up(case: tuple[dict, api.ShopScore]) -> None:
+    """SPEC §6: effective weights of the scored metrics sum to 1, points lost to max − composite;
+    unscored metrics carry weight 0 and no points lost, diagnostic ones weight 0 and 0 lost."""
     _, result = case
     if result.status != "scored":
-        return
+        return  # test_unscored_shop_has_no_score_verdicts_or_tags covers the others
+    assert result.score is not None
+    scored = [m for m in result.metrics if m.status == "scored"]
+    assert sum(m.weight for m in scored) == pytest.approx(1.0, abs=1e-9)
+    for m in result.metrics:
+        if m.status == "diagnostic":
+            assert (m.weight, m.points_lost) == (0.0, 0.0), m.id
+        elif m.status != "scored":
+            assert m.weight == 0.0 and m.points_lost is None and m.score is None and m.tag is None, m.id
     lost = sum(m.points_lost or 0.0 for m in result.metrics)
-    assert lost == pytest.approx(result.profile.scale_max - (result.score or 0.0), abs=1e-9)
+    assert lost == pytest.approx(result.profile.scale_max - result.score, abs=1e-9)
+
+
+def test_unscored_shop_has_no_score_verdicts_or_tags(case: tuple[dict, api.ShopScore]) -> None:
+    """SPEC §3/§6: below min_orders a shop has no score (not a low one): score null, every
+    dimension score null, no threshold passed or failed, and no metric carries a tag."""
+    _, result = case
+    if result.status == "scored":
+        return  # test_points_lost_add_up covers scored shops
+    assert result.status == "insufficient-data"
+    assert result.score is None
+    assert [d.score for d in result.dimensions] == [None] * len(result.dimensions)
+    for t in result.thresholds:
+        assert (t.value, t.passed, t.distance) == (None, None, None), t.id
+    assert [m.id for m in result.metrics if m.tag is not None] == []

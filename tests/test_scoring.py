@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shopscore.engine.compute import MetricResult
@@ -140,37 +141,126 @@ def test_bad_profile_is_one_line_error(tmp_path) -> None:  # type: ignore[no-unt
         load_profile("tiktokk")
 
 
-METRIC_IDS = list(load_profile("douyin").metrics)
+PROFILES = {p: load_profile(p) for p in ("douyin", "douyin-2023")}
+METRIC_IDS = list(PROFILES["douyin"].metrics)
+STATES = ("scored", "small", "no-data")
 
 
-@given(
-    st.lists(
-        st.tuples(st.floats(0, 1, allow_nan=False), st.sampled_from(["ok", "small", "no-data"])),
-        min_size=len(METRIC_IDS),
-        max_size=len(METRIC_IDS),
-    )
-)
-@settings(max_examples=200, deadline=None, derandomize=True)
-def test_rollup_invariants(draws: list[tuple[float, str]]) -> None:
-    """Whatever is scored: effective weights sum to 1 (or nothing is scored), points lost
-    sum to max − composite, and the composite stays on the scale."""
-    prof = load_profile("douyin")
+@st.composite
+def rollup_cases(draw: st.DrawFn) -> tuple[str, list[tuple[str, float]]]:
+    """A profile and, per metric, a state and a value spread over its curve's whole range (from
+    0 to a quarter past the last breakpoint, capped at 1 for rates), so scores vary between the
+    curve's ends instead of clamping at 1."""
+    profile = draw(st.sampled_from(sorted(PROFILES)))
+    prof = PROFILES[profile]
+    case = []
+    for mid in METRIC_IDS:
+        top = max(float(x) for x, _ in prof.curve(mid, None)["points"]) * 1.25
+        value = draw(st.floats(0, top if mid.endswith("hours") else min(top, 1.0)))
+        case.append((draw(st.sampled_from(STATES)), value))
+    return profile, case
+
+
+def _check_rollup(profile: str, case: list[tuple[str, float]]) -> str:
+    """Roll one case up and check, in every case, what SPEC §3/§6 promise; returns the kind of
+    case it was (to show that the generator reaches every kind)."""
+    prof = PROFILES[profile]
     results = []
-    for mid, (value, state) in zip(METRIC_IDS, draws, strict=True):
-        cfg = prof.metrics[mid]
-        r = _result(mid, cfg["dimension"], value * (200 if mid.endswith("hours") else 1), 1000)
+    for mid, (state, value) in zip(METRIC_IDS, case, strict=True):
+        r = _result(mid, prof.metrics[mid]["dimension"], value, 10_000)
         if state == "small":
             r.denominator = 0
-        if state == "no-data":
+        elif state == "no-data":
             r.status, r.value = "no-data", None
         results.append(r)
     score_metrics(results, prof, None)
     roll = rollup(results, prof)
+    top, bottom = prof.scale_max, prof.scale_min
+    weight = {mid: float(cfg["weight"]) for mid, cfg in prof.metrics.items()}
+
+    # every metric: status follows its state and weight; unscored ones carry nothing
+    for r, (state, _) in zip(results, case, strict=True):
+        if state != "scored":
+            assert r.status in ("insufficient", "no-data"), r.id
+            assert (r.score, r.weight, r.points_lost) == (None, 0.0, None), r.id
+        elif weight[r.id] == 0:
+            assert r.status == "diagnostic", r.id
+            assert r.score is not None and bottom <= r.score <= top, r.id
+            assert (r.weight, r.points_lost) == (0.0, 0.0), r.id
+        else:
+            assert r.status == "scored", r.id
+            assert r.score is not None and bottom <= r.score <= top, r.id
+            assert r.weight > 0 and r.points_lost == pytest.approx(r.weight * (top - r.score)), r.id
+
+    # effective weights from scratch: a dimension keeps its profile weight when one of its
+    # positively weighted metrics is scored; both levels are renormalised to sum 1
     scored = [r for r in results if r.status == "scored"]
-    if roll.score is None:
-        assert not scored
-        return
+    live = {r.dimension for r in scored}
+    dim_total = sum(float(cfg["weight"]) for d, cfg in prof.dimensions.items() if d in live)
+    for r in scored:
+        inner = sum(weight[o.id] for o in scored if o.dimension == r.dimension)
+        want = float(prof.dimensions[r.dimension]["weight"]) / dim_total * weight[r.id] / inner
+        assert r.weight == pytest.approx(want), r.id
+    dims = {d.id: d for d in roll.dimensions}
+    for d, dim in dims.items():
+        if d in live:
+            members = [r for r in scored if r.dimension == d]
+            mean = sum(weight[r.id] * (r.score or 0) for r in members) / sum(weight[r.id] for r in members)
+            assert dim.score == pytest.approx(mean), d
+            assert dim.weight == pytest.approx(float(prof.dimensions[d]["weight"]) / dim_total), d
+        else:
+            assert (dim.score, dim.weight) == (None, 0.0), d
+
+    lost = sum(r.points_lost or 0.0 for r in results)
+    if not scored:
+        assert roll.score is None
+        assert lost == 0.0
+        return "nothing scored"
+    assert roll.score is not None and bottom <= roll.score <= top
     assert sum(r.weight for r in scored) == pytest.approx(1.0)
     assert sum(d.weight for d in roll.dimensions) == pytest.approx(1.0)
-    assert prof.scale_min <= roll.score <= prof.scale_max
-    assert sum(r.points_lost or 0 for r in results) == pytest.approx(prof.scale_max - roll.score)
+    assert roll.score == pytest.approx(sum(r.weight * (r.score or 0) for r in scored))
+    assert lost == pytest.approx(top - roll.score)
+    if len(live) < len(prof.dimensions):
+        return "a dimension redistributed"
+    if len(scored) < sum(1 for w in weight.values() if w > 0):
+        return "metrics redistributed"
+    return "all scored"
+
+
+ALL = len(METRIC_IDS)
+EXTREMES = [
+    ("douyin", [("scored", 0.03)] * ALL),
+    ("douyin", [("no-data", 0.03)] * ALL),
+    ("douyin-2023", [("small", 0.03)] * ALL),
+    # only negative-feedback-rate: douyin scores the product dimension alone, douyin-2023
+    # (where it is diagnostic) scores nothing
+    ("douyin", [("scored", 0.03)] + [("no-data", 0.03)] * (ALL - 1)),
+    ("douyin-2023", [("scored", 0.03)] + [("no-data", 0.03)] * (ALL - 1)),
+]
+
+
+def test_rollup_invariants() -> None:
+    """Whatever is scored: effective weights sum to 1 over scored metrics (and match a from-
+    scratch redistribution), points lost sum to max − composite, unscored metrics have weight
+    0 and points_lost None, and the composite stays on the scale. Every case asserts all of
+    this; the run must also reach every kind of case, most of them by generation."""
+    seen: Counter[str] = Counter()
+
+    def record(case: tuple[str, list[tuple[str, float]]]) -> None:
+        seen[_check_rollup(*case)] += 1
+
+    check = given(rollup_cases())(
+        settings(max_examples=200, deadline=None, derandomize=True, database=None)(record)
+    )
+    for extreme in EXTREMES:
+        check = example(extreme)(check)
+    check()
+    assert set(seen) == {
+        "nothing scored",
+        "a dimension redistributed",
+        "metrics redistributed",
+        "all scored",
+    }, seen
+    # generated cases (beyond the explicit extremes) mostly exercise redistribution
+    assert seen["a dimension redistributed"] + seen["metrics redistributed"] >= 100, seen
