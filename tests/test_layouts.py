@@ -55,7 +55,11 @@ def test_per_type_sub_folders_and_a_loose_file_are_one_shop(tmp_path: Path) -> N
     assert shop.error is None
     assert set(shop.frames) >= {"orders", "after_sales", "reviews", "complaints"}
     assert shop.frames["orders"].height == 40
-    assert "one shop" in shop.report.layout and "订单" in shop.report.layout
+    layout = shop.report.layout
+    assert layout is not None and (layout.mode, layout.why) == ("one", "one-holds-orders")
+    assert layout.sub_folders == ["售后", "订单", "评价"]
+    out = CliRunner().invoke(app, ["compute", str(tmp_path)]).stdout
+    assert "文件夹读法: 一个店铺（含子文件夹 售后, 订单, 评价）：不到两个子文件夹有订单" in out
     assert api.score(shop).metric("complaint-rate").numerator == 1
 
 
@@ -64,7 +68,8 @@ def test_per_month_sub_folders_are_one_shop_split_by_time(tmp_path: Path) -> Non
     orders_csv(tmp_path / "2026-09" / "orders.csv", "1", range(31, 61))
     (shop,) = api.load(tmp_path)
     assert shop.frames["orders"].height == 61
-    assert "disjoint periods or the same orders" in shop.report.layout
+    assert shop.report.layout is not None
+    assert (shop.report.layout.mode, shop.report.layout.why) == ("one", "same-or-disjoint")
 
 
 def test_the_same_shop_exported_twice_is_one_shop(tmp_path: Path) -> None:
@@ -88,7 +93,8 @@ def test_agency_folder_is_one_shop_per_sub_folder_and_loose_files_are_skipped(tm
     assert [s.name for s in shops] == ["店铺A", "店铺B", "店铺C"]
     for s in shops:
         assert s.error is None and s.frames["orders"].height == 40
-        assert "one shop per sub-folder" in s.report.layout
+        assert s.report.layout is not None and s.report.layout.mode == "each"
+        assert s.report.layout.why == "different-orders" and s.report.layout.pair == ("店铺A", "店铺B")
         beside = {f.path: f.skipped for f in s.report.beside}
         assert set(beside) == {"说明.txt", "店铺负责人.csv"}
         assert all("move it into a shop's folder" in (r or "") for r in beside.values())
@@ -96,13 +102,20 @@ def test_agency_folder_is_one_shop_per_sub_folder_and_loose_files_are_skipped(tm
     assert code == 0, err
     payload = json.loads(out)
     assert [p["status"] for p in payload] == ["scored"] * 3
+    assert payload[0]["load"]["layout"]["mode"] == "each"
+    out = CliRunner().invoke(app, ["compute", str(tmp_path), "--lang", "en"]).stdout
+    assert "folder read as: one shop per sub-folder: 店铺A and 店铺B hold different orders" in out
     assert {s["path"] for s in payload[0]["load"]["skipped"]} == {"说明.txt", "店铺负责人.csv"}
 
 
 def test_shops_option_overrides_the_guess(tmp_path: Path) -> None:
     agency(tmp_path)
     (one,) = api.load(tmp_path, shops="one")
-    assert one.frames["orders"].height == 120 and "--shops one" in one.report.layout
+    assert one.frames["orders"].height == 120
+    assert one.report.layout is not None and (one.report.layout.mode, one.report.layout.why) == (
+        "one",
+        "option",
+    )
     code, out, _ = run("compute", str(tmp_path), "--shops", "one", "--format", "json")
     assert code == 0 and json.loads(out)["shop"] == tmp_path.name
     per_type = tmp_path / "per_type"

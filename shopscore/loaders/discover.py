@@ -28,7 +28,7 @@ from shopscore.loaders.readers import (
     read_excel,
     read_text,
 )
-from shopscore.loaders.report import FileReport, LoadReport, safe_text
+from shopscore.loaders.report import FileReport, Layout, LoadReport, safe_text
 from shopscore.loaders.schemas import DATASET_ORDER, HeaderMatch, Schema, load_schema, match_header
 
 READABLE = TEXT_SUFFIXES | EXCEL_SUFFIXES
@@ -244,16 +244,17 @@ def _distinct_shops(spans: dict[str, tuple[datetime, datetime, pl.DataFrame]]) -
 class _Plan:
     shops: list[tuple[str, Path, list[_FileRead]]]
     beside: list[Path]  # files lying beside shop folders
-    how: str  # how the folder was read, for the report
+    layout: Layout  # how the folder was read, for the report
 
 
 def _plan(root: Path, reads: dict[Path, _FileRead], files: list[Path], mode: ShopsMode) -> _Plan:
     loose, subs = _group(root, files)
     name = safe_text(root.resolve().name)
+    folders = [safe_text(s) for s in subs]
+    whole = [(name, root, [reads[p] for p in files])]
     if mode == "one" or not subs:
-        how = "one shop" + (f" (with its sub-folders {', '.join(subs)})" if subs else "")
-        how += " (--shops one)" if mode == "one" else ""
-        return _Plan([(name, root, [reads[p] for p in files])], [], how)
+        why = "option" if mode == "one" else "no-sub-folders"
+        return _Plan(whole, [], Layout("one", why, folders))
     if mode == "auto":
         spans: dict[str, tuple[datetime, datetime, pl.DataFrame]] = {}
         for sub, paths in subs.items():
@@ -263,24 +264,13 @@ def _plan(root: Path, reads: dict[Path, _FileRead], files: list[Path], mode: Sho
                 spans[sub] = span
         pair = _distinct_shops(spans)
         if pair is None:
-            why = (
-                "sub-folders' orders cover disjoint periods or the same orders"
-                if len(spans) >= 2
-                else "fewer than two sub-folders hold orders"
-            )
-            return _Plan(
-                [(name, root, [reads[p] for p in files])],
-                [],
-                f"one shop with its sub-folders {', '.join(subs)} ({why}; --shops each to score them apart)",
-            )
-        how = (
-            f"one shop per sub-folder ({pair[0]} and {pair[1]} hold different orders over the same "
-            "period; --shops one to read them as one shop)"
-        )
+            why = "same-or-disjoint" if len(spans) >= 2 else "one-holds-orders"
+            return _Plan(whole, [], Layout("one", why, folders))
+        layout = Layout("each", "different-orders", folders, (safe_text(pair[0]), safe_text(pair[1])))
     else:
-        how = "one shop per sub-folder (--shops each)"
+        layout = Layout("each", "option", folders)
     shops = [(safe_text(sub), root / sub, [reads[p] for p in paths]) for sub, paths in subs.items()]
-    return _Plan(shops, loose, how)
+    return _Plan(shops, loose, layout)
 
 
 def _span(frames: list[pl.DataFrame]) -> tuple[datetime, datetime, pl.DataFrame] | None:
@@ -397,7 +387,7 @@ def load(
         folder = path.parent
         read = read_file(path, schema)
         shop = build_shop(safe_text(folder.resolve().name), folder, [read])
-        shop.report.layout = "one file"
+        shop.report.layout = Layout("one", "one-file", [])
         return [shop]
     files = _walk(path)
     if not files:
@@ -414,7 +404,7 @@ def load(
     out = []
     for name, folder, shop_reads in plan.shops:
         shop = build_shop(name, folder, shop_reads)
-        shop.report.layout = plan.how
+        shop.report.layout = plan.layout
         shop.report.beside = [
             FileReport(safe_text(str(p.relative_to(path))), None, skipped=_BESIDE) for p in plan.beside
         ]

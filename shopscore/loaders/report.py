@@ -79,6 +79,25 @@ class FileReport:
         return out
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How the given folder was read (SPEC §1 "Which folders are shops").
+
+    ``mode``: ``one`` (the folder is one shop) or ``each`` (each direct sub-folder is one);
+    ``why``: ``option`` (--shops), ``one-file``, ``no-sub-folders``, ``same-or-disjoint``
+    (sub-folders hold the same orders or disjoint periods), ``one-holds-orders`` (fewer
+    than two sub-folders hold orders), ``different-orders`` (``pair`` hold different
+    orders over the same period: an agency folder)."""
+
+    mode: str
+    why: str
+    sub_folders: list[str]
+    pair: tuple[str, str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"mode": self.mode, "why": self.why, "sub_folders": self.sub_folders, "pair": self.pair}
+
+
 @dataclass
 class LoadReport:
     files: list[FileReport] = field(default_factory=list)
@@ -86,7 +105,7 @@ class LoadReport:
     problems: pl.DataFrame = field(default_factory=empty_problems)
     date_ranges: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     unknown_reasons: list[str] = field(default_factory=list)
-    layout: str = ""  # how the given folder was read (one shop, one per sub-folder…)
+    layout: Layout | None = None  # how the given folder was read
     beside: list[FileReport] = field(default_factory=list)  # files beside shop folders
 
     def add_problems(self, frame: pl.DataFrame) -> None:
@@ -108,7 +127,7 @@ class LoadReport:
             for r in self.problems.iter_rows(named=True)
         ]
         return {
-            "layout": self.layout,
+            "layout": self.layout.to_json() if self.layout else None,
             "files": [f.to_json() for f in self.files if not f.skipped],
             "skipped": [
                 {"path": f.path, "sheet": f.sheet, "reason": f.skipped}

@@ -17,6 +17,7 @@ from shopscore.report.texts import (
     fmt_sample,
     fmt_score,
     fmt_value,
+    layout_text,
     metric_notes,
     name,
     status_text,
@@ -159,7 +160,7 @@ def render_load_summary(report: Any, console: Console, lang: str) -> None:
         line += " — " + ("原因见 shopscore inspect" if lang == "zh" else "see shopscore inspect for why")
     console.print(Text(line, style="dim"))
     if report.layout:
-        console.print(Text(f"{t('layout', lang)}: {report.layout}", style="dim"))
+        console.print(Text(f"{t('layout', lang)}: {layout_text(report.layout, lang)}", style="dim"))
     if report.beside:
         names = ", ".join(f.path for f in report.beside)
         console.print(Text(f"{t('beside', lang)}: {names} — {report.beside[0].skipped}", style="yellow"))
@@ -186,7 +187,7 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
     rep = shop.report
     head = Text(f"{shop.name}  ·  {shop.path}", style="bold")
     if rep.layout:
-        head.append(f"\n{t('layout', lang)}: {rep.layout}", style="dim")
+        head.append(f"\n{t('layout', lang)}: {layout_text(rep.layout, lang)}", style="dim")
     if shop.error:
         head.append(f"\n{shop.error}", style="red")
     console.print(Panel(head, expand=False))

@@ -193,6 +193,41 @@ COVERAGE_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+LAYOUT_TEXT: dict[str, dict[str, str]] = {
+    "one": {"zh": "一个店铺", "en": "one shop"},
+    "each": {"zh": "每个子文件夹一个店铺", "en": "one shop per sub-folder"},
+    "with": {"zh": "（含子文件夹 {folders}）", "en": " (with its sub-folders {folders})"},
+    "option": {"zh": "：按 --shops 指定", "en": ": as --shops says"},
+    "one-file": {"zh": "：单个文件", "en": ": one file"},
+    "no-sub-folders": {"zh": "", "en": ""},
+    "same-or-disjoint": {
+        "zh": "：各子文件夹的订单时间不重叠或为同一批订单（同一店铺分段导出）；如是多个店铺请用 --shops each",
+        "en": ": the sub-folders' orders cover disjoint periods or the same orders (one shop "
+        "exported in parts); --shops each scores them apart",
+    },
+    "one-holds-orders": {
+        "zh": "：不到两个子文件夹有订单；如是多个店铺请用 --shops each",
+        "en": ": fewer than two sub-folders hold orders; --shops each scores them apart",
+    },
+    "different-orders": {
+        "zh": "：{a} 与 {b} 同一时段的订单不同（代运营文件夹）；如是一个店铺请用 --shops one",
+        "en": ": {a} and {b} hold different orders over the same period (an agency folder); "
+        "--shops one reads them as one shop",
+    },
+}
+
+
+def layout_text(layout: Any, lang: str) -> str:
+    """How the folder was read, in one line."""
+    if layout is None:
+        return ""
+    out = LAYOUT_TEXT[layout.mode][lang]
+    if layout.mode == "one" and layout.sub_folders:
+        out += LAYOUT_TEXT["with"][lang].format(folders=", ".join(layout.sub_folders))
+    a, b = layout.pair or ("", "")
+    return out + LAYOUT_TEXT[layout.why][lang].format(a=a, b=b)
+
+
 def dataset_name(dataset: str, lang: str) -> str:
     return DATASET_NAMES.get(dataset, {}).get(lang, dataset)
 
