@@ -1,0 +1,438 @@
+"""Hostile and damaged XLSX files (SPEC §1, §7): each gives a one-line ShopscoreError naming
+the file (and sheet and cell where known) and what to do, or a loaded result whose every row
+is accounted for, numbered as the spreadsheet shows it. Never a crash, never two ids merged.
+
+Workbooks are made with openpyxl, then taken apart with zipfile: a sheet's <sheetData> is
+replaced by hand-written XML (cells as other tools write them: numbers without a type,
+formulas without a value, stray cells), parts are broken or removed, bytes flipped."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import openpyxl
+import pytest
+
+from shopscore import api
+from shopscore.errors import ShopscoreError
+from shopscore.loaders.discover import ShopData
+from shopscore.loaders.report import FileReport
+
+SHEET = "xl/worksheets/sheet1.xml"
+PAID = "2026-08-01 10:00:00"
+HEADER = ["主订单编号", "子订单编号", "支付完成时间", "订单状态", "快递单号"]
+COMPANION = "主订单编号,支付完成时间,订单状态\r\n9001,2026-08-01 10:00:00,已完成\r\n"
+
+# --- building workbooks --------------------------------------------------------------------
+
+
+class Raw(str):
+    """A cell written verbatim; ``{ref}`` is replaced by the cell's reference."""
+
+
+def cell_xml(ref: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Raw):
+        return value.format(ref=ref)
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+
+def letters(col: int) -> str:
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def sheet_data(rows: dict[int, list[Any]], first_col: int = 0) -> bytes:
+    """<sheetData> with ``rows`` (sheet row number → cells from column ``first_col``)."""
+    parts = []
+    for r, cells in sorted(rows.items()):
+        xml = "".join(cell_xml(f"{letters(first_col + i)}{r}", v) for i, v in enumerate(cells))
+        parts.append(f'<row r="{r}">{xml}</row>')
+    return ("<sheetData>" + "".join(parts) + "</sheetData>").encode()
+
+
+def orders(n: int = 3, start: int = 2) -> dict[int, list[Any]]:
+    """Header on ``start - 1``, then ``n`` orders whose ids are text."""
+    rows: dict[int, list[Any]] = {start - 1: list(HEADER)}
+    for i in range(n):
+        rows[start + i] = [f"{1001 + i}", f"{2001 + i}", PAID, "已完成", f"YT{i}"]
+    return rows
+
+
+def base_book(sheets: tuple[str, ...] = ("订单",)) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name in sheets:
+        wb.create_sheet(name).append(["x"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+Edit = Callable[[bytes], bytes | None]
+
+
+def rezip(data: bytes, edits: dict[str, Edit], add: dict[str, bytes] | None = None) -> bytes:
+    """The workbook with members edited (None: removed) and added."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body: bytes | None = zin.read(info.filename)
+            if info.filename in edits:
+                body = edits[info.filename](body)  # type: ignore[arg-type]
+            if body is not None:
+                zout.writestr(info.filename, body)
+        for name, body in (add or {}).items():
+            zout.writestr(name, body)
+    return out.getvalue()
+
+
+def with_rows(rows: dict[int, list[Any]], first_col: int = 0, data: bytes | None = None) -> bytes:
+    """A one-sheet workbook (sheet 订单) holding ``rows``."""
+    new = sheet_data(rows, first_col)
+    return rezip(
+        data or base_book(),
+        {
+            SHEET: lambda xml: re.sub(
+                rb"<sheetData>.*</sheetData>|<sheetData\s*/>", lambda _: new, xml, flags=re.S
+            )
+        },
+    )
+
+
+def with_shared_strings(data: bytes, strings: list[str]) -> bytes:
+    """Add a sharedStrings part (cells ``t="s"`` index it)."""
+    sst = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
+        + "</sst>"
+    ).encode()
+    rel = (
+        b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    )
+    ctype = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    return rezip(
+        data,
+        {
+            "xl/_rels/workbook.xml.rels": lambda x: x.replace(b"</Relationships>", rel),
+            "[Content_Types].xml": lambda x: x.replace(b"</Types>", ctype),
+        },
+        add={"xl/sharedStrings.xml": sst},
+    )
+
+
+def save(folder: Path, name: str, data: bytes, companion: bool = True) -> Path:
+    """The workbook in ``folder``, beside a small CSV order export (so a skipped workbook
+    still leaves a shop to load)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    if companion:
+        (folder / "其他订单.csv").write_text(COMPANION, encoding="utf-8")
+    return path
+
+
+# --- checking outcomes -----------------------------------------------------------------------
+
+
+def load(folder: Path) -> ShopData:
+    shops = api.load(folder)
+    assert len(shops) == 1
+    for f in shops[0].report.files:
+        assert f.rows_read == f.rows_kept + f.duplicates + f.rejected, f
+    return shops[0]
+
+
+def error(folder: Path) -> str:
+    with pytest.raises(ShopscoreError) as exc:
+        api.load(folder)
+    msg = str(exc.value)
+    assert "\n" not in msg and msg == msg.strip(), msg
+    return msg
+
+
+def report(shop: ShopData, name: str) -> FileReport:
+    found = [f for f in shop.report.files if Path(f.path).name == name]
+    assert len(found) == 1, [f.path for f in shop.report.files]
+    return found[0]
+
+
+def counts(f: FileReport) -> tuple[int, int, int, int]:
+    """(rows_read, rows_kept, duplicates, rejected)"""
+    return (f.rows_read, f.rows_kept, f.duplicates, f.rejected)
+
+
+def problems(shop: ShopData) -> list[tuple[str, int | None, str | None, str, str]]:
+    """(path, row, column, message, kind) of the workbook's problems, by row."""
+    rows = [r for r in shop.report.problems.rows() if "其他订单" not in r[0]]
+    return sorted(rows, key=lambda r: (r[1] or 0, r[2] or ""))
+
+
+# --- 1. corrupt workbooks -------------------------------------------------------------------
+
+SAVE_AGAIN = "open it in Excel/WPS and save it again as .xlsx"
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    save(tmp_path, "订单.xlsx", b"")
+    assert error(tmp_path) == "订单.xlsx: empty file (0 bytes); download the export again"
+
+
+def test_text_file_named_xlsx(tmp_path: Path) -> None:
+    save(tmp_path, "订单.xlsx", "主订单编号,支付完成时间\r\n1,2026-08-01\r\n".encode())
+    assert error(tmp_path) == (
+        "订单.xlsx: not a readable XLSX workbook (a text file named .xlsx, not a workbook; if it is "
+        "a CSV export, rename it to .csv); download the export again"
+    )
+
+
+def test_web_page_named_xlsx(tmp_path: Path) -> None:
+    save(tmp_path, "订单.xlsx", b"<!DOCTYPE html><html><body>session expired</body></html>")
+    assert error(tmp_path).startswith("订单.xlsx: not a readable XLSX workbook (a web page or XML file")
+
+
+def test_binary_garbage(tmp_path: Path) -> None:
+    save(tmp_path, "订单.xlsx", bytes(range(256)) * 8)
+    assert error(tmp_path) == (
+        "订单.xlsx: not a readable XLSX workbook (not a zip archive: the file is damaged or "
+        "incomplete); download the export again"
+    )
+
+
+def test_truncated_file(tmp_path: Path) -> None:
+    data = with_rows(orders())
+    save(tmp_path, "订单.xlsx", data[: len(data) // 2])
+    assert error(tmp_path) == (
+        "订单.xlsx: not a readable XLSX workbook (a damaged or incomplete zip archive: File is not a "
+        "zip file); download the export again, or open it in Excel/WPS and save it again as .xlsx"
+    )
+
+
+def test_encrypted_workbook(tmp_path: Path) -> None:
+    # Excel saves a password-protected workbook as an OLE compound file holding
+    # EncryptionInfo and EncryptedPackage streams
+    ole = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
+    ole += "EncryptionInfo".encode("utf-16-le") + bytes(50) + "EncryptedPackage".encode("utf-16-le")
+    save(tmp_path, "订单.xlsx", ole + bytes(2048))
+    msg = error(tmp_path)
+    assert msg.startswith("订单.xlsx: password-protected (encrypted) workbook; open it in Excel/WPS")
+    assert msg.endswith("save it again as .xlsx")
+
+
+def test_old_xls_named_xlsx(tmp_path: Path) -> None:
+    ole = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + "Workbook".encode("utf-16-le")
+    save(tmp_path, "订单.xlsx", ole + bytes(2048))
+    assert error(tmp_path) == (
+        "订单.xlsx: an old-format .xls workbook named .xlsx; open it in Excel/WPS and save it again as .xlsx"
+    )
+
+
+def test_missing_sheet_part(tmp_path: Path) -> None:
+    save(tmp_path, "订单.xlsx", rezip(with_rows(orders()), {SHEET: lambda _: None}))
+    assert error(tmp_path) == (
+        "订单.xlsx: sheet 订单: its data is missing from the file (the workbook lists the sheet, the "
+        "part holding it is absent); open it in Excel/WPS and save it again as .xlsx, or download "
+        "the export again"
+    )
+
+
+def test_sheet_xml_cut_short(tmp_path: Path) -> None:
+    save(tmp_path, "订单.xlsx", rezip(with_rows(orders()), {SHEET: lambda x: x[: len(x) // 2]}))
+    msg = error(tmp_path)
+    assert msg.startswith("订单.xlsx: sheet 订单: not a readable XLSX workbook (")
+    assert msg.endswith(SAVE_AGAIN)
+
+
+def test_sheet_xml_broken_tag_keeps_every_row_accounted(tmp_path: Path) -> None:
+    # calamine reads past a '<' inside a tag and loses the next cell: the row is rejected
+    # (its order id is empty), never dropped
+    data = rezip(
+        with_rows(orders()), {SHEET: lambda x: x.replace(b'</row><row r="3">', b'</row><row r="3"<')}
+    )
+    save(tmp_path, "订单.xlsx", data)
+    shop = load(tmp_path)
+    assert counts(report(shop, "订单.xlsx")) == (3, 2, 0, 1)
+    assert [(r[1], r[2]) for r in problems(shop)] == [(3, "主订单编号")]
+
+
+def test_empty_sheet_is_skipped(tmp_path: Path) -> None:
+    save(tmp_path, "订单.xlsx", with_rows({}))
+    shop = load(tmp_path)
+    assert report(shop, "订单.xlsx").skipped == "empty sheet"
+
+
+def test_damaged_compressed_sheet(tmp_path: Path) -> None:
+    data = bytearray(with_rows(orders(50)))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(SHEET)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 20, start + 60):
+        data[i] ^= 0xA5
+    save(tmp_path, "订单.xlsx", bytes(data))
+    msg = error(tmp_path)
+    assert msg.startswith("订单.xlsx"), msg
+    assert msg.endswith(SAVE_AGAIN) or msg.endswith("download the export again")
+
+
+def test_broken_shared_strings(tmp_path: Path) -> None:
+    rows = orders()
+    rows[2][3] = Raw('<c r="{ref}" t="s"><v>0</v></c>')
+    good = with_shared_strings(with_rows(rows), ["已完成"])
+    shop = load(save(tmp_path / "good", "订单.xlsx", good).parent)
+    assert counts(report(shop, "订单.xlsx")) == (3, 3, 0, 0)
+    assert shop.frames["orders"].filter(order_id="1001")["status"].to_list() == ["已完成"]
+    broken = rezip(good, {"xl/sharedStrings.xml": lambda x: x.replace(b"</si>", b"</s", 1)})
+    save(tmp_path / "broken", "订单.xlsx", broken)
+    msg = error(tmp_path / "broken")
+    assert msg.startswith("订单.xlsx: not a readable XLSX workbook (")
+    assert msg.endswith(SAVE_AGAIN)
+
+
+def test_shared_string_index_out_of_range(tmp_path: Path) -> None:
+    rows = orders()
+    rows[2][3] = Raw('<c r="{ref}" t="s"><v>7</v></c>')  # only one shared string
+    save(tmp_path, "订单.xlsx", with_shared_strings(with_rows(rows), ["已完成"]))
+    msg = error(tmp_path)
+    assert msg.startswith("订单.xlsx: sheet 订单: not a readable XLSX workbook (")
+
+
+def test_chart_sheet_is_skipped(tmp_path: Path) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "订单"
+    for row in [HEADER, ["1001", "2001", PAID, "已完成", "YT0"]]:
+        ws.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=2))
+    wb.create_chartsheet("图表").add_chart(chart)
+    wb.save(tmp_path / "订单.xlsx")
+    shop = load(tmp_path)
+    skipped = {f.sheet: f.skipped for f in shop.report.files if f.skipped}
+    assert skipped == {"图表": "chart sheet (no table)"}
+    assert counts(next(f for f in shop.report.files if f.sheet == "订单")) == (1, 1, 0, 0)
+
+
+# --- ids stored as numbers --------------------------------------------------------------------
+
+
+def test_short_numeric_ids_are_exact(tmp_path: Path) -> None:
+    rows = orders()
+    rows[2][0] = 1001
+    rows[3][0] = Raw('<c r="{ref}" t="n"><v>3600000791</v></c>')
+    rows[4][0] = Raw('<c r="{ref}"><v>999999999999999</v></c>')  # 15 digits: exact in a double
+    rows[4][1] = 1001.0
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    shop = load(tmp_path)
+    assert counts(report(shop, "订单.xlsx")) == (3, 3, 0, 0)
+    assert sorted(shop.frames["orders"]["order_id"].to_list()) == [
+        "1001",
+        "3600000791",
+        "9001",
+        "999999999999999",
+    ]
+    assert "1001" in shop.frames["order_lines"]["sub_order_id"].to_list()
+
+
+# --- big cells, odd names, files that change --------------------------------------------------
+
+
+def test_a_megabyte_cell(tmp_path: Path) -> None:
+    rows = orders()
+    rows[1].append("商家备注")
+    rows[3].append("备" * 1_000_000)
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    shop = load(tmp_path)
+    assert counts(report(shop, "订单.xlsx")) == (3, 3, 0, 0)
+
+
+@pytest.mark.parametrize("name", ["订单[1].xlsx", "订单*?.xlsx", "~订单{a,b}.xlsx"])
+def test_file_names_with_glob_characters(tmp_path: Path, name: str) -> None:
+    save(tmp_path, name, with_rows(orders()))
+    shop = load(tmp_path)
+    assert counts(report(shop, name)) == (3, 3, 0, 0)
+
+
+def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    name = os.fsdecode("订单".encode("gbk") + b".xlsx")  # a GBK name on a UTF-8 system
+    save(tmp_path, name, with_rows(orders()))
+    shop = load(tmp_path)
+    assert counts(report(shop, name)) == (3, 3, 0, 0)
+    (tmp_path / name).write_bytes(b"")
+    msg = error(tmp_path)
+    assert msg == "\ufffd\ufffd\ufffd\ufffd.xlsx: empty file (0 bytes); download the export again"
+    msg.encode("utf-8")  # printable
+
+
+def test_file_that_changes_while_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = save(tmp_path, "订单.xlsx", with_rows(orders()))
+    real_open = Path.open
+
+    def growing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        fh = real_open(self, *args, **kwargs)
+        if self.name == path.name:
+            with real_open(self, "ab") as writer:  # the download is still running
+                writer.write(b"\0" * 100)
+        return fh
+
+    monkeypatch.setattr(Path, "open", growing_open)
+    assert error(tmp_path) == (
+        "订单.xlsx: changed while being read; re-run when the download/save has finished"
+    )
+
+
+def test_file_truncated_between_stat_and_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = save(tmp_path, "订单.xlsx", with_rows(orders()))
+    real_open = Path.open
+
+    def truncating_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == path.name:
+            os.truncate(self, 100)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", truncating_open)
+    assert error(tmp_path) == (
+        "订单.xlsx: changed while being read; re-run when the download/save has finished"
+    )
+
+
+# --- row numbers as the sheet shows them -------------------------------------------------------
+
+
+def test_rows_named_as_in_the_sheet(tmp_path: Path) -> None:
+    # blank rows 1-4, a title on row 5, the header on row 7, data from column C
+    rows = orders(3, start=8)
+    rows[5] = ["订单导出"]
+    rows[9][2] = "not a time"
+    save(tmp_path, "订单.xlsx", with_rows(rows, first_col=2))
+    shop = load(tmp_path)
+    f = report(shop, "订单.xlsx")
+    assert (f.header_row, f.preamble_rows) == (7, 1)
+    assert counts(f) == (3, 2, 0, 1)
+    assert [(r[1], r[2]) for r in problems(shop)] == [(9, "支付完成时间")]
+
+
+def test_header_after_many_blank_rows(tmp_path: Path) -> None:
+    rows = orders(2, start=41)  # header on row 40
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    shop = load(tmp_path)
+    f = report(shop, "订单.xlsx")
+    assert (f.header_row, counts(f)) == (40, (2, 2, 0, 0))
