@@ -273,6 +273,25 @@ def test_sheet_xml_broken_tag_keeps_every_row_accounted(tmp_path: Path) -> None:
     assert [(r[1], r[2]) for r in problems(shop)] == [(3, "主订单编号")]
 
 
+def test_sheet_xml_not_a_worksheet(tmp_path: Path) -> None:
+    # calamine would read it as an empty sheet (saying so only on stderr)
+    data = rezip(with_rows(orders()), {SHEET: lambda x: x.replace(b"<worksheet ", b"<worksheeX ")})
+    save(tmp_path, "订单.xlsx", data)
+    assert error(tmp_path) == (
+        "订单.xlsx: sheet 订单: not a readable XLSX workbook (its XML opens with <worksheeX>, not "
+        "<worksheet>); open it in Excel/WPS and save it again as .xlsx"
+    )
+
+
+def test_sheet_data_calamine_cannot_find(tmp_path: Path) -> None:
+    data = rezip(with_rows(orders()), {SHEET: lambda x: x.replace(b"<sheetData>", b"<sheetDat9a>")})
+    save(tmp_path, "订单.xlsx", data)
+    assert error(tmp_path) == (
+        "订单.xlsx: sheet 订单: not a readable XLSX workbook (its cells cannot be read: the sheet's "
+        "XML is damaged); open it in Excel/WPS and save it again as .xlsx"
+    )
+
+
 def test_empty_sheet_is_skipped(tmp_path: Path) -> None:
     save(tmp_path, "订单.xlsx", with_rows({}))
     shop = load(tmp_path)
@@ -329,6 +348,145 @@ def test_chart_sheet_is_skipped(tmp_path: Path) -> None:
     skipped = {f.sheet: f.skipped for f in shop.report.files if f.skipped}
     assert skipped == {"图表": "chart sheet (no table)"}
     assert counts(next(f for f in shop.report.files if f.sheet == "订单")) == (1, 1, 0, 0)
+
+
+# --- cells far from the data ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "ref"),
+    [
+        (1048576, "XFD1048576"),  # the last cell of a sheet
+        (2, "XFD2"),  # column XFD of a data row
+        (4, "AMK4"),  # column 1001
+    ],
+)
+def test_stray_cell_far_to_the_right_or_bottom(tmp_path: Path, row: int, ref: str) -> None:
+    rows = orders()
+    rows.setdefault(row, [None] * 5)
+    stray = Raw(f'<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>')
+    rows[row] = [*rows[row], stray]
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    assert error(tmp_path) == (
+        f"订单.xlsx: sheet 订单 has a cell at {ref} far from the data: delete it, or copy the data to "
+        "a new sheet"
+    )
+
+
+def test_stray_cell_far_below(tmp_path: Path) -> None:
+    rows = orders()
+    rows[1048576] = ["x"]
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    assert error(tmp_path) == (
+        "订单.xlsx: sheet 订单 has a cell at A1048576 far from the data (which ends at row 4): delete "
+        "it, or copy the data to a new sheet"
+    )
+
+
+def test_stray_cell_out_of_order(tmp_path: Path) -> None:
+    # a cell whose reference points far below, written inside an early row
+    rows = orders()
+    rows[2] = [*rows[2], Raw('<c r="B900000" t="inlineStr"><is><t>x</t></is></c>')]
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    assert error(tmp_path).startswith("订单.xlsx: sheet 订单 has a cell at B900000 far from the data")
+
+
+def test_stray_cells_without_references(tmp_path: Path) -> None:
+    # cells without r= are placed one after the other: 2,000 of them reach column BYC, far
+    # beyond ALL (the 1,000th)
+    rows = orders()
+    stray = Raw('<c t="inlineStr"><is><t>x</t></is></c>')
+    rows[3] = [*rows[3], *([stray] * 2000)]
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    assert error(tmp_path) == (
+        "订单.xlsx: sheet 订单 has more than 10 cells right of column ALL (the first at ALM3); an "
+        "export has at most a few hundred columns: delete the extra columns, or copy the data to a "
+        "new sheet"
+    )
+
+
+def test_header_row_of_100000_columns(tmp_path: Path) -> None:
+    rows = orders()
+    rows[1] = HEADER + [f"列{i}" for i in range(100_000 - len(HEADER))]
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    assert error(tmp_path) == (
+        "订单.xlsx: sheet 订单 has more than 10 cells right of column ALL (the first at ALM1); an "
+        "export has at most a few hundred columns: delete the extra columns, or copy the data to a "
+        "new sheet"
+    )
+
+
+def test_stray_cell_right_of_a_long_table(tmp_path: Path) -> None:
+    # ZZ2 beside 20,000 orders: calamine would allocate 20,000 × 702 cells
+    rows = orders(20_000)
+    rows[2] = [*rows[2], *([None] * 696), "x"]
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    assert error(tmp_path) == (
+        "订单.xlsx: sheet 订单 has a cell at ZZ2 far from the data: delete it, or copy the data to a "
+        "new sheet"
+    )
+
+
+def test_a_wide_table_is_read(tmp_path: Path) -> None:
+    # 150 columns on every row (more than DA: looked at, then taken as the table's width)
+    rows = orders(300)
+    for r, cells in rows.items():
+        cells.extend([f"备注{i}" if r == 1 else "x" for i in range(145)])
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    shop = load(tmp_path)
+    assert counts(report(shop, "订单.xlsx")) == (300, 300, 0, 0)
+
+
+def test_unusual_cell_markup_is_still_checked(tmp_path: Path) -> None:
+    # attributes in another order, spaces: the reference is found wherever it is
+    rows = orders()
+    xml = sheet_data(rows).replace(b'<c r="', b'<c  r="').replace(b"</sheetData>", b"")
+    xml += b'<row r="1048576"><c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c></row></sheetData>'
+    data = rezip(
+        base_book(),
+        {
+            SHEET: lambda x: re.sub(
+                rb"<sheetData>.*</sheetData>|<sheetData\s*/>", lambda _: xml, x, flags=re.S
+            )
+        },
+    )
+    save(tmp_path, "订单.xlsx", data)
+    assert error(tmp_path) == (
+        "订单.xlsx: sheet 订单 has a cell at XFD1048576 far from the data: delete it, or copy the data "
+        "to a new sheet"
+    )
+
+
+def test_stray_cell_near_the_data_is_read(tmp_path: Path) -> None:
+    rows = orders()
+    rows[500] = [None] * 25 + ["备注"]  # Z500: a note, read as a row (rejected: no order id)
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    shop = load(tmp_path)
+    assert counts(report(shop, "订单.xlsx")) == (4, 3, 0, 1)
+    assert [(r[1], r[2], r[3]) for r in problems(shop)] == [
+        (500, "子订单编号", "子订单编号 is empty (a required column)")
+    ]
+
+
+def test_prefixed_element_names_are_scanned(tmp_path: Path) -> None:
+    # <x:c> as some .NET writers do: calamine reads local names, so the scan must too
+    rows = orders()
+    rows[3] = [*rows[3], Raw('<c r="XFD3" t="inlineStr"><is><t>x</t></is></c>')]
+    xml = sheet_data(rows)
+    xml = re.sub(rb"<(/?)(sheetData|row|c|is|t|v|f)([ >/])", rb"<\1x:\2\3", xml)
+    data = rezip(
+        base_book(),
+        {
+            SHEET: lambda x: re.sub(
+                rb"<sheetData>.*</sheetData>|<sheetData\s*/>", lambda _: xml, x, flags=re.S
+            ).replace(
+                b"<worksheet ",
+                b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ',
+            )
+        },
+    )
+    save(tmp_path, "订单.xlsx", data)
+    assert error(tmp_path).startswith("订单.xlsx: sheet 订单 has a cell at XFD3 far from the data")
 
 
 # --- ids stored as numbers --------------------------------------------------------------------
