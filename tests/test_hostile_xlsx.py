@@ -19,6 +19,8 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shopscore import api
 from shopscore.errors import ShopscoreError
@@ -298,6 +300,26 @@ def test_empty_sheet_is_skipped(tmp_path: Path) -> None:
     assert report(shop, "订单.xlsx").skipped == "empty sheet"
 
 
+def test_cells_never_closed_cost_no_more_than_sound_ones(tmp_path: Path) -> None:
+    # 20,000 cells without </c>, each with a formula: read as calamine reads them, in one pass
+    rows = orders()
+    rows[5] = [Raw('<c r="{ref}"><f>1</f><v>1</v>')] * 5
+    xml = sheet_data(rows).replace(b"</sheetData>", b"")
+    xml += b"".join(b'<row r="%d"><c r="A%d"><f>1+1</f>' % (r, r) for r in range(6, 20_006))
+    xml += b"</sheetData>"
+    data = rezip(
+        base_book(),
+        {
+            SHEET: lambda x: re.sub(
+                rb"<sheetData>.*</sheetData>|<sheetData\s*/>", lambda _: xml, x, flags=re.S
+            )
+        },
+    )
+    save(tmp_path, "订单.xlsx", data)
+    msg = error(tmp_path)
+    assert msg.startswith("订单.xlsx"), msg
+
+
 def test_damaged_compressed_sheet(tmp_path: Path) -> None:
     data = bytearray(with_rows(orders(50)))
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(SHEET)
@@ -350,7 +372,52 @@ def test_chart_sheet_is_skipped(tmp_path: Path) -> None:
     assert counts(next(f for f in shop.report.files if f.sheet == "订单")) == (1, 1, 0, 0)
 
 
-# --- cells far from the data ------------------------------------------------------------------
+# --- 2. formulas without a saved value ----------------------------------------------------------
+
+
+def test_formula_without_value_in_a_mapped_column(tmp_path: Path) -> None:
+    rows = orders()
+    rows[3][2] = Raw('<c r="{ref}"><f>TEXT(NOW(),"yyyy-mm-dd hh:mm:ss")</f></c>')  # no <v>
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    assert error(tmp_path) == (
+        "订单.xlsx [订单]: cell C3 (支付完成时间) holds a formula with no saved value: open the file in "
+        "Excel/WPS and save it, so the values are stored"
+    )
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c r="{ref}"><f>A2</f><v/></c>',  # openpyxl writes an empty <v/>
+        '<c r="{ref}"><f>A2</f><v></v></c>',
+        '<c r="{ref}"><f t="shared" si="0"/></c>',  # a shared formula's copy
+    ],
+)
+def test_formula_forms_without_value(tmp_path: Path, cell: str) -> None:
+    rows = orders(5)
+    for r in (3, 4, 5):
+        rows[r][0] = Raw(cell)
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    assert error(tmp_path).startswith(
+        "订单.xlsx [订单]: cell A3 (主订单编号) holds a formula with no saved value (and 2 more such cells): "
+    )
+
+
+def test_formulas_with_saved_values_and_in_unmapped_columns_are_fine(tmp_path: Path) -> None:
+    rows = orders()
+    rows[1].append("备注")
+    rows[2][2] = Raw(f'<c r="{{ref}}" t="str"><f>"{PAID}"</f><v>{PAID}</v></c>')
+    rows[3][0] = Raw('<c r="{ref}"><f>1000+2</f><v>1002</v></c>')
+    rows[4][4] = Raw('<c r="{ref}" t="str"><f>IF(1,"","x")</f><v></v></c>')  # an empty text result
+    rows[2].append(Raw('<c r="{ref}"><f>1+1</f></c>'))  # unmapped column 备注: not needed
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    shop = load(tmp_path)
+    assert counts(report(shop, "订单.xlsx")) == (3, 3, 0, 0)
+    lines = shop.frames["order_lines"] if "order_lines" in shop.frames else shop.frames["orders"]
+    assert sorted(lines["order_id"].to_list()) == ["1001", "1002", "1003", "9001"]
+
+
+# --- 3. cells far from the data -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -489,7 +556,54 @@ def test_prefixed_element_names_are_scanned(tmp_path: Path) -> None:
     assert error(tmp_path).startswith("订单.xlsx: sheet 订单 has a cell at XFD3 far from the data")
 
 
-# --- ids stored as numbers --------------------------------------------------------------------
+# --- 4. long ids stored as numbers ----------------------------------------------------------
+
+
+def test_numeric_ids_that_lost_digits_are_rejected_not_merged(tmp_path: Path) -> None:
+    # 40 different 19-digit order ids typed as numbers: Excel keeps ~15 digits, so they are
+    # all 6917123456789012xxx → one double; each row is rejected, never merged into one order
+    rows: dict[int, list[Any]] = {1: list(HEADER)}
+    for i in range(40):
+        oid = 6917123456789012300 + i
+        rows[2 + i] = [Raw(f'<c r="{{ref}}"><v>{oid}</v></c>'), f"S{i}", PAID, "已完成", None]
+    rows[42] = [Raw('<c r="{ref}" t="n"><v>6.9171234567890125E+18</v></c>'), "S40", PAID, "已完成", None]
+    rows[43] = ["6917123456789012399", "S41", PAID, "已完成", None]  # text: exact
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    shop = load(tmp_path)
+    assert counts(report(shop, "订单.xlsx")) == (42, 1, 0, 41)
+    assert sorted(shop.frames["orders"]["order_id"].to_list()) == ["6917123456789012399", "9001"]
+    rejected = problems(shop)
+    assert len(rejected) == 41
+    assert rejected[0] == (
+        "订单.xlsx [订单]",
+        2,
+        "主订单编号",
+        "主订单编号 is a number cell in Excel and lost its last digits (6917123456789012300); "
+        "re-export, or format the column as text before saving",
+        "rejected",
+    )
+    assert rejected[-1][1:3] == (42, "主订单编号")
+    assert "(6.9171234567890125E+18)" in rejected[-1][3]
+
+
+def test_numeric_id_in_an_optional_column_is_emptied(tmp_path: Path) -> None:
+    rows = orders()
+    rows[3][4] = Raw('<c r="{ref}"><v>7812345678901234567</v></c>')  # 快递单号 as a number
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    shop = load(tmp_path)
+    assert counts(report(shop, "订单.xlsx")) == (3, 3, 0, 0)
+    lines = shop.frames["orders"]
+    assert lines.filter(order_id="1002")["tracking_no"].to_list() == [None]
+    assert problems(shop) == [
+        (
+            "订单.xlsx [订单]",
+            3,
+            "快递单号",
+            "快递单号 is a number cell in Excel and lost its last digits (7812345678901234567): left "
+            "empty, row kept; re-export, or format the column as text before saving",
+            "problem",
+        )
+    ]
 
 
 def test_short_numeric_ids_are_exact(tmp_path: Path) -> None:
@@ -510,7 +624,17 @@ def test_short_numeric_ids_are_exact(tmp_path: Path) -> None:
     assert "1001" in shop.frames["order_lines"]["sub_order_id"].to_list()
 
 
-# --- big cells, odd names, files that change --------------------------------------------------
+def test_long_numbers_outside_id_columns_are_not_touched(tmp_path: Path) -> None:
+    rows = orders()
+    rows[1].append("金额")
+    rows[2].append(Raw('<c r="{ref}"><v>1.5E+20</v></c>'))
+    save(tmp_path, "订单.xlsx", with_rows(rows))
+    shop = load(tmp_path)
+    assert counts(report(shop, "订单.xlsx")) == (3, 3, 0, 0)
+    assert problems(shop) == []
+
+
+# --- 5. big cells, odd names, files that change ---------------------------------------------
 
 
 def test_a_megabyte_cell(tmp_path: Path) -> None:
@@ -572,20 +696,24 @@ def test_file_truncated_between_stat_and_read(tmp_path: Path, monkeypatch: pytes
     )
 
 
-# --- row numbers as the sheet shows them -------------------------------------------------------
+# --- 6. row numbers as the sheet shows them ----------------------------------------------------
 
 
-def test_rows_named_as_in_the_sheet(tmp_path: Path) -> None:
+def test_rows_and_cells_named_as_in_the_sheet(tmp_path: Path) -> None:
     # blank rows 1-4, a title on row 5, the header on row 7, data from column C
     rows = orders(3, start=8)
     rows[5] = ["订单导出"]
     rows[9][2] = "not a time"
+    rows[10][0] = Raw('<c r="{ref}"><v>6917123456789012345</v></c>')
     save(tmp_path, "订单.xlsx", with_rows(rows, first_col=2))
     shop = load(tmp_path)
     f = report(shop, "订单.xlsx")
     assert (f.header_row, f.preamble_rows) == (7, 1)
-    assert counts(f) == (3, 2, 0, 1)
-    assert [(r[1], r[2]) for r in problems(shop)] == [(9, "支付完成时间")]
+    assert counts(f) == (3, 1, 0, 2)
+    assert [(r[1], r[2]) for r in problems(shop)] == [(9, "支付完成时间"), (10, "主订单编号")]
+    rows[9][2] = Raw('<c r="{ref}"><f>NOW()</f></c>')
+    save(tmp_path, "订单.xlsx", with_rows(rows, first_col=2))
+    assert error(tmp_path).startswith("订单.xlsx [订单]: cell E9 (支付完成时间) holds a formula")
 
 
 def test_header_after_many_blank_rows(tmp_path: Path) -> None:
@@ -594,3 +722,80 @@ def test_header_after_many_blank_rows(tmp_path: Path) -> None:
     shop = load(tmp_path)
     f = report(shop, "订单.xlsx")
     assert (f.header_row, counts(f)) == (40, (2, 2, 0, 0))
+
+
+# --- the property: whatever the bytes, an error naming the file or rows accounted for ----------
+
+_VALID = with_rows(
+    {
+        1: ["订单导出"],
+        2: list(HEADER),
+        3: ["1001", "2001", PAID, "已完成", 1234],
+        4: [Raw('<c r="{ref}"><v>6917123456789012345</v></c>'), "2002", PAID, "已完成", None],
+        5: ["1003", "2003", "bad", "已完成", "YT3"],
+        6: ["1003", "2003", PAID, "已完成", Raw('<c r="{ref}" t="str"><f>"YT"&amp;3</f><v>YT3</v></c>')],
+        7: ["合计", None, None, None, None],
+    }
+)
+
+
+def _outcome(folder: Path, data: bytes) -> None:
+    for p in folder.iterdir():
+        p.unlink()
+    save(folder, "订单.xlsx", data)
+    try:
+        shops = api.load(folder)
+    except ShopscoreError as exc:
+        msg = str(exc)
+        assert "\n" not in msg, msg
+        assert "订单.xlsx" in msg, msg
+        return
+    for shop in shops:
+        for f in shop.report.files:
+            assert f.rows_read == f.rows_kept + f.duplicates + f.rejected, f
+
+
+def test_the_valid_workbook_of_the_property(tmp_path: Path) -> None:
+    shop = load(save(tmp_path, "订单.xlsx", _VALID).parent)
+    assert counts(report(shop, "订单.xlsx")) == (5, 2, 0, 3)
+
+
+_settings = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@_settings
+@given(
+    flips=st.lists(st.tuples(st.integers(0, len(_VALID) - 1), st.integers(1, 255)), min_size=1, max_size=6),
+    cut=st.one_of(st.none(), st.integers(0, len(_VALID))),
+)
+def test_flipped_or_truncated_bytes(tmp_path: Path, flips: list[tuple[int, int]], cut: int | None) -> None:
+    data = bytearray(_VALID)
+    for i, x in flips:
+        data[i] ^= x
+    _outcome(tmp_path, bytes(data[:cut] if cut is not None else data))
+
+
+_SHEET_XML = zipfile.ZipFile(io.BytesIO(_VALID)).read(SHEET)
+
+
+@_settings
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.integers(0, len(_SHEET_XML) - 1),
+            st.sampled_from([b"", b"<", b">", b"/", b'"', b"9", b"Z", b"X", b"<f>1</f>", b"\x00", b"\xff"]),
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_damaged_sheet_xml(tmp_path: Path, edits: list[tuple[int, bytes, int]]) -> None:
+    # the zip is sound (CRCs right), the XML inside is not: what calamine sees directly
+    xml = bytearray(_SHEET_XML)
+    for pos, new, span in edits:
+        pos = min(pos, len(xml))
+        xml[pos : pos + span] = new
+    _outcome(tmp_path, rezip(_VALID, {SHEET: lambda _: bytes(xml)}))

@@ -4,18 +4,25 @@ A workbook is read from one snapshot of its bytes (a file still being downloaded
 is an error, never half a table). Every way a damaged or hostile file can fail inside the
 zip, XML or calamine layers becomes a one-line :class:`ShopscoreError` naming the file (and
 the sheet and cell where known) and what to do. Before calamine (through fastexcel) loads a
-sheet, the sheet's XML is streamed once from the zip and checked: a cell far from the data
-(``XFD1048576``, a header row of 100,000 columns) would make calamine allocate the whole
-dense range and abort the process, so it is an input error.
+sheet, the sheet's XML is streamed once from the zip and checked:
+
+* a cell far from the data (``XFD1048576``, a header row of 100,000 columns) would make
+  calamine allocate the whole dense range and abort the process: an input error;
+* a formula cell without a saved value reads as empty (a paid order would silently become
+  unpaid): one in a column the header maps is an input error;
+* a number cell of 16 or more digits lost its last digits inside Excel (a double keeps ~15):
+  in an id column its row is rejected (its cell emptied when the column is optional), so
+  orders are never merged.
 
 The common case stays cheap: each chunk of XML is searched once by RE2 (pyarrow, outside
-the GIL) for anything unusual; only chunks with a hit are looked at closer.
+the GIL) for any of these patterns; only chunks with a hit are parsed cell by cell.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import math
 import posixpath
 import re
 import struct
@@ -30,7 +37,7 @@ import polars as pl
 
 from shopscore.errors import ShopscoreError
 from shopscore.loaders.readers import HEADER_SCAN_ROWS, RawTable, _first_line, _pick_header, _table
-from shopscore.loaders.schemas import Schema
+from shopscore.loaders.schemas import Dataset, Schema
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -42,6 +49,8 @@ FAR_CELLS = 1_000_000
 #: no sheet spanning more cells is read (3.2 GB of range; a 200,000 × 60 export is 12 M)
 MAX_CELLS = 100_000_000
 _FEW = 10  # this many cells far out are strays; more are a table
+#: a number cell at least this large in an id column lost digits (Excel keeps 15)
+LOST_DIGITS = 1e15
 _CHUNK = 1 << 22  # bytes of sheet XML searched at a time
 _LONG_ROW = 1 << 26  # a row longer than this is cut between cells
 _MIN_ROW_BYTES = 48  # <row r="9"><c r="A9"><v>1</v></c></row>: no row of data is shorter
@@ -55,20 +64,38 @@ _DOWNLOAD_AGAIN = "download the export again, or open it in Excel/WPS and save i
 # -- sheet XML patterns ------------------------------------------------------------------
 # Element names may carry any namespace prefix (<x:c>): calamine reads local names.
 _NS = r"(?:[A-Za-z_][\w.-]*:)?"
+#: A formula followed by no value, or an empty one (a cell t="str" with <v></v> holds an empty
+#: text: told apart in Python).
+_BARE_FORMULA = (
+    r"f(?:\s[^>]*)?(?:/>|>[^<]*</"
+    + _NS
+    + r"f\s*>)\s*(?:<"
+    + _NS
+    + r"v\s*/>|<"
+    + _NS
+    + r"v\s*>\s*</"
+    + _NS
+    + r"v\s*>)?\s*</"
+    + _NS
+    + r"c\s*>"
+)
 #: Anything in a chunk of sheet XML that needs a closer look (RE2 and Python syntax alike):
-#: a cell not written as <c r="A1" (no reference, attributes in another order, a lower-case
+#: a formula without a saved value; a number of 16+ digits or in exponent form; a cell not
+#: written as <c r="A1" (no reference, attributes in another order, a lower-case
 #: reference); a cell at or right of column {right} (twice as wide as the rows so far), or at
 #: or below row {down} (four times as far down as the rows so far).
 _SIGNAL = (
-    r"<" + _NS + r"(?:"
-    r'c(?:(?P<odd>[^\sa-z]|\s[^r]|\sr[^=]|\sr=[^"]|\sr="(?:[^A-Z]|[A-Z][^A-Z0-9]))'
+    r"<" + _NS + r"(?:(?P<f>" + _BARE_FORMULA.replace("{", "{{").replace("}", "}}") + r")"
+    r"|(?P<v>v(?:\s[^>]*)?>\s*-?(?:[0-9]{{16}}|[0-9.]+[eE]))"
+    r'|c(?:(?P<odd>[^\sa-z]|\s[^r]|\sr[^=]|\sr=[^"]|\sr="(?:[^A-Z]|[A-Z][^A-Z0-9]))'
     r'|\sr="(?:(?P<right>[A-Z]{{3}}|(?:{right})[0-9])|(?P<down>[A-Z]+0*(?:{down})[^0-9]))))'
 )
 #: The same for cells written unusually but all with r= (attributes in another order,
 #: spaces, quotes, lower case): the reference is looked for among the attributes.
 _LOOSE = (
-    r"<" + _NS + r"(?:"
-    r"c\s[^>]*?\br\s*=\s*[\"']\s*(?:(?P<right>[A-Za-z]{{3}}|(?i:{right})[0-9])"
+    r"<" + _NS + r"(?:(?P<f>" + _BARE_FORMULA.replace("{", "{{").replace("}", "}}") + r")"
+    r"|(?P<v>v(?:\s[^>]*)?>\s*-?(?:[0-9]{{16}}|[0-9.]+[eE]))"
+    r"|c\s[^>]*?\br\s*=\s*[\"']\s*(?:(?P<right>[A-Za-z]{{3}}|(?i:{right})[0-9])"
     r"|(?P<down>[A-Za-z]+0*(?:{down})[^0-9])))"
 )
 _ANY_CELL = r"<" + _NS + r"c[\s/>]"
@@ -77,7 +104,13 @@ _CELL_WITH_REF = r"<" + _NS + r"c\s[^>]*\br\s*="
 _TAG = re.compile(rb"<(/?)" + _NS.encode() + rb"(row|c)(?=[\s/>])([^>]*)>")
 _REF_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]{1,7})([0-9]{1,10})\s*["']""")
 _ROW_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([0-9]{1,10})\s*["']""")
+_TYPE_ATTR = re.compile(rb"""(?:^|\s)t\s*=\s*["']([^"']*)["']""")
+_FORMULA = re.compile(rb"<" + _NS.encode() + rb"f[\s/>]")
+_VALUE = re.compile(rb"<" + _NS.encode() + rb"v(?:\s[^>]*?)?(?:/>|>([^<]*)<)")
+_INLINE = re.compile(rb"<" + _NS.encode() + rb"is[\s/>]")
 _CELL_START = re.compile(rb"<" + _NS.encode() + rb"c[\s/>]")
+_CELL_END = re.compile(rb"</" + _NS.encode() + rb"c\s*>")
+_ROW_START = re.compile(rb"<" + _NS.encode() + rb"row[\s/>]")
 _ROOT = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*)?(?:<!--.*?-->\s*)*<([\w.-]+:)?([\w.-]+)", re.S)
 _HAS_VALUE = re.compile(rb"<" + _NS.encode() + rb"(?:v>\s*[^\s<]|is[\s>])")
 
@@ -114,9 +147,12 @@ def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str
                 "the sheet, the part holding it is absent); open it in Excel/WPS and save it again as "
                 ".xlsx, or download the export again"
             )
-        _scan_sheet(path, name, zf, member, data)
+        scan = _scan_sheet(path, name, zf, member, data)
         try:
-            frame = book.load_sheet(name, header_row=None, dtypes="string", skip_rows=0).to_polars()
+            sheet = book.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
+            frame = sheet.to_polars()
+            # the frame's columns start at the sheet's first used column
+            col_index = {c.absolute_index: i for i, c in enumerate(sheet.selected_columns)}
         except BaseException as exc:
             raise _unreadable(path, exc, name) from exc
         # skip_rows=0: frame row i is sheet row i + 1, blank rows above the data included
@@ -136,7 +172,10 @@ def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str
         if found is None:
             yield name, "no header row recognised"
             continue
-        yield _table(path, name, top, frame.slice(start + found.idx + 1), found, start + 1)
+        raw = _table(path, name, top, frame.slice(start + found.idx + 1), found, start + 1)
+        if raw.match is not None:
+            _apply_scan(raw, scan, col_index, schema.datasets[raw.match.dataset])
+        yield raw
 
 
 # -- the file as a whole -------------------------------------------------------------------
@@ -281,6 +320,10 @@ def _first_used_row(frame: pl.DataFrame) -> int | None:
 class _Scan:
     """What one pass over a sheet's XML found (rows 1-based, columns 0-based, as in Excel)."""
 
+    #: formula cells without a saved value
+    formulas: list[tuple[int, int]] = field(default_factory=list)
+    #: number cells of 16+ digits (or in exponent form, ≥ 1e15): (row, column, the XML text)
+    numbers: list[tuple[int, int, str]] = field(default_factory=list)
     last_row: int = 0  # the largest row seen so far
     width: int = 0  # the largest column + 1 of the cells not far to the right
     wide: int = 0  # cells at or beyond MAX_COLUMNS
@@ -434,9 +477,10 @@ def _search_chunk(buf: bytes, cut: int, scan: _Scan, right: int, down: int) -> N
     for hit in hits:
         if scan.wide > _FEW:
             return  # no export: the sheet is refused, whatever else it holds
-        start = hit.start()
-        if start <= done:
-            continue
+        far = bool(hit.group("right") or hit.group("down"))
+        start = hit.start() if far else _cell_start(chunk, hit.start())
+        if start is None or start <= done:
+            continue  # not in a cell (an <xm:f> of a validation rule), or seen
         tag = _TAG.match(chunk, start)
         ref = _REF_ATTR.search(tag.group(3)) if tag else None
         if tag is None or ref is None:
@@ -447,7 +491,7 @@ def _search_chunk(buf: bytes, cut: int, scan: _Scan, right: int, down: int) -> N
         after = _TAG.search(chunk, tag.end())
         content = None if tag.group(3).endswith(b"/") else chunk[tag.end() : after.start() if after else cut]
         row, col = int(ref.group(2)), _col_number(ref.group(1))
-        _examine(scan, row, col, content, right)
+        _examine(scan, row, col, tag.group(3), content, right if far else None)
     _tail(chunk, scan)
 
 
@@ -484,6 +528,18 @@ def _at_least(n: int) -> str:
             alts.append(f"{s[:i]}[{int(ch) + 1}-9][0-9]{{{len(s) - i - 1}}}")
     alts.append(s)
     return "|".join(alts)
+
+
+def _cell_start(chunk: bytes, pos: int) -> int | None:
+    """Where the cell holding the tag at ``pos`` starts (None: the tag is in no cell)."""
+    j = pos
+    for _ in range(16):
+        j = chunk.rfind(b"<", 0, j)
+        if j < 0 or _CELL_END.match(chunk, j) or _ROW_START.match(chunk, j):
+            return None
+        if _CELL_START.match(chunk, j):
+            return j
+    return None
 
 
 def _cut(buf: bytes) -> int:
@@ -544,13 +600,14 @@ def _parse_chunk(chunk: bytes, scan: _Scan, right: int) -> None:
         if scan.wide > _FEW:
             break  # no export: the sheet is refused, whatever else it holds
         end = tags[i + 1].start() if i + 1 < len(tags) else len(chunk)
-        _examine(scan, row, col, chunk[tag.end() : end], right)
+        _examine(scan, row, col, attrs, chunk[tag.end() : end], right)
     scan.cursor = (row, col)
 
 
-def _examine(scan: _Scan, row: int, col: int, content: bytes | None, right: int) -> None:
-    """One cell at (row, col): its place in the range (a cell from column ``right`` on is far
-    to the right)."""
+def _examine(scan: _Scan, row: int, col: int, attrs: bytes, content: bytes | None, right: int | None) -> None:
+    """One cell at (row, col): its place in the range (when ``right`` is given: a cell from
+    that column on is far to the right), a formula without a value, a number that lost
+    digits."""
     if content is None or not content.strip():
         return  # an empty (styled) cell: calamine does not place it
     if col >= MAX_COLUMNS:
@@ -558,14 +615,35 @@ def _examine(scan: _Scan, row: int, col: int, content: bytes | None, right: int)
         scan.first_wide = scan.first_wide or (row, col)
         if scan.widest is None or (col, row) > (scan.widest[1], scan.widest[0]):
             scan.widest = (row, col)
-    elif col >= right:
+    elif right is not None and col >= right:
         scan.right.append((row, col))
     else:
         scan.width = max(scan.width, col + 1)
-    jump = scan.last_row and row > 4 * scan.last_row + 10_000
+    jump = right is not None and scan.last_row and row > 4 * scan.last_row + 10_000
     if jump and (scan.down is None or row > scan.down[0]):
         scan.down = (row, col, scan.last_row)
     scan.last_row = max(scan.last_row, row)
+    t = _TYPE_ATTR.search(attrs)
+    cell_type = t.group(1).decode("ascii", "replace") if t else "n"
+    value = _VALUE.search(content)
+    if _FORMULA.search(content) and not _INLINE.search(content):
+        saved = value is not None and (
+            bool((value.group(1) or b"").strip()) or (cell_type == "str" and value.group(1) is not None)
+        )
+        if not saved:
+            scan.formulas.append((row, col))
+    if cell_type == "n" and value is not None and value.group(1):
+        text = value.group(1).strip().decode("ascii", "replace")
+        if _lost_digits(text):
+            scan.numbers.append((row, col, text))
+
+
+def _lost_digits(text: str) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return not math.isnan(value) and abs(value) >= LOST_DIGITS
 
 
 def _check_range(path: Path, sheet: str, scan: _Scan) -> None:
@@ -623,3 +701,60 @@ def _col_letters(col: int) -> str:
 
 def _ref(row: int, col: int) -> str:
     return f"{_col_letters(col)}{row}"
+
+
+# -- applying the scan to the table --------------------------------------------------------
+
+
+def _apply_scan(raw: RawTable, scan: _Scan, col_index: dict[int, int], dataset: Dataset) -> None:
+    """Formula cells without a value in mapped columns: an error. Number cells that lost
+    digits in id columns: the row rejected (key or required column), else the cell emptied."""
+    assert raw.match is not None
+    mapped: dict[int, str] = dict(raw.match.mapping)
+    for fallback, extra in raw.match.fallbacks.items():
+        mapped.update({i: fallback for i in extra})
+    first = raw.header_row + 1  # sheet row of raw.frame's row 0
+    missing = [(r, c) for r, c in scan.formulas if r >= first and col_index.get(c) in mapped]
+    if missing:
+        row, col = missing[0]
+        header = raw.header[col_index[col]]
+        more = f" (and {len(missing) - 1} more such cells)" if len(missing) > 1 else ""
+        raise ShopscoreError(
+            f"{raw.display}: cell {_ref(row, col)} ({header}) holds a formula with no saved value{more}: "
+            "open the file in Excel/WPS and save it, so the values are stored"
+        )
+    if not scan.numbers:
+        return
+    present = set(mapped.values())
+    strict = set(dataset.required) | set(_key(dataset, present))
+    emptied: dict[int, list[int]] = {}
+    for row, col, text in scan.numbers:
+        k = col_index.get(col)
+        column = mapped.get(k) if k is not None else None
+        if column is None or k is None or dataset.columns[column].type != "id" or row < first:
+            continue
+        i = row - first
+        if i >= raw.frame.height:
+            continue
+        header = raw.header[k]
+        lost = f"{header} is a number cell in Excel and lost its last digits ({text})"
+        fix = "re-export, or format the column as text before saving"
+        if column in strict:
+            raw.rejects.setdefault(i, (header, f"{lost}; {fix}"))
+        else:
+            emptied.setdefault(k, []).append(i)
+            raw.notes.append((i, header, f"{lost}: left empty, row kept; {fix}"))
+    if emptied:
+        index = pl.int_range(pl.len())
+        raw.frame = raw.frame.with_columns(
+            pl.when(index.is_in(rows)).then(None).otherwise(pl.col(f"c{k}")).alias(f"c{k}")
+            for k, rows in emptied.items()
+        )
+
+
+def _key(dataset: Dataset, present: set[str]) -> tuple[str, ...]:
+    """The dataset's key as normalize chooses it: the first whose columns are all present."""
+    for key in dataset.keys:
+        if all(k in present for k in key):
+            return key
+    return tuple(k for k in dataset.keys[-1] if k in present)
