@@ -20,16 +20,10 @@ import polars as pl
 from shopscore.errors import ShopscoreError
 from shopscore.loaders import merge
 from shopscore.loaders.normalize import Table, combine, normalize_table
-from shopscore.loaders.readers import (
-    EXCEL_SUFFIXES,
-    TEXT_SUFFIXES,
-    RawTable,
-    Unrecognised,
-    read_excel,
-    read_text,
-)
+from shopscore.loaders.readers import TEXT_SUFFIXES, RawTable, Unrecognised, read_text
 from shopscore.loaders.report import FileReport, Layout, LoadReport, safe_text
 from shopscore.loaders.schemas import DATASET_ORDER, HeaderMatch, Schema, load_schema, match_header
+from shopscore.loaders.xlsx import EXCEL_SUFFIXES, read_excel
 
 READABLE = TEXT_SUFFIXES | EXCEL_SUFFIXES
 _IGNORED_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import codecs
 import csv
-import html
 import io
-import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -22,7 +19,6 @@ from shopscore.errors import ShopscoreError
 from shopscore.loaders.schemas import HeaderMatch, Schema, match_header
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 HEADER_SCAN_ROWS = 20
 _SNIFF_BYTES = 256 * 1024
 
@@ -170,63 +166,6 @@ def read_text(path: Path, schema: Schema) -> RawTable:
     return _table(path, None, rows, data, found)
 
 
-def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str]]:
-    """Each sheet of a workbook: a RawTable, or (sheet name, why it was skipped)."""
-    import fastexcel
-
-    try:
-        book = fastexcel.read_excel(path)
-    except Exception as exc:  # fastexcel raises its own error hierarchy
-        raise ShopscoreError(
-            f"{path.name}: not a readable XLSX workbook ({_first_line(exc)}); open it in Excel/WPS and "
-            "save it again as .xlsx"
-        ) from exc
-    first_rows = _first_data_rows(path)
-    for name in book.sheet_names:
-        sheet = book.load_sheet(name, header_row=None, dtypes="string")
-        frame = sheet.to_polars()
-        if frame.height == 0:
-            yield name, "empty sheet"
-            continue
-        frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
-        top = [[v if v is not None else "" for v in r] for r in frame.head(HEADER_SCAN_ROWS).rows()]
-        found = _pick_header(top, schema)
-        if found is None:
-            yield name, "no header row recognised"
-            continue
-        # calamine starts a sheet at its first non-empty row: number rows as the sheet does
-        yield _table(path, name, top, frame.slice(found.idx + 1), found, first_rows.get(name, 1))
-
-
-_CELL = re.compile(rb'<c r="[A-Z]+([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
-
-
-def _first_data_rows(path: Path) -> dict[str, int]:
-    """Per sheet name, the row number of its first cell holding a value (from the XML, so
-    problems name the row the seller sees). Unknown sheets default to row 1."""
-    out: dict[str, int] = {}
-    try:
-        with zipfile.ZipFile(path) as z:
-            book = z.read("xl/workbook.xml")
-            rels = z.read("xl/_rels/workbook.xml.rels")
-            targets = dict(re.findall(rb'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
-            targets.update(
-                {k: v for v, k in re.findall(rb'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
-            )
-            for name, rid in re.findall(rb'<sheet[^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
-                target = targets.get(rid, b"").decode()
-                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                with z.open(member) as fh:
-                    head = fh.read(1 << 20)
-                for m in _CELL.finditer(head):
-                    if m.group(2) and (b"<v>" in m.group(2) or b"<t" in m.group(2)):
-                        out[html.unescape(name.decode())] = int(m.group(1))
-                        break
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
-        return out
-    return out
-
-
 def _first_line(exc: Exception) -> str:
     """A library error's first line: user-facing messages are one line."""
     text = str(exc).strip()
@@ -239,3 +178,13 @@ class Unrecognised(ShopscoreError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path.name}: no header row recognised in the first 20 rows")
         self.path = path
+
+
+def __getattr__(name: str) -> Any:
+    """``read_excel`` and ``EXCEL_SUFFIXES`` live in :mod:`shopscore.loaders.xlsx` (imported on
+    first use: that module builds on this one)."""
+    if name in ("read_excel", "EXCEL_SUFFIXES"):
+        from shopscore.loaders import xlsx
+
+        return getattr(xlsx, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
