@@ -43,7 +43,10 @@ class RawTable:
 
     @property
     def display(self) -> str:
-        return f"{self.path.name} [{self.sheet}]" if self.sheet else self.path.name
+        from shopscore.loaders.report import safe_text
+
+        name = safe_text(self.path.name)
+        return f"{name} [{self.sheet}]" if self.sheet else name
 
 
 def detect_encoding(head: bytes, truncated: bool = True) -> str:

@@ -38,6 +38,7 @@ import polars as pl
 
 from shopscore.errors import ShopscoreError
 from shopscore.loaders.readers import HEADER_SCAN_ROWS, RawTable, _first_line, _pick_header, _table
+from shopscore.loaders.report import safe_text
 from shopscore.loaders.schemas import Dataset, Schema
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -183,12 +184,8 @@ def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str
 
 
 def _shown(path: Path) -> str:
-    """The file name for a message: bytes that are not UTF-8 (a name from another system's
-    encoding) shown as �, never as lone surrogates that cannot be printed."""
-    try:
-        return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeError:
-        return path.name.encode("utf-8", "backslashreplace").decode("utf-8")
+    """The file name for a message, printable (see :func:`safe_text`)."""
+    return safe_text(path.name)
 
 
 def _snapshot(path: Path) -> bytes:

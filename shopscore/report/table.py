@@ -175,7 +175,7 @@ def render_multi(results: list[Any], console: Console, lang: str) -> None:
         worst = max(failed, key=lambda x: x.bound) if failed else None
         th = ("✗ " + (name(worst, lang))) if worst else ("✓" if r.status == "scored" else "—")
         tab.add_row(
-            r.shop,
+            Text(r.shop),  # Text: a folder name like 店[1] is not rich markup
             fmt_score(r.score, r.profile.decimals),
             status_text(r.status, lang),
             Text(th, style="red" if worst else "green"),
@@ -197,7 +197,7 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
     for col in ("rows_read", "rows_kept", "duplicates", "conflicts", "rejected"):
         ft.add_column(t(col, lang), justify="right")
     for f in rep.files:
-        name = f.path.rsplit("/", 1)[-1] + (f" [{f.sheet}]" if f.sheet else "")
+        name = Text(f.path.rsplit("/", 1)[-1] + (f" [{f.sheet}]" if f.sheet else ""))
         if f.skipped:
             ft.add_row(name, Text(f"{t('skipped', lang)}: {f.skipped}", style="yellow"), "", "", "", "", "")
             continue
@@ -215,7 +215,7 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
     dr.add_column(t("dataset", lang))
     dr.add_column(t("date_range", lang))
     for k, v in rep.date_ranges.items():
-        dr.add_row(k, f"{v[0]} … {v[1]}" if v else "—")
+        dr.add_row(k, f"{v[0]} … {v[1]}" if v else "—")  # dataset names and ISO dates
     console.print(dr)
     for f in rep.files:
         if f.preamble_rows:
@@ -247,10 +247,10 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
             pt.add_column(col)
         for p in rep.problems.head(50).iter_rows(named=True):
             pt.add_row(
-                p["path"],
+                Text(p["path"]),
                 "" if p["row"] is None else str(p["row"]),
-                p["column"] or "",
-                p["message"],
+                Text(p["column"] or ""),
+                Text(p["message"]),
             )
         console.print(pt)
         if rep.problems.height > 50:
