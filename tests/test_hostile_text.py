@@ -18,6 +18,7 @@ from shopscore import api
 from shopscore.errors import ShopscoreError
 from shopscore.loaders import text as text_module
 from shopscore.loaders.discover import ShopData
+from shopscore.loaders.readers import detect_encoding
 from shopscore.loaders.report import FileReport
 
 # buyer data: never in any output, problem messages included
@@ -325,6 +326,76 @@ def test_a_file_still_being_written_is_refused(tmp_path: Path, monkeypatch: pyte
     assert str(err.value) == (
         "o.csv: changed while it was being read; re-run when the download/save has finished"
     )
+
+
+# --- 7. undecodable bytes -----------------------------------------------------------------------
+
+
+def test_one_bad_byte_keeps_a_utf8_export_utf8_and_names_the_cell(tmp_path: Path) -> None:
+    rows = [ORDER_HEADER] + [order(i) for i in range(1, 4)]
+    data = "\n".join(rows).encode().replace("纯棉T恤".encode(), "纯棉T".encode() + b"\xff", 1)
+    (tmp_path / "o.csv").write_bytes(data)
+    assert detect_encoding(data, truncated=False) == "utf-8"
+    shop = load1(tmp_path)
+    assert counts(report(shop, "o.csv")) == (3, 3, 0)
+    assert problems(shop, "problem") == [
+        (2, "选购商品", "bytes not valid UTF-8 were replaced (\ufffd); re-save the file as UTF-8")
+    ]
+    names = shop.frames["order_lines"].sort("order_id")["product_name"].to_list()
+    assert names == ["纯棉T\ufffd", "纯棉T恤", "纯棉T恤"]
+    assert shop.frames["orders"]["status"].to_list() == ["已完成"] * 3  # no mojibake
+
+
+def test_bad_bytes_are_noted_20_per_column_then_counted(tmp_path: Path) -> None:
+    rows = [ORDER_HEADER] + [order(i) for i in range(1, 26)]
+    data = "\n".join(rows).encode().replace("已完成".encode(), "已完".encode() + b"\xfe")
+    # past the sniffed head (256 KiB): the bad bytes are found when the rows are read
+    data = data.replace(b"\n", b"\n" + b" " * 300_000, 1)
+    (tmp_path / "o.csv").write_bytes(data)
+    shop = load1(tmp_path)
+    got = problems(shop, "problem")
+    msg = "bytes not valid UTF-8 were replaced (\ufffd); re-save the file as UTF-8"
+    assert got[0] == (None, "订单状态", "… and 5 more such cells in this column")
+    assert got[1:] == [(r, "订单状态", msg) for r in range(2, 22)]
+
+
+def test_gbk_after_an_ascii_head_is_decided_on_the_whole_file(tmp_path: Path) -> None:
+    header = "Order ID,Product Name,Paid Time,Order Status"
+    rows = [
+        f"{i},{'Tee' if i < 8000 else '纯棉T恤'},{PAID},{'done' if i < 8000 else '已完成'}"
+        for i in range(1, 8003)
+    ]
+    data = "\r\n".join([header, *rows]).encode("gbk")
+    assert data[: 256 * 1024].isascii()
+    (tmp_path / "o.csv").write_bytes(data)
+    shop = load1(tmp_path)
+    assert counts(report(shop, "o.csv")) == (8002, 8002, 0)
+    assert problems(shop, "problem") == []
+    assert shop.frames["orders"].sort("__row")["status"].to_list()[-4:] == ["done", *["已完成"] * 3]
+
+
+def test_gb18030_export_with_an_undecodable_byte(tmp_path: Path) -> None:
+    rows = [ORDER_HEADER] + [order(i) for i in range(1, 4)]
+    data = "\r\n".join(rows).encode("gb18030").replace("纯棉T恤".encode("gb18030"), b"\xff\xff", 1)
+    (tmp_path / "o.csv").write_bytes(data)
+    assert detect_encoding(data, truncated=False) == "gb18030"
+    shop = load1(tmp_path)
+    assert counts(report(shop, "o.csv")) == (3, 3, 0)
+    msg = "bytes not valid GB18030 (GBK) were replaced (\ufffd); re-save the file as UTF-8"
+    assert problems(shop, "problem") == [(2, "选购商品", msg)]
+    assert shop.frames["orders"]["status"].to_list() == ["已完成"] * 3
+
+
+def test_encoding_evidence() -> None:
+    text = "主订单编号,选购商品\n1,纯棉T恤\n2,儿童雨靴\n"
+    assert detect_encoding(text.encode()) == "utf-8"
+    assert detect_encoding(codecs.BOM_UTF8 + text.encode()) == "utf-8-sig"
+    assert detect_encoding(text.encode("gbk")) == "gb18030"
+    assert detect_encoding(text.encode("gbk") + b"\xff") == "gb18030"
+    assert detect_encoding(text.encode()[:-2] + b"\xff" + text.encode()) == "utf-8"
+    assert detect_encoding(text.encode()[:17], truncated=True) == "utf-8"  # a character cut by the window
+    assert detect_encoding(codecs.BOM_UTF16_LE + text.encode("utf-16-le")) == "utf-16"
+    assert detect_encoding(text.encode("utf-16-le")) == "utf-16-le"  # no BOM: every other byte NUL
 
 
 # --- 8. names a glob would expand ---------------------------------------------------------------

@@ -6,7 +6,10 @@ an unquoted cell (``12"披萨``) is a character. The file is read once into memo
 still being written cannot change under us: size and time are compared before and after)
 and never handed to a library as a path (``订单导出[1].csv`` is not a glob pattern).
 
-1. Encoding: UTF-8 (BOM or not), UTF-16 with BOM, else GB18030.
+1. Encoding, on evidence: UTF-8 (BOM or not), UTF-16 (BOM, or NUL in every other byte),
+   else GB18030 when most non-ASCII sequences are not valid UTF-8 — one bad byte does not
+   make a UTF-8 export mojibake. Undecodable bytes become U+FFFD, and the row and column
+   of each cell holding one are noted.
 2. Header: the first 20 records for each candidate delimiter, cut by :mod:`csv`; the one
    matching the most aliases is the header, the records above it are preamble. A header
    of more than 2,000 columns, or one that swallowed a data row, is refused.
@@ -90,24 +93,58 @@ def _read_once(path: Path) -> bytes:
     return data
 
 
+def _utf8_evidence(data: bytes, truncated: bool) -> tuple[int, int]:
+    """(valid multi-byte UTF-8 characters, invalid byte sequences) in ``data``. A window
+    that may end inside a character (``truncated``) is cut at its last line break."""
+    if truncated:
+        cut = max(data.rfind(b"\n"), data.rfind(b"\r"))
+        if cut > 0:
+            data = data[:cut]
+        else:  # no line break: drop a character cut at the end
+            end = len(data)
+            while end > 0 and len(data) - end < 3 and data[end - 1] >= 0x80:
+                end -= 1
+            data = data[:end]
+    text = data.decode("utf-8", "replace")
+    replaced = text.count("\ufffd")
+    literal = data.count("\ufffd".encode())
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return non_ascii - replaced, replaced - literal
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when every other byte is NUL (Excel's Unicode text without BOM)."""
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    even, odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    if odd > 0.25 * pairs and even < 0.02 * pairs:
+        return "utf-16-le"
+    if even > 0.25 * pairs and odd < 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def _sniff(head: bytes, truncated: bool) -> tuple[str, int]:
-    """(encoding, 0): UTF-8 (BOM or not), UTF-16 with BOM, else GB18030."""
+    """(encoding, invalid UTF-8 sequences seen when it is UTF-8)."""
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", 0
+        return "utf-8-sig", _utf8_evidence(head[3:], truncated)[1]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", 0
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # a multi-byte character cut by the sniff window is still UTF-8
-        if exc.start < len(head) - 4 or not truncated:
-            return "gb18030", 0
-    return "utf-8", 0
+    wide = _utf16_without_bom(head)
+    if wide:
+        return wide, 0
+    valid, invalid = _utf8_evidence(head, truncated)
+    # GBK text read as UTF-8 is ~80% invalid sequences; a damaged UTF-8 file a few
+    return ("utf-8", invalid) if invalid == 0 or valid > invalid else ("gb18030", 0)
 
 
 def detect_encoding(head: bytes, truncated: bool = True) -> str:
-    """UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (Excel/WPS on Chinese Windows).
-    ``truncated``: ``head`` is a sniff window that may end inside a character."""
+    """UTF-8 (BOM or not), UTF-16 (BOM, or NULs in every other byte), else GB18030 (Excel/
+    WPS on Chinese Windows) — decided on evidence: UTF-8 when its valid multi-byte
+    characters outnumber its invalid byte sequences, so one bad byte does not turn a UTF-8
+    export into mojibake. ``truncated``: ``head`` is a window that may end inside a
+    character."""
     return _sniff(head, truncated)[0]
 
 
@@ -142,8 +179,12 @@ def _decode(data: bytes, encoding: str, validate: bool) -> _Text:
 
 
 def _whole_file_encoding(data: bytes) -> str:
-    """Where the sniffed head looked like UTF-8 but the file is not."""
-    return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "gb18030"
+    """Where the sniffed head looked like clean UTF-8 but the file is not: decide on the
+    evidence of every byte."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    valid, invalid = _utf8_evidence(data, truncated=False)
+    return "utf-8" if valid > invalid else "gb18030"
 
 
 class _NotUtf8(Exception):
@@ -566,6 +607,21 @@ def _read_rows(data: memoryview, width: int, row_width: int, ctx: _Context) -> _
     return out
 
 
+def _replacement_notes(rows: _Rows, header: list[str], encoding: str) -> None:
+    """Name the row and column of each cell holding U+FFFD (first 20 per column)."""
+    msg = f"bytes not valid {encoding} were replaced (\ufffd); re-save the file as UTF-8"
+    for i, h in enumerate(header):
+        if "\ufffd" in h:
+            rows.notes.append((None, h, f"header cell {i + 1}: {msg}"))
+    for i, col in enumerate(rows.frame.columns):
+        hits = rows.frame.get_column(col).str.contains("\ufffd", literal=True).arg_true()
+        for idx in hits.head(_NOTES_PER_COLUMN).to_list():
+            rows.notes.append((int(idx), header[i], msg))
+        if hits.len() > _NOTES_PER_COLUMN:
+            more = hits.len() - _NOTES_PER_COLUMN
+            rows.notes.append((None, header[i], f"… and {more} more such cells in this column"))
+
+
 # --- entry point -------------------------------------------------------------------------------
 
 
@@ -598,6 +654,8 @@ def _read_decoded(path: Path, schema: Schema, text: _Text) -> RawTable:
             f"{path.name}: cannot be read as {text.encoding} delimited text ({_first_line(exc)}); "
             "re-export it as CSV or XLSX"
         ) from exc
+    if text.replaced:
+        _replacement_notes(rows, header, text.encoding)
     raw = _table(path, None, layout.records, rows.frame, layout.found)
     raw.rejects.update(rows.rejects)
     raw.notes.extend(rows.notes)
