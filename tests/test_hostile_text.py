@@ -115,6 +115,45 @@ def test_quoted_line_breaks_are_one_row_in_title_rows_and_data(tmp_path: Path) -
     assert "导出时间" not in out_json(shop)  # title rows are counted, never echoed
 
 
+def test_a_header_row_broken_by_a_line_break_is_refused(tmp_path: Path) -> None:
+    """An unquoted CR inside the header cuts it in two: the rows no longer match it."""
+    header = "主订单编号,子订单编号,选购商品,支付完成时间,订单状态,快递\r信息,收件人,收件人手机号,详细地址"
+    row = f"{order(1)},中通快递 78123456789012,{NAME},{PHONE},{ADDRESS}"
+    (tmp_path / "o.csv").write_bytes(f"{header}\n{row}\n{row}\n".encode())
+    with pytest.raises(ShopscoreError) as err:
+        api.load(tmp_path)
+    assert str(err.value) == (
+        "o.csv: most rows have 9 cells but the header row (row 1) has 6, and the extra cells hold "
+        "values (a line break inside the header row, or columns without a name?); fix the header or "
+        "re-export the file"
+    )
+
+
+def test_a_header_that_swallowed_a_data_row_is_refused(tmp_path: Path) -> None:
+    lines = [f"{ORDER_HEADER},收件人手机号", f"{order(1)},{PHONE}", f"{order(2)},{PHONE}"]
+    (tmp_path / "a.csv").write_bytes((lines[0] + lines[1] + "\n" + lines[2]).encode())  # lost line break
+    (tmp_path / "b.csv").write_bytes(f'{ORDER_HEADER},"收件人手机号\n{lines[1]}"\n{lines[2]}'.encode())
+    for name, why in [
+        (
+            "a.csv",
+            "the header row (row 1) holds values as well as column names (a lost line break "
+            "after it?); fix the file or re-export it",
+        ),
+        (
+            "b.csv",
+            "a quote in the header row (row 1) is not closed on that row, so the rows below ran "
+            "into it; remove the stray quote or re-export the file",
+        ),
+    ]:
+        folder = tmp_path / name.removesuffix(".csv")
+        folder.mkdir()
+        (tmp_path / name).rename(folder / name)
+        with pytest.raises(ShopscoreError) as err:
+            api.load(folder)
+        assert str(err.value) == f"{name}: {why}"
+        assert PHONE not in str(err.value)
+
+
 # --- 3. ragged rows ----------------------------------------------------------------------------
 
 WIDE_HEADER = (

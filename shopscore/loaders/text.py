@@ -314,35 +314,45 @@ def _find_layout(path: Path, body: memoryview, schema: Schema) -> _Layout:
             f"{path.name}: the header row (row {found.idx + 1}) holds values as well as column names "
             "(a lost line break after it?); fix the file or re-export it"
         )
-    data_delim, row_width = _data_shape(head[end:], delim, len(header), whole)
+    data_delim, row_width, overfull = _data_shape(head[end:], delim, len(header), whole)
+    if overfull:
+        # the header does not describe the rows: a line break inside it, or unnamed columns
+        raise ShopscoreError(
+            f"{path.name}: most rows have {row_width} cells but the header row (row {found.idx + 1}) "
+            f"has {len(header)}, and the extra cells hold values (a line break inside the header "
+            "row, or columns without a name?); fix the header or re-export the file"
+        )
     offset = len(head[:end].encode("utf-8", "surrogateescape"))
     return _Layout([cells for cells, _ in recs[: found.idx + 1]], found, delim, data_delim, offset, row_width)
 
 
-def _data_shape(rest: str, header_delim: str, width: int, whole: bool) -> tuple[str, int]:
-    """(delimiter, cells per row) of the first data rows. The delimiter is the header's
-    unless that cuts most rows into fewer cells than the header has while another cuts
-    them into the header's cells (SPEC §1: a comma header over tab rows). The width is the
-    rows' most common one, so that a file whose every row ends in a delimiter the header
-    lacks is still read in bulk."""
-    cut: dict[str, list[int]] = {}
+def _data_shape(rest: str, header_delim: str, width: int, whole: bool) -> tuple[str, int, bool]:
+    """(delimiter, cells per row, whether those rows hold values past the header's cells)
+    of the first data rows. The delimiter is the header's unless that cuts most rows into
+    fewer cells than the header has while another cuts them into the header's cells (SPEC
+    §1: a comma header over tab rows). The width is the rows' most common one, so that a
+    file whose every row ends in a delimiter the header lacks is read in bulk."""
+    cut: dict[str, list[list[str]]] = {}
     fit: dict[str, int] = {}
     for delim in DELIMITERS:
         recs = _records(rest, delim, _SCAN_ROWS + 1)
         if not whole:
             recs = recs[:-1]  # the last one may be cut by the window
         rows = [cells for cells, _ in recs if not all(_empty(c) for c in cells)]
-        cut[delim] = [len(c) for c in rows]
+        cut[delim] = rows
         fit[delim] = sum(1 for c in rows if len(c) >= width and all(_empty(x) for x in c[width:]))
     delim = header_delim
-    widths = sorted(cut[header_delim])
+    widths = sorted(len(c) for c in cut[header_delim])
     if widths and widths[len(widths) // 2] < width:
         other = max(DELIMITERS, key=lambda d: (fit[d], d == header_delim))
         if fit[other] > fit[header_delim]:
             delim = other
-    widths = cut[delim]
+    widths = [len(c) for c in cut[delim]]
     common = max(set(widths), key=lambda n: (widths.count(n), n == width), default=width)
-    return delim, common if widths.count(common) > widths.count(width) else width
+    if widths.count(common) <= widths.count(width):
+        return delim, width, False
+    overfull = sum(1 for c in cut[delim] if len(c) == common and not all(_empty(x) for x in c[width:]))
+    return delim, common, 2 * overfull > widths.count(common)
 
 
 # --- the data rows -----------------------------------------------------------------------------
@@ -424,12 +434,12 @@ class _Context:
                 return True
         return False
 
-    def swallowed(self, cells: list[str], width: int) -> bool:
-        """A read cell holding a delimiter or a line break: a quote that never closed on
-        its cell may have swallowed the (buyer data) cells after it."""
+    def swallowed(self, cells: list[str], width: int, delimiter: str) -> bool:
+        """A read cell holding the row's delimiter or a line break: a quote that never
+        closed on its cell may have swallowed the (buyer data) cells after it."""
+        marks = ("\n", "\r", delimiter)
         return bool(self.personal) and any(
-            i in self.read and ("\n" in c or "\r" in c or any(d in c for d in self.delimiters))
-            for i, c in enumerate(cells[:width])
+            i in self.read and any(m in c.strip(_STRIP) for m in marks) for i, c in enumerate(cells[:width])
         )
 
     def first_missing(self, n: int, width: int) -> int | None:
@@ -459,19 +469,20 @@ def _missing_reason(n: int, width: int, header: str) -> str:
 
 
 def _judge(
-    text: str, width: int, ctx: _Context
+    text: str, width: int, row_width: int, ctx: _Context
 ) -> tuple[list[str | None], tuple[str | None, str] | None, bool]:
-    """A row pyarrow could not cut into the expected cells: (its cells, a rejection or None,
-    whether missing trailing cells were read as empty). Reasons never quote cells."""
-    cells = _cells(text, ctx.delimiters[0])
+    """A row pyarrow could not cut into the file's ``row_width`` cells: (its cells, a
+    rejection or None, whether missing trailing cells were read as empty). Reasons never
+    quote cells."""
+    delim = ctx.delimiters[0]
+    cells = _cells(text, delim)
     if len(cells) < width and len(ctx.delimiters) > 1:  # a row in the header's delimiter
         other = _cells(text, ctx.delimiters[1])
-        cells = other if len(other) == width else cells
+        if len(other) == width:
+            cells, delim = other, ctx.delimiters[1]
     if all(_empty(c) for c in cells):
         return [None] * width, None, False  # a blank row: counted nowhere
     n = len(cells)
-    if n == width:  # as many cells as the header (maybe cut by the header's delimiter)
-        return list(cells), None, False
     rejected: list[str | None] = [None] * width  # its cells are never read
     if n > width and not all(_empty(c) for c in cells[width:]):
         return rejected, (None, _extra_reason(n, width)), False
@@ -479,9 +490,10 @@ def _judge(
     if missing is not None:
         h = ctx.header[missing]
         return rejected, (h, _missing_reason(n, width, h)), False
-    if ctx.moved(n, width) or ctx.swallowed(cells, width):
+    # out of step with the header, or with the file's other rows (a piece of a row?)
+    if ctx.moved(n, width) or ctx.moved(n, row_width) or (n != width and ctx.swallowed(cells, width, delim)):
         return rejected, (None, _moved_reason(n, width)), False
-    if n > width:
+    if n >= width:
         return list(cells[:width]), None, False
     return [*cells, *([None] * (width - n))], None, True
 
@@ -535,9 +547,11 @@ def _bulk_verdicts(frame: pl.DataFrame, width: int, ctx: _Context) -> pl.DataFra
     else:
         moved = pl.lit(ctx.moved(n, width))
         if ctx.personal:
-            marks = ["\n", "\r", *ctx.delimiters]
+            marks = ["\n", "\r", ctx.delimiters[0]]
             moved = moved | pl.any_horizontal(
-                pl.col(cols[i]).str.contains_any(marks) for i in sorted(ctx.read) if i < min(n, width)
+                pl.col(cols[i]).str.strip_chars(_STRIP).str.contains_any(marks)
+                for i in sorted(ctx.read)
+                if i < min(n, width)
             )
         reason = reason.when(moved).then(pl.lit(_moved_reason(n, width))).otherwise(None)
         column = column.otherwise(None)
@@ -569,7 +583,7 @@ def _read_rows(data: memoryview, width: int, row_width: int, ctx: _Context) -> _
     numbers = pl.Series("__n", range(1, total + 1), dtype=pl.Int64)
     bad_numbers = pl.Series([n for n, _ in bad], dtype=pl.Int64)
     good = good.with_columns(numbers.filter(~numbers.is_in(bad_numbers.implode())))
-    judged = [_judge(text, width, ctx) for _, text in bad]
+    judged = [_judge(text, width, row_width, ctx) for _, text in bad]
     repaired = pl.DataFrame(
         [cells for cells, _, _ in judged], schema=dict.fromkeys(_names(width), pl.String()), orient="row"
     ).with_columns(
