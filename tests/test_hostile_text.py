@@ -6,6 +6,8 @@ family the fuzz run found, and a bounded property test over mutated 抖店 order
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import json
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +15,8 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shopscore import api
 from shopscore.errors import ShopscoreError
@@ -498,3 +502,122 @@ def test_a_header_only_file_has_no_rows(tmp_path: Path, tail: str) -> None:
     assert (f.dataset, f.header_row) == ("orders", 1)
     assert counts(f) == (0, 0, 0)
     assert shop.frames["orders"].height == 0
+
+
+# --- the property: whatever the damage, refused in one line or accounted for --------------------
+
+FUZZ_HEADER = [
+    "主订单编号",
+    "子订单编号",
+    "选购商品",
+    "订单提交时间",
+    "支付完成时间",
+    "订单状态",
+    "快递信息",
+    "收件人",
+    "收件人手机号",
+    "详细地址",
+    "商家备注",
+]
+
+
+def fuzz_base() -> str:
+    """A small 抖店 order export as downloaded: text cells quoted with a leading tab, ``-``
+    for empty, one unpaid order, and the buyer's name, phone and address in clear."""
+    lines = [",".join(FUZZ_HEADER)]
+    for i in range(1, 7):
+        oid = f"49000000000{i:02d}"
+        paid, status = ("-", "待支付") if i == 4 else (f"2026-08-0{i} 10:01:00", "已完成")
+        lines.append(
+            f'"\t{oid}","\t{oid}1","\t纯棉T恤, L",2026-08-0{i} 10:00:00,{paid},{status},'
+            f'"\t中通快递 78{i:012d}",{NAME},{PHONE},{ADDRESS},-'
+        )
+    return "\n".join(lines) + "\n"
+
+
+_CLEAN_STRIP = " \t\r\n\u3000\ufeff\u200b"
+
+
+def _empty_cell(cell: str) -> bool:
+    cell = cell.strip(_CLEAN_STRIP)
+    if cell.startswith('="') and cell.endswith('"'):
+        cell = cell[2:-1].strip(" \t\u3000")
+    elif cell.startswith("'"):
+        cell = cell[1:]
+    return cell in ("", "-", "--")
+
+
+def _records_after_header(data: bytes, header_row: int) -> int:
+    """Non-empty records after the header, as Python's csv module cuts the file."""
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    return sum(1 for r in records[header_row:] if not all(_empty_cell(c) for c in r))
+
+
+_mutation = st.one_of(
+    st.tuples(st.just("endings"), st.lists(st.sampled_from(["\n", "\r", "\r\n"]), min_size=1, max_size=8)),
+    st.tuples(st.just("insert"), st.floats(0, 1), st.sampled_from([",", '"', ",,", '",', ",x,", "\n", "\t"])),
+    st.tuples(st.just("delete"), st.floats(0, 1), st.sampled_from([",", '"', "\n"])),
+    st.tuples(st.just("bytes"), st.floats(0, 1), st.binary(min_size=1, max_size=4)),
+    st.tuples(st.just("truncate"), st.floats(0.3, 1)),
+)
+
+
+def _mutate(data: bytes, mutation: tuple[Any, ...]) -> bytes:
+    kind = mutation[0]
+    if kind == "endings":
+        lines = data.split(b"\n")
+        ends = [e.encode() for e in mutation[1]]
+        return b"".join(line + ends[i % len(ends)] for i, line in enumerate(lines[:-1])) + lines[-1]
+    if kind == "truncate":
+        return data[: int(mutation[1] * len(data))]
+    at = int(mutation[1] * len(data))
+    if kind == "insert":
+        return data[:at] + mutation[2].encode() + data[at:]
+    if kind == "bytes":
+        return data[:at] + mutation[2] + data[at:]
+    target = mutation[2].encode()  # delete the first such character from ``at`` on
+    i = data.find(target, at)
+    if i < 0:
+        i = data.find(target)
+    return data if i < 0 else data[:i] + data[i + 1 :]
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(mutations=st.lists(_mutation, min_size=1, max_size=4), bom=st.booleans())
+def test_mutated_exports_are_read_or_refused(tmp_path: Path, mutations: list[Any], bom: bool) -> None:
+    """Whatever the damage (line endings, delimiters and quotes inserted or deleted, random
+    bytes, truncation): a one-line error naming the file, or every row accounted for and
+    counted as Python's csv module cuts the file — and the buyer's data in no output."""
+    folder = tmp_path / "fuzz"
+    folder.mkdir(exist_ok=True)
+    data = fuzz_base().encode()
+    for m in mutations:
+        data = _mutate(data, m)
+    if bom:
+        data = codecs.BOM_UTF8 + data
+    (folder / "订单导出.csv").write_bytes(data)
+    (folder / "投诉记录.csv").write_bytes(
+        "投诉单号,订单编号,投诉时间\nT1,4900000000001,2026-08-09 10:00:00\n".encode()
+    )
+    try:
+        shops = api.load(folder)
+    except ShopscoreError as exc:
+        message = str(exc)
+        assert "\n" not in message and "订单导出.csv" in message, message
+        return
+    (shop,) = shops
+    for f in shop.report.files:
+        assert f.rows_read == f.rows_kept + f.duplicates + f.rejected, f
+    f = report(shop, "订单导出.csv")
+    if f.skipped is None:
+        assert f.header_row is not None
+        assert f.rows_read == _records_after_header(data, f.header_row), (f, data)
+    out = out_json(shop)
+    for secret in (NAME, PHONE, ADDRESS):
+        assert secret not in out, (secret, data)
