@@ -6,9 +6,6 @@ row is the first of the first 20 rows whose cells match the most aliases (SPEC Â
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +15,12 @@ import polars as pl
 from shopscore.errors import ShopscoreError
 from shopscore.loaders.schemas import HeaderMatch, Schema, match_header
 
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+# delimited text is read in text.py (which imports this module lazily); re-exported here
+from shopscore.loaders.text import TEXT_SUFFIXES as TEXT_SUFFIXES
+from shopscore.loaders.text import detect_encoding as detect_encoding
+from shopscore.loaders.text import read_text as read_text
+
 HEADER_SCAN_ROWS = 20
-_SNIFF_BYTES = 256 * 1024
 
 
 @dataclass
@@ -47,22 +47,6 @@ class RawTable:
 
         name = safe_text(self.path.name)
         return f"{name} [{self.sheet}]" if self.sheet else name
-
-
-def detect_encoding(head: bytes, truncated: bool = True) -> str:
-    """UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (Excel/WPS on Chinese Windows).
-    ``truncated``: ``head`` is a sniff window that may end inside a character."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # a multi-byte character cut by the sniff window is still UTF-8
-        if exc.start < len(head) - 4 or not truncated:
-            return "gb18030"
-    return "utf-8"
 
 
 def best_match(cells: list[str], schema: Schema) -> tuple[HeaderMatch | None, HeaderMatch | None]:
@@ -121,52 +105,6 @@ def _table(
     header = [(c or "").strip() for c in rows[idx]]
     preamble = sum(1 for row in rows[:idx] if any(c and c.strip() for c in row))
     return RawTable(path, sheet, header, idx + first_row, data, found.eligible, found.overall, preamble)
-
-
-def _string_schema(width: int) -> dict[str, pl.DataType]:
-    return {f"c{i}": pl.String() for i in range(width)}
-
-
-def read_text(path: Path, schema: Schema) -> RawTable:
-    """A delimited text file: detect encoding and delimiter, find the header, read strings."""
-    with path.open("rb") as fh:
-        head = fh.read(_SNIFF_BYTES)
-    encoding = detect_encoding(head, truncated=len(head) == _SNIFF_BYTES)
-    text_head = head.decode(encoding, errors="ignore")
-    lines = text_head.splitlines()[: HEADER_SCAN_ROWS + 1]
-    best: tuple[_Header, str, list[list[str]]] | None = None
-    for delim in (",", "\t", ";", "|"):
-        rows = list(csv.reader(lines, delimiter=delim))
-        found = _pick_header(rows, schema)
-        if found is not None and (best is None or found.score > best[0].score):
-            best = (found, delim, rows)
-    if best is None:
-        raise Unrecognised(path)
-    found, delim, rows = best
-    idx = found.idx
-    width = len(rows[idx])
-    source: Path | io.BytesIO
-    if encoding in ("utf-8", "utf-8-sig"):
-        source = path
-    else:
-        source = io.BytesIO(path.read_bytes().decode(encoding, errors="replace").encode("utf-8"))
-    try:
-        data = pl.read_csv(
-            source,
-            has_header=False,
-            skip_rows=idx + 1,
-            separator=delim,
-            schema=_string_schema(width),
-            truncate_ragged_lines=True,
-            encoding="utf8-lossy",
-            raise_if_empty=False,
-        )
-    except pl.exceptions.PolarsError as exc:
-        raise ShopscoreError(
-            f"{path.name}: cannot be read as a {encoding} delimited file ({_first_line(exc)}); "
-            "re-export it as CSV or XLSX"
-        ) from exc
-    return _table(path, None, rows, data, found)
 
 
 def _first_line(exc: Exception) -> str:
