@@ -191,7 +191,6 @@ def test_symlink_loops_are_followed_once(tmp_path: Path) -> None:
     assert shop.frames["orders"].height == 40
 
 
-@pytest.mark.xfail(reason="TEMP: the text reader hands polars the path (being rewritten)", strict=True)
 def test_file_name_in_gbk_bytes_is_shown_decoded(tmp_path: Path) -> None:
     src = tmp_path / "x.csv"
     orders_csv(src, "1", range(40))
@@ -202,3 +201,15 @@ def test_file_name_in_gbk_bytes_is_shown_decoded(tmp_path: Path) -> None:
     assert json.loads(out)["load"]["files"][0]["path"] == "订单导出.csv"
     code, out, _ = run("inspect", str(tmp_path))
     assert code == 0 and "订单导出.csv" in out
+
+
+def test_brackets_in_folder_and_file_names_are_printed_as_written(tmp_path: Path) -> None:
+    """Rich would read 店[bold] or [red]x as markup: names are printed as plain text."""
+    orders_csv(tmp_path / "店[bold]" / "订单[1].csv", "1", range(40))
+    orders_csv(tmp_path / "[red]x" / "订单[sheet1].csv", "2", range(40))
+    code, out, err = run("compute", str(tmp_path), "--lang", "en")
+    assert code == 0, err
+    assert "店[bold]" in out and "[red]x" in out
+    code, out, err = run("inspect", str(tmp_path))
+    assert code == 0, err
+    assert "订单[1].csv" in out and "订单[sheet1].csv" in out
