@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils.cell import get_column_letter
 
 from shopscore import api
 from shopscore.loaders.discover import ShopData
@@ -49,12 +50,7 @@ def cell_xml(ref: str, value: Any) -> str:
 
 
 def letters(col: int) -> str:
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    return str(get_column_letter(col + 1))
 
 
 def sheet_data(rows: dict[int, list[Any]], first_col: int = 0) -> bytes:
