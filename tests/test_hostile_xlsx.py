@@ -21,7 +21,6 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl.utils.cell import get_column_letter
 
 from shopscore import api
 from shopscore.loaders.discover import ShopData
@@ -50,7 +49,12 @@ def cell_xml(ref: str, value: Any) -> str:
 
 
 def letters(col: int) -> str:
-    return str(get_column_letter(col + 1))
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def sheet_data(rows: dict[int, list[Any]], first_col: int = 0) -> bytes:

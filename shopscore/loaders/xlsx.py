@@ -695,10 +695,12 @@ def _col_number(letters: bytes) -> int:
 
 
 def _col_letters(col: int) -> str:
-    """0 → ``A`` (openpyxl's spelling of a column)."""
-    from openpyxl.utils.cell import get_column_letter
-
-    return str(get_column_letter(col + 1))
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def _ref(row: int, col: int) -> str:
