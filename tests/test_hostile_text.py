@@ -24,6 +24,7 @@ from shopscore.loaders import text as text_module
 from shopscore.loaders.discover import ShopData
 from shopscore.loaders.readers import detect_encoding
 from shopscore.loaders.report import FileReport
+from shopscore.loaders.schemas import load_schema
 
 # buyer data: never in any output, problem messages included
 NAME, PHONE, ADDRESS = "张三丰", "13812345678", "北京市朝阳区幸福路88号"
@@ -117,6 +118,21 @@ def test_quoted_line_breaks_are_one_row_in_title_rows_and_data(tmp_path: Path) -
     names = shop.frames["order_lines"].sort("order_id")["product_name"].to_list()
     assert names == ["纯棉T恤", "儿童\n雨靴", "纯棉T恤"]
     assert "导出时间" not in out_json(shop)  # title rows are counted, never echoed
+
+
+def test_quoted_line_breaks_across_the_parser_blocks(tmp_path: Path) -> None:
+    """8 MB of rows whose quoted cells hold line breaks — past the sniffed head, so the
+    fast read first cuts its 4 MB blocks as if there were none: the rows still come out
+    whole, in order, once each."""
+    rows = [f'{i},{i}1,"纯棉T恤 {"x" * 100}",{PAID},已完成' for i in range(1, 3001)]
+    rows += [f'{i},{i}1,"纯棉\nT恤 {"x" * 100}\r\n第{i}件",{PAID},已完成' for i in range(3001, 50_001)]
+    path = tmp_path / "o.csv"
+    path.write_bytes("\n".join([ORDER_HEADER, *rows]).encode())
+    assert path.stat().st_size > 8 << 20
+    raw = text_module.read_text(path, load_schema())
+    assert raw.frame.height == 50_000 and not raw.rejects
+    assert raw.frame["c0"].to_list() == [str(i) for i in range(1, 50_001)]
+    assert raw.frame["c2"][49_999] == f"纯棉\nT恤 {'x' * 100}\r\n第50000件"
 
 
 def test_a_header_row_broken_by_a_line_break_is_refused(tmp_path: Path) -> None:

@@ -374,8 +374,10 @@ def _empty_frame(width: int) -> pl.DataFrame:
 
 
 def _arrow(data: memoryview, delimiter: str, width: int) -> tuple[pa.Table, list[tuple[int, str]]]:
-    """pyarrow's reading of the rows (single-threaded, so rows are numbered): (the rows
-    with ``width`` cells, the others as (row number from 1, text))."""
+    """pyarrow's reading of the rows: (the rows with ``width`` cells, the others as (row
+    number from 1, text)). On one thread, which numbers the rows it hands back — and,
+    measured on 200k-order shops, is as fast on a busy 2-core machine and keeps peak
+    memory at the polars read's (threads leave freed memory in per-thread heaps)."""
     bad: list[tuple[int, str]] = []
 
     def handler(row: pacsv.InvalidRow) -> str:
@@ -571,6 +573,7 @@ def _read_rows(data: memoryview, width: int, row_width: int, ctx: _Context) -> _
     table, bad = _arrow(data, ctx.delimiters[0], row_width)
     good = pl.from_arrow(table)
     assert isinstance(good, pl.DataFrame)
+    good = good.rechunk()  # one chunk per column: the normaliser's string passes run ~30% faster
     del table
     pa.default_memory_pool().release_unused()  # the parser's scratch: polars allocates elsewhere
     if row_width != width:
