@@ -223,7 +223,7 @@ def test_a_closed_output_pipe_ends_quietly_with_the_commands_code() -> None:
 
     for fmt in ("table", "json"):
         p = subprocess.Popen(
-            [sys.executable, "-m", "shopscore.cli", "compute", str(ROOT / "sample_exports"), "-f", fmt],
+            [sys.executable, "-m", "shopscore.cli", "compute", str(CASE), "-f", fmt],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

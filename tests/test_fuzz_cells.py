@@ -43,7 +43,7 @@ def run(expr: pl.Expr, values: list[str | None]) -> pl.Series:
     return pl.DataFrame({"c": values}, schema={"c": pl.String}).select(expr.alias("v"))["v"]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(cells)
 def test_datetimes_parse_or_null(values: list[str | None]) -> None:
     cleaned = pl.DataFrame({"c": values}, schema={"c": pl.String}).select(parse.clean("c").alias("c"))["c"]
@@ -54,7 +54,7 @@ def test_datetimes_parse_or_null(values: list[str | None]) -> None:
             assert datetime(1900, 1, 1) <= v <= datetime(9999, 12, 31, 23, 59, 59)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(cells)
 def test_numbers_parse_in_range_or_null(values: list[str | None]) -> None:
     rating = run(parse.parse_rating(pl.col("c")), values)
@@ -68,7 +68,7 @@ def test_numbers_parse_in_range_or_null(values: list[str | None]) -> None:
         assert parsed is None or (raw is not None and parsed in raw)  # an id is never invented
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(cells)
 def test_flags_and_value_aliases_never_raise(values: list[str | None]) -> None:
     assert run(parse.parse_bool(pl.col("c"), SCHEMA.flags["bool"]), values).len() == len(values)

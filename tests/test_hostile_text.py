@@ -600,7 +600,7 @@ def _mutate(data: bytes, mutation: tuple[Any, ...]) -> bytes:
 
 
 @settings(
-    max_examples=80,
+    max_examples=40,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],

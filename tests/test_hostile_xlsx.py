@@ -757,7 +757,7 @@ def test_the_valid_workbook_of_the_property(tmp_path: Path) -> None:
 
 
 _settings = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
