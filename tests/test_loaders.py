@@ -711,7 +711,7 @@ def test_empty_paid_at_keeps_unpaid_order(tmp_path: Path) -> None:
 def test_unparseable_optional_cell_becomes_null_with_problem(tmp_path: Path) -> None:
     rows = [
         ["主订单编号", "支付完成时间", "发货时间", "是否剔除", "发货方式"],
-        ["1", PAID, "昨天", "是", "商家自发"],
+        ["1", PAID, "昨天10点", "是", "商家自发"],
         ["2", PAID, "2026-08-02 10:00:00", "也许", "商家自发"],
         ["3", PAID, "", "", "火星仓"],  # no value alias matches: null, listed
     ]
@@ -731,7 +731,7 @@ def test_unparseable_optional_cell_becomes_null_with_problem(tmp_path: Path) -> 
     ]
     assert problems(shop, "rejected") == []
     msg = messages(shop, "problem")
-    assert "'昨天'" in msg[2]
+    assert "'昨天10点'" in msg[2]
     assert "row kept" in msg[2]
 
 

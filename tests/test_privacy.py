@@ -33,6 +33,15 @@ def test_redact() -> None:
     assert redact("y" * 100) == "y" * 40 + "…"
 
 
+def test_a_name_in_a_typed_cell_is_hidden_even_without_its_column(tmp_path: Path) -> None:
+    """No 收件人 column to compare with: a bare Chinese name in a date cell is still hidden."""
+    (tmp_path / "o.csv").write_text(
+        "主订单编号,支付完成时间,签收时间\n1001,2026-10-01 10:00:00,李四\n1002,王小明,\n", "utf-8"
+    )
+    res = CliRunner().invoke(app, ["inspect", str(tmp_path), "-f", "json"])
+    assert "李四" not in res.stdout and "王小明" not in res.stdout and HIDDEN in res.stdout
+
+
 def write(tmp_path: Path) -> Path:
     head = "主订单编号,支付完成时间,签收时间,订单状态,收件人,收件人手机号,详细地址"
     rows = [f"1{i:04d},2026-10-{1 + i % 28:02d} 10:00:00,,已完成,##8f3a,$$c1d2,##8f3a" for i in range(35)]

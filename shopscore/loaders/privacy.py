@@ -62,9 +62,15 @@ def redact(value: str | None) -> str:
     return value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "…"
 
 
+#: a bare 2–4 character Chinese text: in a date, number or id cell it is likelier a name
+#: than anything the seller needs to see
+_NAME_LIKE = r"^[\p{Han}·]{2,4}$"
+
+
 def redact_expr(cell: pl.Expr, pii_cells: list[pl.Expr]) -> pl.Expr:
-    """:func:`redact` for a column of cells, also hiding a cell equal to one of the row's
-    personal-data cells (a value shifted out of its column)."""
+    """:func:`redact` for a column of unparseable cells, also hiding a cell equal to one of
+    the row's personal-data cells (a value shifted out of its column) or shaped like a name."""
     same = pl.any_horizontal([cell == p for p in pii_cells]).fill_null(False) if pii_cells else pl.lit(False)
     cut = pl.when(cell.str.len_chars() > MAX_ECHO).then(cell.str.slice(0, MAX_ECHO) + "…").otherwise(cell)
-    return pl.when(same | cell.str.contains(_PII_RE)).then(pl.lit(HIDDEN)).otherwise(cut)
+    hidden = same | cell.str.contains(_PII_RE) | cell.str.contains(_NAME_LIKE)
+    return pl.when(hidden).then(pl.lit(HIDDEN)).otherwise(cut)
