@@ -106,10 +106,6 @@ def _daily(
     return float(r[0] or 0), float(r[1] or 0), int(r[2])
 
 
-#: the loaders' dataset whose span dates a prepared population (SPEC §3 coverage)
-_SPAN_OF = {"orders": "orders", "reviews": "reviews", "after_sales": "after_sales"}
-
-
 def population_start(m: Metric, prep: Prepared) -> tuple[str, date] | None:
     """(dataset, first day) of the data a metric's population comes from: its window is
     clipped there. Session metrics read 飞鸽 sessions, else (or also) the daily data."""
@@ -119,7 +115,7 @@ def population_start(m: Metric, prep: Prepared) -> tuple[str, date] | None:
         if m.daily is None:
             found = found[:1] if found and found[0][0] == "im_sessions" else []
         return min(found, key=lambda f: f[1]) if found else None
-    dataset = _SPAN_OF.get(m.population.dataset)
+    dataset = m.population.dataset  # prepared datasets keep the loaders' names
     return (dataset, spans[dataset][0]) if dataset in spans else None
 
 

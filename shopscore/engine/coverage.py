@@ -42,10 +42,6 @@ class Coverage:
         }
 
 
-#: datasets of sparse events (a shop may have its first complaint weeks in): never warned about
-_SPARSE = ("complaints",)
-
-
 def nominal_weights(profile: Any) -> dict[str, float]:
     """Each metric's share of the composite when every metric is scored: dimension weight ×
     weight in the dimension, each set normalised to sum 1."""
@@ -67,12 +63,16 @@ def coverage(results: list[MetricResult], profile: Any, spans: dict[str, tuple[d
     weights = nominal_weights(profile)
     weighted = [r for r in results if weights.get(r.id, 0.0) > 0]
     scored = [r for r in weighted if r.status == "scored"]
+    rules = profile.rules["coverage"]
     longest = max((int(c["window"][1]) for c in profile.metrics.values()), default=0)
     late = []
     if "orders" in spans:
         orders_first = spans["orders"][0]
+        quiet = {"orders", *rules["sparse"]}
         for dataset, (first, _last) in spans.items():
-            if dataset not in ("orders", *_SPARSE) and (first - orders_first).days > longest / 5:
+            if dataset not in quiet and (first - orders_first).days > longest * float(
+                rules["late_start_share"]
+            ):
                 late.append((dataset, first, orders_first))
     clipped: dict[str, tuple[date, int]] = {}
     for r in results:
