@@ -249,7 +249,11 @@ def _row_rules(
     """Per row: the rejection reason (or null), and the problems of optional cells."""
     header = {c: raw.header[i] for i, c in mapping.items()}
     header.setdefault("product_rating", header.get("level", "product_rating"))
-    pii = [pl.col(f"c{i}") for i, h in enumerate(raw.header) if is_pii_header(h) and f"c{i}" in df.columns]
+    pii = [
+        pl.col(f"c{i}")
+        for i, h in enumerate(raw.header)
+        if i not in mapping and is_pii_header(h) and f"c{i}" in df.columns
+    ]
     src = {c: f"c{i}" for i, c in mapping.items()}
     no_column = pl.lit(None, pl.String)
     checks: list[tuple[pl.Expr, pl.Expr, pl.Expr]] = [

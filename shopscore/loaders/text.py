@@ -37,6 +37,7 @@ import pyarrow.csv as pacsv
 
 from shopscore.errors import ShopscoreError
 from shopscore.loaders.parse import _STRIP
+from shopscore.loaders.privacy import is_pii_header
 
 if TYPE_CHECKING:
     from shopscore.loaders.readers import RawTable, _Header
@@ -57,7 +58,6 @@ _REJECTED_CELL = "[row rejected by the reader]"
 _VALUE = re.compile(r"[0-9]{9,}")
 #: headers of buyer data (recipient name, phone, address): never needed, never shown, and
 #: a ragged row must not move them into a column that is read
-_PERSONAL = re.compile(r"收件|收货|手机|电话|地址|姓名|联系人|recipient|receiver|phone|address", re.I)
 
 # A 1 MB cell is a cell: the csv module's default limit (128 KiB) would refuse it.
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
@@ -509,7 +509,7 @@ def _context(layout: _Layout, header: list[str], schema: Schema) -> _Context:
     needed = {*ds.required, *(c for g in ds.required_any for c in g), *(c for k in ds.keys for c in k)}
     read = set(match.mapping) | {j for js in match.fallbacks.values() for j in js}
     must = {i for i, c in match.mapping.items() if c in needed}
-    personal = [i for i, h in enumerate(header) if i not in read and _PERSONAL.search(h)]
+    personal = [i for i, h in enumerate(header) if i not in read and is_pii_header(h)]
     return _Context(header, delims, must, read, personal)
 
 
