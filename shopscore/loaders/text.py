@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from shopscore.errors import ShopscoreError
-from shopscore.loaders.parse import _STRIP
+from shopscore.loaders.parse import _STRIP, clean_frame
 from shopscore.loaders.privacy import is_pii_header
 
 if TYPE_CHECKING:
@@ -236,21 +236,9 @@ def _empty(cell: str) -> bool:
     return _unwrap(cell) in ("", "-", "--")
 
 
-_EMPTY_WRAPPED = '^="([ \t\u3000]*(-|--)?[ \t\u3000]*")?$'
-
-
 def _filled(frame: pl.DataFrame) -> pl.DataFrame:
-    """Per cell, whether it holds a value once cleaned (:func:`_empty` over columns; in two
-    materialised stages: parse.clean nests its expressions and is slow on many columns)."""
-    stripped = frame.select(pl.col(c).str.strip_chars(_STRIP) for c in frame.columns)
-    return stripped.select(
-        ~(
-            pl.col(c).is_null()
-            | pl.col(c).is_in(["", "-", "--", "'", "'-", "'--"])
-            | pl.col(c).str.contains(_EMPTY_WRAPPED)
-        ).alias(c)
-        for c in frame.columns
-    )
+    """Per cell, whether it holds a value once the normaliser has cleaned it."""
+    return clean_frame(frame, frame.columns).select(pl.all().is_not_null())
 
 
 # --- the header ------------------------------------------------------------------------------
