@@ -7,19 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from shopscore.engine.compute import MetricResult, compute_all, eligibility_count
-from shopscore.engine.coverage import Coverage, coverage
-from shopscore.engine.prepare import prepare
+from shopscore.engine.compute import MetricResult, plan
+from shopscore.engine.coverage import Coverage
 from shopscore.engine.profiles import Profile, load_profile
-from shopscore.engine.scoring import (
-    DimensionResult,
-    ThresholdResult,
-    rollup,
-    score_metrics,
-    tag,
-    thresholds,
-)
-from shopscore.engine.windows import default_as_of
+from shopscore.engine.scorecard import Scorecard, ShopModel, model, score_day
+from shopscore.engine.scoring import DimensionResult, ThresholdResult
 from shopscore.errors import ShopscoreError
 from shopscore.loaders.discover import Progress, ShopData, ShopsMode
 from shopscore.loaders.discover import load as load_shops
@@ -43,7 +35,7 @@ def _r(x: float | None, n: int = 6) -> float | None:
     return None if x is None else round(float(x), n)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ShopScore:
     """The result of scoring one shop: what `compute --format json` prints."""
 
@@ -52,15 +44,16 @@ class ShopScore:
     as_of: date | None
     status: str
     score: float | None
-    metrics: list[MetricResult]
-    dimensions: list[DimensionResult]
-    thresholds: list[ThresholdResult]
+    metrics: tuple[MetricResult, ...]
+    dimensions: tuple[DimensionResult, ...]
+    thresholds: tuple[ThresholdResult, ...]
     data: ShopData
     eligibility: dict[str, Any] = field(default_factory=dict)
     category: str | None = None
     coverage: Coverage | None = None  # SPEC §3: measured weight, dataset spans, late starts
     error: str | None = None  # status "error": why the shop could not be scored
     internal: bool = False  # the error is a bug in shopscore (exit 70), not the input
+    unknown_reasons: tuple[str, ...] = ()  # reasons the profile's keyword table puts in no group
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
@@ -91,7 +84,7 @@ class ShopScore:
             ],
             "metrics": [metric_json(m) for m in self.metrics],
             "coverage": self.coverage.to_json() if self.coverage else None,
-            "load": self.data.report.to_json(),
+            "load": load_json(self.data, self.unknown_reasons),
             **({"error": {"message": self.error, "internal": self.internal}} if self.error else {}),
         }
 
@@ -118,9 +111,17 @@ def metric_json(m: MetricResult) -> dict[str, Any]:
         "coverage": round(m.coverage, 6),
         "left_out": m.left_out,
         "min_sample": m.min_sample,
-        "notes": m.notes,
-        "missing": m.missing,
+        "notes": list(m.notes),
+        "missing": list(m.missing),
+        "whatif": m.whatif,
     }
+
+
+def load_json(shop: ShopData, unknown_reasons: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """The `load` object of SPEC §7, with the reasons the profile could not group."""
+    out = shop.report.to_json()
+    out["unknown_reasons"] = list(unknown_reasons)
+    return out
 
 
 def score(
@@ -128,54 +129,35 @@ def score(
     profile: Profile | str | None = None,
     as_of: date | None = None,
     category: str | None = None,
+    overrides: dict[str, float] | None = None,
 ) -> ShopScore:
     """Score one loaded shop as of ``as_of`` (default: its latest event date). A shop that
-    could not be read comes back with status ``error``."""
+    could not be read comes back with status ``error``. ``overrides`` sets metric values
+    by hand (whatif)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     if shop.error is not None:
         return failed(shop, prof, shop.error)
     check_category(prof, category)
-    day = as_of or default_as_of(shop.frames)
-    if day is None:
-        raise ShopscoreError(
-            f"{shop.path}: no dated events in any export (no payment, review, chat or after-sale "
-            "time); check that the time columns were exported, or pass --as-of"
-        )
-    note_unknown_reasons(shop, prof)
-    prep = prepare(shop, day, prof.rules)
-    results = compute_all(prep, prof.metrics)
-    score_metrics(results, prof, category)
-    roll = rollup(results, prof)
-    elig = prof.data["eligibility"]
-    eligibility = eligibility_count(prep, elig)
-    count = eligibility["count"]
-    status, composite, dims = "scored", roll.score, roll.dimensions
-    if count < int(elig["min_orders"]):
-        status = str(elig.get("status", "insufficient-data"))
-        composite = float(elig["score"]) if "score" in elig else None
-        for d in dims:
-            d.score = None
-        if status == "growth-stage":  # SPEC §0: metrics shown, score/points/tag null
-            for r in results:
-                r.score = r.points_lost = None
-    elif composite is None:
-        status = "insufficient-data"
-    ths = thresholds(prof, composite if status == "scored" else None, dims)
-    if status == "scored":
-        tag(results, prof)
+    m = model(shop, prof)
+    return from_card(m, shop, score_day(m, as_of, category, overrides), category)
+
+
+def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | None) -> ShopScore:
+    """The ShopScore of a model's scorecard."""
     return ShopScore(
         shop=shop.name,
-        profile=prof,
-        as_of=day,
-        status=status,
-        score=composite,
-        metrics=results,
-        dimensions=dims,
-        thresholds=ths,
+        profile=m.profile,
+        as_of=card.as_of,
+        status=card.status,
+        score=card.score,
+        metrics=card.metrics,
+        dimensions=card.dimensions,
+        thresholds=card.thresholds,
         data=shop,
-        eligibility=eligibility,
+        eligibility=card.eligibility.to_json(),
         category=category,
-        coverage=coverage(results, prof, shop.spans),
+        coverage=card.coverage,
+        unknown_reasons=m.unknown_reasons,
     )
 
 
@@ -184,7 +166,7 @@ def check_category(profile: Profile, category: str | None) -> None:
     silently)."""
     if category is None:
         return
-    known = sorted({c for cfg in profile.metrics.values() for c in cfg.get("categories", {})})
+    known = profile.categories
     if category not in known:
         raise ShopscoreError(
             f"--category {category!r}: profile {profile.id} has no curves for it "
@@ -200,9 +182,9 @@ def failed(shop: ShopData, profile: Profile, message: str, internal: bool = Fals
         as_of=None,
         status="error",
         score=None,
-        metrics=[],
-        dimensions=[],
-        thresholds=[],
+        metrics=(),
+        dimensions=(),
+        thresholds=(),
         data=shop,
         error=message,
         internal=internal,
@@ -245,92 +227,64 @@ def internal_error(exc: BaseException) -> str:
     return f"internal error (a bug in shopscore): {type(exc).__name__}: {first}; {saved} — please report it"
 
 
-def note_unknown_reasons(shop: ShopData, profile: Profile) -> list[str]:
+def unknown_reasons(shop: ShopData, profile: Profile) -> list[str]:
     """After-sales reasons (and complaint types) the profile's keyword table puts in no
     group: they count as `other`; listed so the seller can extend the table."""
-    import polars as pl
+    from shopscore.engine.prepare import unknown_reasons as find
 
-    from shopscore.engine.prepare import reason_group
-
-    groups = profile.rules["reason_groups"]
-    found: dict[str, int] = {}
-    for dataset, cols in (("after_sales", ("reason_tag", "reason")), ("complaints", ("type",))):
-        frame = shop.frames.get(dataset)
-        present = [c for c in cols if frame is not None and c in frame.columns]
-        if frame is None or not present:
-            continue
-        text = pl.coalesce([pl.col(c) for c in present])
-        other = (
-            frame.select(text.alias("t"))
-            .filter(reason_group(pl.col("t"), groups) == "other")
-            .group_by("t")
-            .len()
-        )
-        for t_, n in other.iter_rows():
-            found[t_] = found.get(t_, 0) + n
-    from shopscore.loaders.privacy import redact
-
-    ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-    shop.report.unknown_reasons = list(dict.fromkeys(redact(t_) for t_, _ in ranked))
-    return shop.report.unknown_reasons
+    return find(shop, profile.rules.reason_groups)
 
 
 def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, str]]:
-    """Per metric of the profile: ok, computed with a stand-in column, or missing an export
-    (what `inspect` tells the seller to add)."""
-    from shopscore.engine.compute import available
-    from shopscore.engine.metrics import REGISTRY
-    from shopscore.engine.prepare import proxies_for
+    """Per metric of the profile: ok, computed with a stand-in column, approximate, or
+    missing an export (what `inspect` tells the seller to add) — the engine's own plan, so
+    `inspect` and `compute` cannot disagree."""
     from shopscore.report.texts import NO_DATA_HINTS, NOTES, PROXY_HINTS
 
-    proxies = proxies_for(shop.columns)
     out = []
-    for mid in profile.metrics:
-        m = REGISTRY[mid]
+    for mid, p in plan(shop, shop.columns, profile).items():
+        m = p.metric
         name = f"{m.name(lang)} ({mid})"
-        missing = [n for n in m.needs if not available(shop, n)]
-        if missing:
-            text = "; ".join(NO_DATA_HINTS.get(n, {}).get(lang, f"needs {n}") for n in missing)
-            out.append({"metric": name, "id": mid, "state": "missing", "text": text, "style": "red"})
-            continue
-        used = [proxies[u] for u in m.uses if u in proxies]
-        if used:
-            text = "; ".join(PROXY_HINTS[p][lang] for p in dict.fromkeys(used))
+        if p.state == "missing":
+            texts = [NO_DATA_HINTS.get(n, {}).get(lang, f"needs {n}") for n in p.missing]
+            if p.note:
+                texts.append(NOTES[p.note][lang])
+            out.append(
+                {"metric": name, "id": mid, "state": "missing", "text": "; ".join(texts), "style": "red"}
+            )
+        elif p.state == "proxy":
+            text = "; ".join(PROXY_HINTS[c][lang] for c in p.proxies)
             out.append({"metric": name, "id": mid, "state": "proxy", "text": text, "style": "yellow"})
-            continue
-        if m.daily is not None and not shop.has(m.population.dataset) and shop.has("im_daily"):
+        elif p.state == "approximate" and p.use_daily and not p.use_events:
             text = NOTES["im-daily"][lang]
             out.append({"metric": name, "id": mid, "state": "approximate", "text": text, "style": "yellow"})
-            continue
-        absent = [o for o in m.optional if not available(shop, o)]
-        if absent:
-            text = "; ".join(NO_DATA_HINTS.get(o, {}).get(lang, o) for o in absent)
+        elif p.state == "approximate":
+            text = "; ".join(NO_DATA_HINTS.get(o, {}).get(lang, o) for o in p.absent)
             ok = "可计算（近似）" if lang == "zh" else "computable, approximate"
             out.append(
                 {
                     "metric": name,
                     "id": mid,
                     "state": "approximate",
-                    "text": f"{ok}: {text}",
+                    "text": f"{ok}: {text}" if text else ok,
                     "style": "yellow",
                 }
             )
-            continue
-        out.append({"metric": name, "id": mid, "state": "ok", "text": "✓", "style": "green"})
+        else:
+            out.append({"metric": name, "id": mid, "state": "ok", "text": "✓", "style": "green"})
     return out
 
 
 def inspect_json(shop: ShopData, profile: Profile) -> dict[str, Any]:
     """`inspect --format json`: `shop` and the `load` object of SPEC §7 (plus what each
     metric needs)."""
-    note_unknown_reasons(shop, profile)
     needs = [
         {"metric": n["id"], "state": n["state"], "hint": n["text"]} for n in metric_needs(shop, profile, "en")
     ]
     return {
         "schema_version": SCHEMA_VERSION,
         "shop": shop.name,
-        "load": shop.report.to_json(),
+        "load": load_json(shop, unknown_reasons(shop, profile)),
         "metrics": needs,
         **({"error": {"message": shop.error}} if shop.error else {}),
     }
@@ -341,29 +295,35 @@ def describe_metrics(profile: Profile) -> list[dict[str, Any]]:
     from shopscore.engine.metrics import REGISTRY
 
     rows = []
-    for mid, cfg in profile.metrics.items():
+    for mid, rule in profile.metrics.items():
         m = REGISTRY[mid]
+        dim = profile.dimensions[rule.dimension]
+        curve = rule.curve
         rows.append(
             {
                 "profile": profile.id,
                 "id": mid,
                 "zh": m.zh,
                 "en": m.en,
-                "dimension": cfg["dimension"],
-                "dimension_zh": profile.dimensions[cfg["dimension"]].get("zh", cfg["dimension"]),
-                "dimension_en": profile.dimensions[cfg["dimension"]].get("en", cfg["dimension"]),
+                "dimension": rule.dimension,
+                "dimension_zh": dim.zh,
+                "dimension_en": dim.en,
                 "kind": m.kind,
                 "unit": m.unit,
                 "direction": m.direction,
-                "window": list(cfg["window"]),
+                "window": list(rule.window),
                 "anchor": m.population.anchor,
-                "weight": float(cfg.get("weight", 0)),
-                "min_sample": float(cfg.get("min_sample", 0)),
+                "weight": rule.weight,
+                "min_sample": rule.min_sample,
                 "definition_zh": m.doc.definition_zh,
                 "definition_en": m.doc.definition_en,
                 "why": m.doc.why,
                 "moves": m.doc.moves,
-                "curve": profile.curve(mid, None),
+                "curve": {
+                    "kind": curve.kind,
+                    "points": [list(p) for p in curve.points],
+                    **({"floor": curve.floor} if curve.floor is not None else {}),
+                },
             }
         )
     return rows

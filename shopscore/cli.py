@@ -228,18 +228,22 @@ def _render_inspect(shops: list[Any], prof: Any, format: Format, lang: Lang) -> 
     if format == Format.json:
         _emit_json([api.inspect_json(s, prof) for s in shops])
         return
-    for s in shops:
-        api.note_unknown_reasons(s, prof)
+    reasons = [api.unknown_reasons(s, prof) for s in shops]
     if format == Format.markdown:
         from shopscore.report.markdown import render_inspect as md
 
-        sys.stdout.write("\n".join(md(s, api.metric_needs(s, prof, lang.value), lang.value) for s in shops))
+        sys.stdout.write(
+            "\n".join(
+                md(s, api.metric_needs(s, prof, lang.value), r, lang.value)
+                for s, r in zip(shops, reasons, strict=True)
+            )
+        )
         return
     from shopscore.report.table import render_inspect
 
     out = _out_console()
-    for s in shops:
-        render_inspect(s, api.metric_needs(s, prof, lang.value), out, lang.value)
+    for s, r in zip(shops, reasons, strict=True):
+        render_inspect(s, api.metric_needs(s, prof, lang.value), r, out, lang.value)
 
 
 @app.command()

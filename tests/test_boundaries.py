@@ -20,7 +20,7 @@ import pytest
 from shopscore import api
 from shopscore.engine.compute import MetricResult
 from shopscore.engine.prepare import reason_group
-from shopscore.engine.profiles import load_profile
+from shopscore.engine.profiles import Tags, Threshold, load_profile
 from shopscore.engine.scoring import DimensionResult, curve_score, tag, thresholds
 from shopscore.engine.windows import Window
 
@@ -193,17 +193,17 @@ def test_dimension_threshold_at_its_bound() -> None:
     the dimension's unrounded score the same way."""
     prof = SimpleNamespace(
         thresholds=[
-            {"id": "alliance-product", "bound": 65, "applies_to": "product"},
-            {"id": "score-70", "bound": 70},
+            Threshold("alliance-product", 65, "product", "current", 1, "", ""),
+            Threshold("score-70", 70, "composite", "current", 1, "", ""),
         ]
     )
     for product, want in ((65.0, True), (65.0 - 1e-9, True), (64.999, False)):
         dims = [DimensionResult("product", 0.425, product), DimensionResult("service", 0.575, None)]
-        ths = {t.id: t for t in thresholds(prof, 70.0, dims)}
+        ths = {t.id: t for t in thresholds(prof, 70.0, dims)}  # type: ignore[arg-type]
         assert ths["alliance-product"].passed is want, product
         assert ths["alliance-product"].value == product
         assert ths["score-70"].passed is True  # composite exactly 70
-    ths = {t.id: t for t in thresholds(prof, None, [DimensionResult("product", 1.0, None)])}
+    ths = {t.id: t for t in thresholds(prof, None, [DimensionResult("product", 1.0, None)])}  # type: ignore[arg-type]
     assert ths["alliance-product"].passed is None and ths["score-70"].passed is None
 
 
@@ -225,9 +225,8 @@ def _metric(mid: str, score: float, points_lost: float, status: str = "scored") 
 
 
 def _tags(metrics: list[MetricResult], bounds: dict[str, float] | None = None) -> dict[str, str | None]:
-    prof = load_profile("douyin") if bounds is None else SimpleNamespace(tags=bounds)
-    tag(metrics, prof)
-    return {m.id: m.tag for m in metrics}
+    prof = load_profile("douyin") if bounds is None else SimpleNamespace(tags=Tags(**bounds))
+    return {m.id: m.tag for m in tag(metrics, prof)}  # type: ignore[arg-type]
 
 
 def test_tag_bounds_are_inclusive_where_the_spec_says_from() -> None:
@@ -322,14 +321,14 @@ def test_tag_bounds_are_profile_data() -> None:
     ],
 )
 def test_reason_group_quality_first(text: str | None, group: str | None) -> None:
-    groups = load_profile("douyin").rules["reason_groups"]
+    groups = load_profile("douyin").rules.reason_groups
     out = pl.DataFrame({"t": [text]}, schema={"t": pl.String}).select(reason_group(pl.col("t"), groups))
     assert out.item() == group
 
 
 def test_shipped_profiles_try_quality_then_logistics_then_buyer() -> None:
     for profile in ("douyin", "douyin-2023"):
-        assert load_profile(profile).rules["reason_groups"]["order"] == ["quality", "logistics", "buyer"]
+        assert load_profile(profile).rules.reason_groups.order == ("quality", "logistics", "buyer")
 
 
 # ---------------------------------------------------------------- unscored shops (SPEC §3, §6)

@@ -184,7 +184,7 @@ def test_no_pickup_time_anywhere_uses_ship_time_with_proxy(tmp_path: Path) -> No
     pickup = r.metric("pickup-on-time-rate")
     assert (pickup.numerator, pickup.denominator, pickup.proxy) == (1, 2, "shipped_at")
     assert r.metric("delivery-hours").status == "no-data"
-    assert r.metric("delivery-hours").missing == ["orders.delivered_at"]
+    assert r.metric("delivery-hours").missing == ("orders.delivered_at",)
 
 
 # ---------------------------------------------------------------- no 支付完成时间 column
@@ -224,7 +224,7 @@ def test_pickup_without_any_pickup_or_ship_time_is_no_data(tmp_path: Path) -> No
     assert (pickup.status, pickup.value, pickup.missing) == (
         "no-data",
         None,
-        ["orders.picked_up_at|orders.shipped_at"],
+        ("orders.picked_up_at|orders.shipped_at",),
     )
 
 
@@ -360,5 +360,5 @@ def test_first_review_ties_go_to_the_smaller_id(tmp_path: Path) -> None:
         ],
     )
     (shop,) = api.load(tmp_path)
-    prep = prepare(shop, AS_OF, api.load_profile("douyin").rules)
+    prep = prepare(shop, api.load_profile("douyin").rules)
     assert prep.frames["orders"]["first_review_rating"].to_list() == [4]

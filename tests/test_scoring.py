@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -84,12 +85,12 @@ def test_rollup_redistributes_and_points_add_up() -> None:
         _result("negative-feedback-rate", "product", 0.015, 100),
         _result("complaint-rate", "service", 0.002, 100),
         _result("im-dissatisfaction", "service", 0.5, 3),  # below min sample 10
-        _result("pickup-on-time-rate", "logistics", 0.9, 0, status="no-data"),
+        replace(_result("pickup-on-time-rate", "logistics", 0.9, 0, status="no-data"), value=None),
     ]
-    results[3].value = None
-    score_metrics(results, prof, None)
+    results = score_metrics(results, prof, None)
     assert [r.status for r in results] == ["scored", "scored", "insufficient", "no-data"]
     roll = rollup(results, prof)
+    results = list(roll.metrics)
     assert roll.score == pytest.approx(4.9)
     dims = {d.id: d for d in roll.dimensions}
     assert dims["product"].weight == pytest.approx(0.53125)
@@ -99,7 +100,7 @@ def test_rollup_redistributes_and_points_add_up() -> None:
     assert results[1].points_lost == pytest.approx(0.046875)
     assert results[2].points_lost is None and results[2].score is None
     assert sum(r.points_lost or 0 for r in results) == pytest.approx(5 - roll.score)
-    tag(results, prof)
+    results = tag(results, prof)
     assert results[0].tag == "key-opportunity"  # 0.053 ≥ 0.05
     assert results[1].tag == "good"  # 4.9 ≥ 4.8
 
@@ -117,17 +118,17 @@ def test_thresholds_distance_and_passed() -> None:
 def test_douyin_2023_reweights_product_dimension() -> None:
     prof = load_profile("douyin-2023")
     m = prof.metrics
-    assert m["negative-feedback-rate"]["weight"] == 0
-    assert m["product-negative-review-rate"]["weight"] == 0.5
-    assert m["quality-return-rate"]["weight"] == 0.5
-    assert m["pickup-on-time-rate"]["weight"] == 0.4  # inherited from douyin
+    assert m["negative-feedback-rate"].weight == 0
+    assert m["product-negative-review-rate"].weight == 0.5
+    assert m["quality-return-rate"].weight == 0.5
+    assert m["pickup-on-time-rate"].weight == 0.4  # inherited from douyin
 
 
 def test_user_profile_file_extends_shipped(tmp_path) -> None:  # type: ignore[no-untyped-def]
     p = tmp_path / "mine.toml"
     p.write_text('extends = "douyin"\nid = "mine"\n[metrics.complaint-rate]\nweight = 0\n', "utf-8")
     prof = load_profile(str(p))
-    assert prof.id == "mine" and prof.metrics["complaint-rate"]["weight"] == 0
+    assert prof.id == "mine" and prof.metrics["complaint-rate"].weight == 0
 
 
 def test_bad_profile_is_one_line_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -155,7 +156,7 @@ def rollup_cases(draw: st.DrawFn) -> tuple[str, list[tuple[str, float]]]:
     prof = PROFILES[profile]
     case = []
     for mid in METRIC_IDS:
-        top = max(float(x) for x, _ in prof.curve(mid, None)["points"]) * 1.25
+        top = max(float(x) for x, _ in prof.curve(mid, None).points) * 1.25
         value = draw(st.floats(0, top if mid.endswith("hours") else min(top, 1.0)))
         case.append((draw(st.sampled_from(STATES)), value))
     return profile, case
@@ -167,16 +168,16 @@ def _check_rollup(profile: str, case: list[tuple[str, float]]) -> str:
     prof = PROFILES[profile]
     results = []
     for mid, (state, value) in zip(METRIC_IDS, case, strict=True):
-        r = _result(mid, prof.metrics[mid]["dimension"], value, 10_000)
+        r = _result(mid, prof.metrics[mid].dimension, value, 10_000)
         if state == "small":
-            r.denominator = 0
+            r = replace(r, denominator=0)
         elif state == "no-data":
-            r.status, r.value = "no-data", None
+            r = replace(r, status="no-data", value=None)
         results.append(r)
-    score_metrics(results, prof, None)
-    roll = rollup(results, prof)
+    roll = rollup(score_metrics(results, prof, None), prof)
+    results = list(roll.metrics)
     top, bottom = prof.scale_max, prof.scale_min
-    weight = {mid: float(cfg["weight"]) for mid, cfg in prof.metrics.items()}
+    weight = {mid: rule.weight for mid, rule in prof.metrics.items()}
 
     # every metric: status follows its state and weight; unscored ones carry nothing
     for r, (state, _) in zip(results, case, strict=True):
@@ -196,10 +197,10 @@ def _check_rollup(profile: str, case: list[tuple[str, float]]) -> str:
     # positively weighted metrics is scored; both levels are renormalised to sum 1
     scored = [r for r in results if r.status == "scored"]
     live = {r.dimension for r in scored}
-    dim_total = sum(float(cfg["weight"]) for d, cfg in prof.dimensions.items() if d in live)
+    dim_total = sum(cfg.weight for d, cfg in prof.dimensions.items() if d in live)
     for r in scored:
         inner = sum(weight[o.id] for o in scored if o.dimension == r.dimension)
-        want = float(prof.dimensions[r.dimension]["weight"]) / dim_total * weight[r.id] / inner
+        want = prof.dimensions[r.dimension].weight / dim_total * weight[r.id] / inner
         assert r.weight == pytest.approx(want), r.id
     dims = {d.id: d for d in roll.dimensions}
     for d, dim in dims.items():
@@ -207,7 +208,7 @@ def _check_rollup(profile: str, case: list[tuple[str, float]]) -> str:
             members = [r for r in scored if r.dimension == d]
             mean = sum(weight[r.id] * (r.score or 0) for r in members) / sum(weight[r.id] for r in members)
             assert dim.score == pytest.approx(mean), d
-            assert dim.weight == pytest.approx(float(prof.dimensions[d]["weight"]) / dim_total), d
+            assert dim.weight == pytest.approx(prof.dimensions[d].weight / dim_total), d
         else:
             assert (dim.score, dim.weight) == (None, 0.0), d
 

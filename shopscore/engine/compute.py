@@ -1,20 +1,32 @@
-"""Evaluate metric declarations on prepared frames: value, numerator, denominator, sample."""
+"""Metric declarations → event frames (built once per shop) → MetricResult values at any
+as-of day, or for a series of days.
+
+:func:`plan` decides once, from the columns the files had, what each metric can be
+(computable, with a stand-in column, approximate, or missing an export); `inspect` and
+`compute` both read that decision. :func:`build` turns the declarations into event frames;
+:func:`at_day` and :func:`series` evaluate them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal, Protocol
 
 import polars as pl
 
+from shopscore.engine.events import Totals, bad_rows, totals_at, totals_series
 from shopscore.engine.metrics import POPULATIONS, REGISTRY, Count, Daily, Metric
-from shopscore.engine.prepare import Prepared
+from shopscore.engine.prepare import DT, EXISTS_AT, Prepared, proxies_for
+from shopscore.engine.profiles import MetricRule, Profile
 from shopscore.engine.windows import Window
 
 
-@dataclass
+@dataclass(frozen=True)
 class MetricResult:
+    """One metric as of one day. A value: the scoring stages return new ones."""
+
     id: str
     dimension: str
     kind: str
@@ -36,8 +48,9 @@ class MetricResult:
     coverage: float = 1.0  # the window's share the population data covers (SPEC §3)
     left_out: int = 0  # rows of a mean left out for a negative duration (a data error)
     covered_by: str | None = None  # the dataset whose first day clipped the window
-    notes: list[str] = field(default_factory=list)  # codes, worded by report.texts.NOTES
-    missing: list[str] = field(default_factory=list)  # needs not met (status no-data)
+    notes: tuple[str, ...] = ()  # codes, worded by report.texts.NOTES
+    missing: tuple[str, ...] = ()  # needs not met (status no-data)
+    whatif: bool = False  # the value was set by `whatif`, not computed
 
     @property
     def sample(self) -> float:
@@ -48,6 +61,15 @@ class MetricResult:
     @property
     def metric(self) -> Metric:
         return REGISTRY[self.id]
+
+
+def evolve(r: MetricResult, **changes: object) -> MetricResult:
+    """``dataclasses.replace`` without its per-call field checks: a daily series makes
+    thousands of these (one per metric, stage and day)."""
+    new = object.__new__(MetricResult)
+    new.__dict__.update(r.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 class HasColumns(Protocol):
@@ -63,163 +85,435 @@ def available(prep: HasColumns, need: str) -> bool:
     return False
 
 
-def count_rows(prep: Prepared, c: Count, window: Window, hit: pl.Expr | None = None) -> tuple[int, int]:
-    """(rows of the population in the window, those of them that are hits)."""
-    frame = prep.frames[c.dataset]
-    sel = frame.lazy().filter(window.contains(c.anchor) & c.where.fill_null(False))
-    h = hit.fill_null(False).sum() if hit is not None else pl.lit(0)
-    row = sel.select(pl.len().alias("n"), h.alias("h")).collect().row(0)
-    return int(row[0]), int(row[1] or 0)
+# ---------------------------------------------------------------- what the files allow
+
+State = Literal["ok", "proxy", "approximate", "missing"]
 
 
-def _value_expr(m: Metric, cfg: dict[str, Any]) -> pl.Expr:
-    assert m.value is not None
-    return m.value if isinstance(m.value, pl.Expr) else m.value(cfg)
+@dataclass(frozen=True)
+class MetricPlan:
+    """What one metric can be, given the columns the shop's files had."""
+
+    metric: Metric
+    rule: MetricRule
+    state: State
+    missing: tuple[str, ...] = ()  # needs not met
+    absent: tuple[str, ...] = ()  # optional inputs absent (counted as none)
+    proxies: tuple[str, ...] = ()  # columns standing in for the rule's
+    use_events: bool = True  # rows of the population dataset are counted
+    use_daily: bool = False  # 飞鸽 daily data is counted (days without session data)
+    note: str | None = None  # why a metric without a missing export still has no data
+    ideal: float | None = None  # a mean's full-score value: rows worse than it are bad events
+
+    @property
+    def proxy(self) -> str | None:
+        return ", ".join(self.proxies) or None
+
+    @property
+    def approximate(self) -> bool:
+        return self.metric.always_approximate or bool(self.absent) or self.use_daily
 
 
-def _daily(
-    prep: Prepared, d: Daily, window: Window, skip_days: tuple[date, date] | None
-) -> tuple[float, float, int] | None:
-    """(weighted hits, weight sum, rows used) from im_daily over the window, or None when the
-    file lacks what the estimate needs. Days covered by session data are skipped."""
-    frame = prep.frames["im_daily"]
-    cols = prep.available.get("im_daily", set())
-    lf = frame.lazy()
-    if "date" in frame.columns:
-        # a row without a date (an undated file) covers the exported period: it counts for
-        # the window ending at D, unless session data exists (SPEC §1)
-        undated = pl.col("date").is_null() & pl.lit(skip_days is None)
-        lf = lf.filter(window.contains("date") | undated)
-        if skip_days is not None:
-            day = pl.col("date").dt.date()
-            lf = lf.filter(~day.is_between(pl.lit(skip_days[0]), pl.lit(skip_days[1])))
+def plan(
+    shop: HasColumns, columns: Mapping[str, set[str] | frozenset[str]], profile: Profile
+) -> dict[str, MetricPlan]:
+    """Each profile metric's plan (read by `compute` and `inspect` alike)."""
+    proxies = proxies_for(columns)
+    out = {}
+    for mid, rule in profile.metrics.items():
+        m = REGISTRY[mid]
+        missing = tuple(n for n in m.needs if not available(shop, n))
+        absent = tuple(o for o in m.optional if not available(shop, o))
+        used = tuple(dict.fromkeys(proxies[u] for u in m.uses if u in proxies))
+        has_events = shop.has(m.population.dataset)
+        use_daily = (
+            m.daily is not None and shop.has("im_daily") and (not has_events or shop.has("im_daily", "date"))
+        )
+        no_columns = (
+            use_daily
+            and m.daily is not None
+            and _daily_columns(m.daily, columns.get("im_daily", set())) is None
+        )
+        note = None
+        if missing:
+            state: State = "missing"
+        elif no_columns and not has_events:
+            state, note = "missing", "im-daily-no-column"
+        elif used:
+            state = "proxy"
+        elif absent or (use_daily and not has_events) or m.always_approximate:
+            state = "approximate"
+        else:
+            state = "ok"
+        ideal = rule.curve.ideal(m.direction, profile.scale_max) if m.kind == "mean" else None
+        out[mid] = MetricPlan(m, rule, state, missing, absent, used, has_events, use_daily, note, ideal)
+    return out
+
+
+def _daily_columns(d: Daily, cols: set[str] | frozenset[str]) -> tuple[str, str, bool] | None:
+    """(numerator column, weight column, counts?) of an im_daily estimate, or None."""
     if d.counts and all(c in cols for c in d.counts):
-        hits, den = d.counts
-        rows = lf.filter(pl.col(hits).is_not_null() & pl.col(den).is_not_null())
-        r = rows.select(pl.col(hits).sum(), pl.col(den).sum(), pl.len()).collect().row(0)
-        return float(r[0] or 0), float(r[1] or 0), int(r[2])
+        return d.counts[0], d.counts[1], True
     weight = next((w for w in d.weight if w in cols), None)
     if d.value not in cols or weight is None:
         return None
-    rows = lf.filter(pl.col(d.value).is_not_null() & pl.col(weight).is_not_null())
-    r = rows.select((pl.col(d.value) * pl.col(weight)).sum(), pl.col(weight).sum(), pl.len()).collect().row(0)
-    return float(r[0] or 0), float(r[1] or 0), int(r[2])
+    return d.value, weight, False
 
 
-def population_start(m: Metric, prep: Prepared) -> tuple[str, date] | None:
+# ---------------------------------------------------------------- event frames
+
+
+def event_frame(
+    prep: Prepared,
+    c: Count,
+    hit_at: pl.Expr | None = None,
+    value: pl.Expr | None = None,
+    clip_from: date | None = None,
+    drill: tuple[str, ...] = (),
+) -> pl.LazyFrame:
+    """The population rows of ``c`` with the event columns (see engine/events.py)."""
+    frame = prep.frames[c.dataset]
+    known = [c.anchor, *c.known]
+    if c.dataset in EXISTS_AT:
+        known.append(EXISTS_AT[c.dataset])
+    lf = frame.lazy().filter(
+        c.where.fill_null(False) & pl.all_horizontal([pl.col(k).is_not_null() for k in dict.fromkeys(known)])
+    )
+    if clip_from is not None:  # a window never starts before the data does (SPEC §3)
+        lf = lf.filter(pl.col(c.anchor).dt.date() >= clip_from)
+    one = pl.lit(1.0)
+    if value is not None:
+        ok = value >= 0
+        w, v, neg = (
+            ok.cast(pl.Float64).fill_null(0.0),
+            pl.when(ok).then(value).otherwise(0.0),
+            (~ok).fill_null(False),
+        )
+    else:
+        w, v, neg = one, pl.lit(0.0), pl.lit(False)
+    keep = [col for col in drill if col in frame.columns and col not in SUM_COLUMNS]
+    return lf.select(
+        *keep,
+        anchor=pl.col(c.anchor).cast(DT),
+        known=pl.max_horizontal([pl.col(k) for k in dict.fromkeys(known)]).cast(DT),
+        w=w,
+        h=one,
+        hit_at=(hit_at if hit_at is not None else pl.col(c.anchor)).cast(DT),
+        v=v.cast(pl.Float64),
+        neg=neg.cast(pl.Int64),
+    )
+
+
+SUM_COLUMNS = ("anchor", "known", "w", "h", "hit_at", "v", "neg", "always")
+
+
+def _daily_frame(
+    prep: Prepared, d: Daily, skip: tuple[date, date] | None
+) -> tuple[pl.LazyFrame, bool] | None:
+    """im_daily rows as an event frame (w = weight, h = weighted hits), and whether undated
+    rows are used. A row without a date covers the exported period: it counts in the window
+    ending at any day, unless session data exists (SPEC §1). Days covered by session data
+    are left to the sessions."""
+    frame = prep.frames["im_daily"]
+    cols = prep.columns.get("im_daily", frozenset())
+    found = _daily_columns(d, cols)
+    if found is None:
+        return None
+    num, weight, counts = found
+    lf = frame.lazy().filter(pl.col(num).is_not_null() & pl.col(weight).is_not_null())
+    dated = "date" in frame.columns
+    day = pl.col("date") if dated else pl.lit(None, DT)
+    if dated and skip is not None:
+        lf = lf.filter(pl.col("date").is_null() | ~pl.col("date").dt.date().is_between(skip[0], skip[1]))
+    always = day.is_null() & pl.lit(skip is None)
+    lf = lf.filter(day.is_not_null() | always)
+    h = pl.col(num) if counts else pl.col(num) * pl.col(weight)
+    out = lf.select(
+        anchor=day.cast(DT),
+        known=day.cast(DT),
+        w=pl.col(weight).cast(pl.Float64),
+        h=h.cast(pl.Float64),
+        hit_at=day.cast(DT),
+        v=pl.lit(0.0),
+        neg=pl.lit(0, pl.Int64),
+        always=always,
+    )
+    undated = not dated or (skip is None and frame["date"].null_count() > 0)
+    return out, undated
+
+
+def population_start(m: Metric, prep: HasSpans) -> tuple[str, date] | None:
     """(dataset, first day) of the data a metric's population comes from: its window is
     clipped there. Session metrics read 飞鸽 sessions, else (or also) the daily data."""
-    spans = prep.shop.spans
+    spans = prep.spans
     if m.population.dataset == "im_sessions":
         found = [(d, spans[d][0]) for d in ("im_sessions", "im_daily") if d in spans]
         if m.daily is None:
             found = found[:1] if found and found[0][0] == "im_sessions" else []
         return min(found, key=lambda f: f[1]) if found else None
-    dataset = m.population.dataset  # prepared datasets keep the loaders' names
+    dataset = m.population.dataset
     return (dataset, spans[dataset][0]) if dataset in spans else None
 
 
-def compute_metric(m: Metric, cfg: dict[str, Any], prep: Prepared) -> MetricResult:
-    window = Window(int(cfg["window"][0]), int(cfg["window"][1]), prep.as_of)
-    start = population_start(m, prep)
-    if start is not None and start[1] > window.first_day:
-        window = Window(window.offset, window.length, prep.as_of, clip_from=start[1])
+class HasSpans(Protocol):
+    @property
+    def spans(self) -> Mapping[str, tuple[date, date]]: ...
+
+
+@dataclass(frozen=True)
+class MetricEvents:
+    """One metric's event frames for one shop, and the plan they were built from."""
+
+    plan: MetricPlan
+    clip: tuple[str, date] | None
+    population: pl.LazyFrame | None = None
+    numerator: pl.LazyFrame | None = None
+    daily: pl.LazyFrame | None = None
+    undated: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.plan.metric.id
+
+    def window(self, as_of: date) -> Window:
+        off, length = self.plan.rule.window
+        window = Window(off, length, as_of)
+        if self.clip is not None and self.clip[1] > window.nominal_first_day:
+            window = Window(off, length, as_of, clip_from=self.clip[1])
+        return window
+
+
+def build(prep: Prepared, plans: Mapping[str, MetricPlan]) -> dict[str, MetricEvents]:
+    """Every metric's event frames (lazy: nothing is read until evaluated)."""
+    out = {}
+    for mid, p in plans.items():
+        m = p.metric
+        clip = population_start(m, prep)
+        clip_day = clip[1] if clip else None
+        if p.state == "missing":
+            out[mid] = MetricEvents(p, clip)
+            continue
+        pop = num = daily = None
+        undated = False
+        if p.use_events and m.population.dataset in prep.frames:
+            pop = event_frame(prep, m.population, m.hit_at, m.value, clip_day, m.drill)
+            if m.numerator is not None:
+                num = event_frame(prep, m.numerator, None, None, clip_day, m.drill)
+        if p.use_daily and m.daily is not None:
+            skip = prep.spans.get("im_sessions") if pop is not None else None
+            found = _daily_frame(prep, m.daily, skip)
+            if found is not None:
+                daily, undated = found
+                if clip_day is not None:
+                    daily = daily.filter(pl.col("always") | (pl.col("anchor").dt.date() >= clip_day))
+        out[mid] = MetricEvents(p, clip, pop, num, daily, undated)
+    return out
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def _result(
+    ev: MetricEvents, window: Window, pop: Totals, num: Totals | None, daily: Totals | None
+) -> MetricResult:
+    """A MetricResult from the window's sums (the one place a value is formed)."""
+    p, m = ev.plan, ev.plan.metric
     res = MetricResult(
         id=m.id,
-        dimension=cfg["dimension"],
+        dimension=p.rule.dimension,
         kind=m.kind,
         unit=m.unit,
         direction=m.direction,
         window=window,
-        min_sample=float(cfg.get("min_sample", 0)),
+        min_sample=p.rule.min_sample,
         coverage=window.coverage,
-        covered_by=start[0] if window.clipped and start else None,
+        covered_by=ev.clip[0] if window.clipped and ev.clip else None,
+        proxy=p.proxy,
+        approximate=m.always_approximate or bool(p.absent),
     )
-    missing = [n for n in m.needs if not available(prep, n)]
-    if missing:
-        res.status = "no-data"
-        res.missing = missing
-        return res
-    res.approximate = m.always_approximate or any(not available(prep, o) for o in m.optional)
-    proxies = [prep.proxies[u] for u in m.uses if u in prep.proxies]
-    res.proxy = ", ".join(dict.fromkeys(proxies)) or None
-
-    uses_sessions = m.population.dataset in prep.frames
-    if (
-        m.daily is not None
-        and "im_daily" in prep.frames
-        and (not uses_sessions or "date" in prep.available.get("im_daily", set()))
-    ):
-        return _with_daily(m, res, prep, window, uses_sessions)
+    if p.state == "missing":
+        why = (p.note,) if p.note else ()
+        return evolve(res, status="no-data", missing=p.missing, notes=why, approximate=False, proxy=None)
+    notes: list[str] = []
+    approximate = res.approximate
+    if daily is not None and daily.rows > 0:
+        approximate = True
+        notes.append("im-daily")
+        if ev.undated:
+            notes.append("im-daily-undated")
+    daily = daily or Totals()
     if m.kind == "rate":
-        den, hits = count_rows(prep, m.population, window, m.hit)
-        if m.numerator is not None:
-            hits, _ = count_rows(prep, m.numerator, window)
-        res.denominator, res.numerator = den, hits
-        res.value = hits / den if den else None
-    else:
-        lf = prep.frames[m.population.dataset].lazy()
-        sel = lf.filter(window.contains(m.population.anchor) & m.population.where.fill_null(False))
-        v = _value_expr(m, cfg)
-        # a negative duration (delivered before paid, refunded before applied) is a data
-        # error, not a fast shop: left out of the mean and counted in a note
-        ok = v >= 0
-        n, mean, negative = (
-            sel.select(ok.sum().alias("n"), v.filter(ok).mean().alias("v"), (~ok).sum().alias("neg"))
-            .collect()
-            .row(0)
+        den = pop.w + daily.w
+        hits = (num.w if num is not None else pop.h) + daily.h
+        if ev.daily is None:
+            den, hits = int(den), int(hits)
+        return evolve(
+            res,
+            numerator=hits,
+            denominator=den,
+            value=hits / den if den else None,
+            approximate=approximate,
+            notes=tuple(notes),
         )
-        res.count, res.value = int(n or 0), (float(mean) if mean is not None else None)
-        res.left_out = int(negative or 0)
-    return res
+    n = pop.w + daily.w  # rows (im_daily: their weights)
+    total = pop.v + daily.h
+    return evolve(
+        res,
+        count=int(n),
+        value=total / n if n else None,
+        left_out=pop.neg,
+        approximate=approximate,
+        notes=tuple(notes),
+    )
 
 
-def _with_daily(
-    m: Metric, res: MetricResult, prep: Prepared, window: Window, uses_sessions: bool
-) -> MetricResult:
-    """Session-level counts where they exist, im_daily's weighted figures for other days."""
-    assert m.daily is not None
-    hits = den = 0.0
-    skip: tuple[date, date] | None = None
-    if uses_sessions and m.kind == "rate":
-        sessions = prep.frames[m.population.dataset]["started_at"].drop_nulls()
-        if sessions.len():
-            skip = (sessions.min().date(), sessions.max().date())  # type: ignore[union-attr]
-        n, h = count_rows(prep, m.population, window, m.hit)
-        den, hits = float(n), float(h)
-    daily = _daily(prep, m.daily, window, skip)
-    if daily is None and not uses_sessions:
-        res.status = "no-data"
-        res.notes.append("im-daily-no-column")
-        return res
-    if daily is not None and daily[2] > 0:
-        res.approximate = True
-        res.notes.append("im-daily")
-        frame = prep.frames["im_daily"]
-        if "date" not in frame.columns or (skip is None and frame["date"].null_count() > 0):
-            res.notes.append("im-daily-undated")
-        hits += daily[0]
-        den += daily[1]
-    res.numerator, res.denominator = hits, den
-    res.value = hits / den if den else None
-    return res
+def at_day(ev: MetricEvents, as_of: date) -> MetricResult:
+    """The metric as of ``as_of``."""
+    window = ev.window(as_of)
+    pop = totals_at(ev.population, window) if ev.population is not None else Totals()
+    num = totals_at(ev.numerator, window) if ev.numerator is not None else None
+    daily = totals_at(ev.daily, window) if ev.daily is not None else None
+    return _result(ev, window, pop, num, daily)
 
 
-def compute_all(prep: Prepared, metric_cfgs: dict[str, dict[str, Any]]) -> list[MetricResult]:
-    return [compute_metric(REGISTRY[mid], cfg, prep) for mid, cfg in metric_cfgs.items()]
+@dataclass(frozen=True)
+class SeriesQuery:
+    """The lazy daily sums of one metric over a range of days (collected together with the
+    other metrics' by :func:`collect_series`)."""
+
+    ev: MetricEvents
+    first: date
+    last: date
+    frames: tuple[pl.LazyFrame | None, pl.LazyFrame | None, pl.LazyFrame | None]
 
 
-def eligibility_count(prep: Prepared, elig: dict[str, Any]) -> dict[str, Any]:
-    """The profile's eligibility population (delivered or paid orders) counted over its
-    window: below ``min_orders`` the shop has no score (SPEC §3) or is in a growth stage."""
-    population = POPULATIONS[elig["population"]]
-    window = Window(int(elig["window"][0]), int(elig["window"][1]), prep.as_of)
-    count = count_rows(prep, population, window)[0] if "orders" in prep.frames else 0
-    concept = "delivered_at" if elig["population"] == "delivered-orders" else "paid_at"
-    return {
-        "population": elig["population"],
-        "window": window.to_json(),
-        "count": count,
-        "min_orders": elig["min_orders"],
-        "proxy": prep.proxies.get(concept),
-    }
+def series_query(ev: MetricEvents, first: date, last: date) -> SeriesQuery:
+    off, length = ev.plan.rule.window
+    bad = bad_rows(ev.plan.metric.direction, ev.plan.metric.kind, ev.plan.ideal)
+
+    def sums(frame: pl.LazyFrame | None, with_bad: bool = False) -> pl.LazyFrame | None:
+        if frame is None:
+            return None
+        return totals_series(frame, off, length, first, last, bad if with_bad else None)
+
+    return SeriesQuery(
+        ev,
+        first,
+        last,
+        (
+            sums(ev.population, with_bad=ev.numerator is None),
+            sums(ev.numerator, with_bad=True),
+            sums(ev.daily),
+        ),
+    )
+
+
+def collect_series(queries: list[SeriesQuery]) -> list[tuple[list[Totals] | None, ...]]:
+    """Every query's frames, computed in one parallel polars run."""
+    lazies = [f for q in queries for f in q.frames if f is not None]
+    done = iter(pl.collect_all(lazies))
+    return [tuple(_rows(next(done)) if f is not None else None for f in q.frames) for q in queries]
+
+
+def series(
+    ev: MetricEvents,
+    first: date,
+    last: date,
+    extra: Mapping[date, Totals] | None = None,
+    sums: tuple[list[Totals] | None, ...] | None = None,
+) -> tuple[list[MetricResult], list[int]]:
+    """The metric as of every day ``first`` … ``last`` (one pass over its events), and the
+    bad events leaving its window each day. ``extra`` adds assumed future events per day
+    (forecast ``--assume recent``) to the population sums."""
+    if sums is None:
+        (sums,) = collect_series([series_query(ev, first, last)])
+    pop, num, daily = sums
+    days = (last - first).days + 1
+    leaving = [0] * days
+    for rows in (pop, num):
+        if rows is not None:
+            leaving = [a + t.leaving for a, t in zip(leaving, rows, strict=True)]
+    out = []
+    for i in range(days):
+        day = first + timedelta(days=i)
+        p = pop[i] if pop else Totals()
+        if extra and day in extra:
+            p = p + extra[day]
+        out.append(_result(ev, ev.window(day), p, num[i] if num else None, daily[i] if daily else None))
+    return out, leaving
+
+
+def _rows(frame: pl.DataFrame) -> list[Totals]:
+    has_leaving = "leaving" in frame.columns
+    cols = ["w", "h", "v", "neg", "rows", *(["leaving"] if has_leaving else [])]
+    return [
+        Totals(float(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]) if has_leaving else 0)
+        for r in frame.select(cols).iter_rows()
+    ]
+
+
+# ---------------------------------------------------------------- eligibility
+
+
+@dataclass(frozen=True)
+class EligibilityCount:
+    """The profile's eligibility population counted over its window as of one day."""
+
+    population: str
+    window: Window
+    count: int
+    min_orders: int
+    proxy: str | None
+
+    @property
+    def met(self) -> bool:
+        return self.count >= self.min_orders
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "population": self.population,
+            "window": self.window.to_json(),
+            "count": self.count,
+            "min_orders": self.min_orders,
+            "proxy": self.proxy,
+        }
+
+
+@dataclass(frozen=True)
+class EligibilityEvents:
+    population: str
+    window: tuple[int, int]
+    min_orders: int
+    proxy: str | None
+    frame: pl.LazyFrame | None
+
+    def at_day(self, as_of: date) -> EligibilityCount:
+        window = Window(self.window[0], self.window[1], as_of)
+        count = totals_at(self.frame, window).rows if self.frame is not None else 0
+        return EligibilityCount(self.population, window, count, self.min_orders, self.proxy)
+
+    def series(self, first: date, last: date) -> list[EligibilityCount]:
+        if self.frame is None:
+            counts = [0] * ((last - first).days + 1)
+        else:
+            counts = totals_series(self.frame, *self.window, first, last).collect()["rows"].to_list()
+        return [
+            EligibilityCount(
+                self.population,
+                Window(self.window[0], self.window[1], first + timedelta(days=i)),
+                int(n),
+                self.min_orders,
+                self.proxy,
+            )
+            for i, n in enumerate(counts)
+        ]
+
+
+def eligibility_events(prep: Prepared, profile: Profile) -> EligibilityEvents:
+    """Below ``min_orders`` delivered (or paid) orders the shop has no score (SPEC §3) or
+    is in a growth stage (§4b)."""
+    elig = profile.eligibility
+    population = POPULATIONS[elig.population]
+    concept = "delivered_at" if elig.population == "delivered-orders" else "paid_at"
+    frame = event_frame(prep, population) if "orders" in prep.frames else None
+    return EligibilityEvents(elig.population, elig.window, elig.min_orders, prep.proxies.get(concept), frame)

@@ -3,11 +3,13 @@ share of the nominal weight carried by scored metrics, and datasets that start l
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from shopscore.engine.compute import MetricResult
+from shopscore.engine.profiles import Profile
 
 
 @dataclass(frozen=True)
@@ -42,36 +44,36 @@ class Coverage:
         }
 
 
-def nominal_weights(profile: Any) -> dict[str, float]:
+def nominal_weights(profile: Profile) -> dict[str, float]:
     """Each metric's share of the composite when every metric is scored: dimension weight ×
     weight in the dimension, each set normalised to sum 1."""
     dims = profile.dimensions
-    metrics = profile.metrics
-    dim_total = sum(float(c["weight"]) for c in dims.values()) or 1.0
+    dim_total = sum(d.weight for d in dims.values()) or 1.0
     inner_total: dict[str, float] = {}
-    for cfg in metrics.values():
-        inner_total[cfg["dimension"]] = inner_total.get(cfg["dimension"], 0.0) + float(cfg.get("weight", 0))
+    for rule in profile.metrics.values():
+        inner_total[rule.dimension] = inner_total.get(rule.dimension, 0.0) + rule.weight
     out = {}
-    for mid, cfg in metrics.items():
-        d = cfg["dimension"]
-        w = float(cfg.get("weight", 0))
-        out[mid] = float(dims[d]["weight"]) / dim_total * (w / inner_total[d] if inner_total[d] else 0.0)
+    for mid, rule in profile.metrics.items():
+        inner = inner_total[rule.dimension]
+        out[mid] = dims[rule.dimension].weight / dim_total * (rule.weight / inner if inner else 0.0)
     return out
 
 
-def coverage(results: list[MetricResult], profile: Any, spans: dict[str, tuple[date, date]]) -> Coverage:
+def coverage(
+    results: Sequence[MetricResult], profile: Profile, spans: Mapping[str, tuple[date, date]]
+) -> Coverage:
     weights = nominal_weights(profile)
     weighted = [r for r in results if weights.get(r.id, 0.0) > 0]
     scored = [r for r in weighted if r.status == "scored"]
-    rules = profile.rules["coverage"]
-    longest = max((int(c["window"][1]) for c in profile.metrics.values()), default=0)
+    rules = profile.rules.coverage
     late = []
     if "orders" in spans:
         orders_first = spans["orders"][0]
-        quiet = {"orders", *rules["sparse"]}
+        quiet = {"orders", *rules.sparse}
         for dataset, (first, _last) in spans.items():
-            if dataset not in quiet and (first - orders_first).days > longest * float(
-                rules["late_start_share"]
+            if (
+                dataset not in quiet
+                and (first - orders_first).days > profile.longest_window * rules.late_start_share
             ):
                 late.append((dataset, first, orders_first))
     clipped: dict[str, tuple[date, int]] = {}

@@ -9,31 +9,38 @@ compute, scoring, reports and `shopscore metrics` all read these declarations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import polars as pl
 
 Kind = Literal["rate", "mean"]
 Direction = Literal["lower", "higher"]
-ExprLike = pl.Expr | Callable[[dict[str, Any]], pl.Expr]
 
-#: the hours of a duration in seconds between two datetime expressions
-HOURS = 3_600_000_000  # µs per hour
+#: µs per hour
+HOURS = 3_600_000_000
 
 
 def hours_between(start: str, end: str) -> pl.Expr:
     return (pl.col(end) - pl.col(start)).dt.total_microseconds() / HOURS
 
 
+def at_when(condition: pl.Expr, time: str | pl.Expr) -> pl.Expr:
+    """The time a row becomes a hit: ``time`` where ``condition`` holds, else never (null)."""
+    t = pl.col(time) if isinstance(time, str) else time
+    return pl.when(condition).then(t)
+
+
 @dataclass(frozen=True)
 class Count:
-    """Rows of a prepared dataset whose ``anchor`` falls in the window and ``where`` holds."""
+    """Rows of a prepared dataset that form a population: ``where`` (a fact that does not
+    depend on the as-of day) holds, its ``anchor`` falls in the window, and each ``known``
+    time (a fact the population needs: paid, delivered…) is on or before the as-of day."""
 
     dataset: str
     anchor: str
     where: pl.Expr = field(default_factory=lambda: pl.lit(True))
+    known: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,11 @@ class Doc:
 
 @dataclass(frozen=True)
 class Metric:
+    """One metric, declared once. A rate counts ``population`` rows and, of them, those
+    whose ``hit_at`` (the time the row becomes a hit; null = never) is on or before the as-of
+    day — or counts the rows of another dataset (``numerator``); a mean averages ``value``.
+    Nothing here knows the as-of day: the engine applies it when it evaluates."""
+
     id: str
     zh: str
     en: str
@@ -67,9 +79,9 @@ class Metric:
     unit: str
     population: Count
     doc: Doc
-    hit: pl.Expr | None = None  # rate: rows of the population counted in the numerator
+    hit_at: pl.Expr | None = None  # rate: when a population row becomes a hit
     numerator: Count | None = None  # rate whose numerator comes from another dataset
-    value: ExprLike | None = None  # mean: the value averaged over the population
+    value: pl.Expr | None = None  # mean: the value averaged over the population
     needs: tuple[str, ...] = ()  # each "dataset" or "dataset.column", alternatives joined by "|"
     optional: tuple[str, ...] = ()  # absent → counted as none, metric `approximate`
     uses: tuple[str, ...] = ()  # concepts that may have a proxy (paid_at, delivered_at…)
@@ -78,8 +90,8 @@ class Metric:
     drill: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.kind == "rate" and (self.hit is None) == (self.numerator is None):
-            raise ValueError(f"{self.id}: a rate declares exactly one of hit / numerator")
+        if self.kind == "rate" and (self.hit_at is None) == (self.numerator is None):
+            raise ValueError(f"{self.id}: a rate declares exactly one of hit_at / numerator")
         if self.kind == "mean" and self.value is None:
             raise ValueError(f"{self.id}: a mean declares its value")
         if self.direction not in ("lower", "higher"):
@@ -100,8 +112,8 @@ def register(metric: Metric) -> Metric:
 
 
 # ---------------------------------------------------------------- populations used often
-PAID_ORDERS = Count("orders", "paid_at", pl.col("is_paid"))
-DELIVERED_ORDERS = Count("orders", "delivered_time", pl.col("is_delivered"))
+PAID_ORDERS = Count("orders", "paid_at", known=("paid_at",))
+DELIVERED_ORDERS = Count("orders", "delivered_time", known=("paid_at", "delivered_time"))
 HUMAN_WORKING_HOURS = pl.col("human") & pl.col("in_hours")
 
 
@@ -109,7 +121,8 @@ def _hours_to_complete(t: str) -> Count:
     return Count(
         "after_sales",
         "completed_at",
-        (pl.col("type") == t) & pl.col("completed_at").is_not_null() & ~pl.col("platform_intervened"),
+        (pl.col("type") == t) & ~pl.col("platform_intervened"),
+        known=("completed_at",),
     )
 
 
@@ -123,7 +136,7 @@ register(
         direction="lower",
         unit="ratio",
         population=Count("reviews", "reviewed_at", pl.col("product_rating").is_not_null()),
-        hit=pl.col("negative"),  # rating ≤ the profile's negative_review_max_stars
+        hit_at=at_when(pl.col("negative"), "reviewed_at"),  # rating ≤ negative_review_max_stars
         needs=("reviews",),
         drill=(
             "review_id",
@@ -152,7 +165,7 @@ register(
         direction="lower",
         unit="ratio",
         population=PAID_ORDERS,
-        hit=pl.col("quality_aftersale"),
+        hit_at=pl.col("quality_aftersale_at"),
         needs=("orders", "after_sales.reason|after_sales.reason_tag"),
         uses=("paid_at",),
         drill=("order_id", "paid_at", "status"),
@@ -174,16 +187,16 @@ register(
         direction="lower",
         unit="ratio",
         population=DELIVERED_ORDERS,
-        hit=pl.col("neg_review") | pl.col("quality_aftersale") | pl.col("quality_complaint"),
+        hit_at=pl.min_horizontal("neg_review_at", "quality_aftersale_at", "quality_complaint_at"),
         needs=("orders.delivered_at|orders.completed_at", "after_sales.reason|after_sales.reason_tag"),
         optional=("reviews", "complaints"),
         uses=("paid_at", "delivered_at"),
         drill=(
             "order_id",
             "delivered_time",
-            "neg_review",
-            "quality_aftersale",
-            "quality_complaint",
+            "neg_review_at",
+            "quality_aftersale_at",
+            "quality_complaint_at",
         ),
         doc=Doc(
             "签收订单中有差评(≤2星)、品质售后或品质投诉的订单数（每单计一次）/ 签收订单数",
@@ -206,9 +219,10 @@ register(
         population=Count(
             "orders",
             "pickup_deadline",
-            pl.col("is_paid") & ~pl.col("is_platform") & ~pl.col("cancelled_before_deadline"),
+            ~pl.col("is_platform") & ~pl.col("cancelled_before_deadline"),
+            known=("paid_at",),
         ),
-        hit=pl.col("pickup_time").is_not_null() & (pl.col("pickup_time") <= pl.col("pickup_deadline")),
+        hit_at=at_when(pl.col("pickup_time") <= pl.col("pickup_deadline"), "pickup_time"),
         needs=("orders.picked_up_at|orders.shipped_at",),
         uses=("paid_at", "picked_up_at"),
         drill=("order_id", "paid_at", "pickup_deadline", "pickup_time", "carrier"),
@@ -230,7 +244,7 @@ register(
         kind="mean",
         direction="lower",
         unit="h",
-        population=Count("orders", "delivered_at", pl.col("is_paid") & pl.col("delivered_at").is_not_null()),
+        population=Count("orders", "delivered_at", known=("paid_at", "delivered_at")),
         value=hours_between("paid_at", "delivered_at"),
         needs=("orders.delivered_at",),
         uses=("paid_at",),
@@ -253,7 +267,7 @@ register(
         direction="lower",
         unit="ratio",
         population=PAID_ORDERS,
-        hit=pl.col("logistics_aftersale_14d"),
+        hit_at=pl.col("logistics_aftersale_at"),
         needs=("orders", "after_sales.reason|after_sales.reason_tag"),
         uses=("paid_at",),
         drill=("order_id", "paid_at", "shipped_at", "carrier"),
@@ -276,7 +290,7 @@ register(
         direction="higher",
         unit="ratio",
         population=Count("im_sessions", "started_at", HUMAN_WORKING_HOURS),
-        hit=pl.col("reply_seconds").is_not_null() & (pl.col("reply_seconds") <= 180),
+        hit_at=at_when(pl.col("reply_seconds") <= 180, "reply_at"),
         needs=("im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.reply_3min_rate",),
         daily=Daily(value="reply_3min_rate", weight=("sessions",)),
         drill=("session_id", "started_at", "agent", "reply_seconds", "order_id"),
@@ -298,7 +312,7 @@ register(
         direction="lower",
         unit="ratio",
         population=Count("im_sessions", "started_at", pl.col("human") & pl.col("rating").is_not_null()),
-        hit=pl.col("rating") <= 3,
+        hit_at=at_when(pl.col("rating") <= 3, "started_at"),
         needs=("im_sessions.rating|im_daily.dissatisfaction_rate|im_daily.dissatisfied",),
         daily=Daily(
             value="dissatisfaction_rate",

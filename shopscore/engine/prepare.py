@@ -1,5 +1,7 @@
-"""The shop's data as of day D: events after D removed, excluded rows dropped, fallbacks
-applied and per-order facts joined on, so each metric is a filter and an aggregate.
+"""The shop's data prepared once, for any as-of day: excluded rows dropped, fallbacks
+applied, and per-order facts joined on as the *times* they become known (first quality
+after-sale, first negative review…), so each metric is a filter on those times at
+evaluation (SPEC §2: an event after D has not happened as of D).
 
 Everything here is the SPEC §0/§1/§4 vocabulary made into columns: paid, delivered,
 platform-fulfilled, cancelled before shipping, pickup deadline, reason group, human
@@ -8,13 +10,15 @@ session, first review, first after-sale …; the metric declarations read only t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import polars as pl
 
-from shopscore.engine.windows import end_of
+from shopscore.engine.profiles import ReasonGroups, Rules
 from shopscore.loaders.discover import ShopData
 from shopscore.loaders.parse import contains_any
 
@@ -25,9 +29,16 @@ PROXY_RULES = {
     "delivered_at": "completed_at",
     "picked_up_at": "shipped_at",
 }
+#: the time a row of a dataset comes into being: before it, the row does not exist
+EXISTS_AT = {
+    "after_sales": "applied_at",
+    "reviews": "reviewed_at",
+    "im_sessions": "started_at",
+    "complaints": "created_at",
+}
 
 
-def proxies_for(available: dict[str, set[str]]) -> dict[str, str]:
+def proxies_for(available: Mapping[str, set[str] | frozenset[str]]) -> dict[str, str]:
     """Which order columns will be stood in for, given the columns the files have."""
     cols = available.get("orders", set())
     if "orders" not in available:
@@ -35,21 +46,21 @@ def proxies_for(available: dict[str, set[str]]) -> dict[str, str]:
     return {c: p for c, p in PROXY_RULES.items() if c not in cols}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Prepared:
-    """Frames of one shop as of ``as_of`` plus what stood in for missing columns."""
+    """One shop's frames, ready for evaluation at any as-of day, plus what the files had
+    and what stood in for missing columns. Never changed after :func:`prepare`."""
 
-    as_of: date
-    frames: dict[str, pl.DataFrame]
-    shop: ShopData  # which datasets and columns the files had
-    proxies: dict[str, str] = field(default_factory=dict)  # concept → column used instead
-
-    @property
-    def available(self) -> dict[str, set[str]]:
-        return self.shop.columns
+    frames: Mapping[str, pl.DataFrame]
+    columns: Mapping[str, frozenset[str]]  # dataset → the columns its files had
+    spans: Mapping[str, tuple[date, date]]  # dataset → (first, last) day it covers (SPEC §3)
+    proxies: Mapping[str, str]  # concept → column used instead
 
     def has(self, dataset: str, column: str | None = None) -> bool:
-        return self.shop.has(dataset, column)
+        cols = self.columns.get(dataset)
+        if cols is None:
+            return False
+        return column is None or column in cols
 
 
 def _col(frame: pl.DataFrame, name: str, dtype: Any = pl.String) -> pl.Expr:
@@ -66,28 +77,49 @@ def rows_where(frame: pl.DataFrame, *predicates: pl.Expr) -> pl.DataFrame:
     return frame.lazy().filter(pl.all_horizontal(predicates)).collect()
 
 
-def reason_group(text: pl.Expr, groups: dict[str, Any]) -> pl.Expr:
+def reason_group(text: pl.Expr, groups: ReasonGroups) -> pl.Expr:
     """The first group (in the table's order) whose keyword the text contains, else other."""
     expr: Any = pl.when(text.is_null()).then(pl.lit(None, pl.String))
-    for group in groups["order"]:
-        expr = expr.when(contains_any(text, list(groups[group]))).then(pl.lit(group))
+    for group in groups.order:
+        expr = expr.when(contains_any(text, list(groups.keywords[group]))).then(pl.lit(group))
     return expr.otherwise(pl.lit("other"))
 
 
-def _mask_after(frame: pl.DataFrame, cols: list[str], end: datetime) -> pl.DataFrame:
-    """Events at or after ``end`` have not happened yet: they become null."""
-    present = [c for c in cols if c in frame.columns]
-    return frame.with_columns([pl.when(pl.col(c) < pl.lit(end)).then(pl.col(c)).alias(c) for c in present])
+def unknown_reasons(shop: ShopData, groups: ReasonGroups) -> list[str]:
+    """After-sales reasons (and complaint types) the keyword table puts in no group: they
+    count as `other`; listed, most frequent first, so the seller can extend the table."""
+    from shopscore.loaders.privacy import redact
+
+    found: dict[str, int] = {}
+    for dataset, cols in (("after_sales", ("reason_tag", "reason")), ("complaints", ("type",))):
+        frame = shop.frames.get(dataset)
+        present = [c for c in cols if frame is not None and c in frame.columns]
+        if frame is None or not present:
+            continue
+        text = pl.coalesce([pl.col(c) for c in present])
+        other = (
+            frame.lazy()
+            .select(text.alias("t"))
+            .filter(reason_group(pl.col("t"), groups) == "other")
+            .group_by("t")
+            .len()
+            .collect()
+        )
+        for t_, n in other.iter_rows():
+            found[t_] = found.get(t_, 0) + n
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    return list(dict.fromkeys(redact(t_) for t_, _ in ranked))
 
 
-def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
-    """Build the as-of frames. ``rules`` is the profile's data section (reason groups,
-    status words, working hours) — no domain word is written here."""
-    end = end_of(as_of)
+def prepare(shop: ShopData, rules: Rules) -> Prepared:
+    """Prepare a loaded shop for evaluation. ``rules`` is the profile's rule data (reason
+    groups, status words, working hours): no domain word is written here, and no as-of day
+    is known."""
     f = shop.frames
     out: dict[str, pl.DataFrame] = {}
-    prep = Prepared(as_of, out, shop)
-    groups = rules["reason_groups"]
+    groups = rules.reason_groups
+    columns = {k: frozenset(v) for k, v in shop.columns.items()}
+    proxies = proxies_for(shop.columns)
 
     orders = f.get("orders")
     excluded_ids: pl.Series = pl.Series("order_id", [], pl.String)
@@ -104,13 +136,10 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
             keep.append(~pl.col("excluded").fill_null(False))
         return rows_where(frame, *keep)
 
-    # ---- after-sales, complaints, reviews, sessions as of D
     if "after_sales" in f:
         a = drop_tied(f["after_sales"])
-        a = rows_where(a, pl.col("applied_at") < pl.lit(end))
-        a = _mask_after(a, ["decided_at", "goods_received_at", "completed_at"], end)
         text = pl.coalesce(_col(a, "reason_tag"), _col(a, "reason"))
-        a = a.with_columns(
+        out["after_sales"] = a.with_columns(
             reason_group=reason_group(text, groups),
             reason_text=text,
             platform_intervened=_col(a, "platform_intervened", pl.Boolean).fill_null(False),
@@ -118,21 +147,19 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
             completed_at=_col(a, "completed_at", DT),
             decided_at=_col(a, "decided_at", DT),
         )
-        out["after_sales"] = a
     if "complaints" in f:
-        c = rows_where(drop_tied(f["complaints"]), pl.col("created_at") < pl.lit(end))
-        c = c.with_columns(reason_group=reason_group(_col(c, "type"), groups))
-        out["complaints"] = c
+        c = drop_tied(f["complaints"])
+        out["complaints"] = c.with_columns(reason_group=reason_group(_col(c, "type"), groups))
     if "reviews" in f:
-        r = rows_where(drop_tied(f["reviews"]), pl.col("reviewed_at") < pl.lit(end))
+        r = drop_tied(f["reviews"])
         rating = _col(r, "product_rating", pl.Int8)
         out["reviews"] = r.with_columns(
             product_rating=rating,
-            negative=(rating <= int(rules["negative_review_max_stars"])).fill_null(False),
+            negative=(rating <= rules.negative_review_max_stars).fill_null(False),
         )
     if "im_sessions" in f:
-        s = rows_where(drop_tied(f["im_sessions"]), pl.col("started_at") < pl.lit(end))
-        hours = rules["service_hours"]
+        s = drop_tied(f["im_sessions"])
+        hours = rules.service_hours
         st = pl.col("started_at")
         tod = (
             st.dt.hour().cast(pl.Int32) * 3600
@@ -140,27 +167,33 @@ def prepare(shop: ShopData, as_of: date, rules: dict[str, Any]) -> Prepared:
             + st.dt.second().cast(pl.Int32)
         )
         reply_at = _col(s, "first_reply_at", DT)
-        reply_at = pl.when(reply_at < pl.lit(end)).then(reply_at)
         from_at = (reply_at - pl.col("started_at")).dt.total_milliseconds() / 1000
+        seconds = pl.coalesce(_col(s, "first_reply_seconds", pl.Float64), from_at)
         out["im_sessions"] = s.with_columns(
             human=_col(s, "is_human", pl.Boolean).fill_null(True),
             in_hours=tod.is_between(hours[0] * 3600, hours[1] * 3600, closed="left"),
-            reply_seconds=pl.coalesce(_col(s, "first_reply_seconds", pl.Float64), from_at),
+            reply_seconds=seconds,
             rating=_col(s, "rating", pl.Int8),
+        ).with_columns(
+            # the reply is known when it happens (a negative duration: at the session's start)
+            reply_at=pl.col("started_at")
+            + pl.duration(microseconds=(pl.col("reply_seconds").clip(lower_bound=0) * 1e6).cast(pl.Int64)),
         )
     if "im_daily" in f:
-        d = f["im_daily"]
-        if "date" in d.columns:
-            d = d.filter(pl.col("date").is_null() | (pl.col("date") < pl.lit(end)))
-        out["im_daily"] = d
+        out["im_daily"] = f["im_daily"]
 
     if orders is not None:
-        out["orders"] = _prepare_orders(orders, prep, end, rules, out)
+        out["orders"] = _prepare_orders(orders, proxies, rules, out)
         if "order_lines" in f:
             out["order_lines"] = f["order_lines"].filter(
                 pl.col("order_id").is_in(out["orders"]["order_id"].implode())
             )
-    return prep
+    return Prepared(
+        frames=MappingProxyType(out),
+        columns=MappingProxyType(columns),
+        spans=MappingProxyType(dict(shop.spans)),
+        proxies=MappingProxyType(proxies),
+    )
 
 
 #: order timestamps that are events (hidden after D) and deadlines (never hidden)
@@ -179,29 +212,26 @@ _ORDER_TEXT = ("status", "cancel_reason", "fulfillment", "order_type", "cancel_b
 
 def _prepare_orders(
     o: pl.DataFrame,
-    prep: Prepared,
-    end: datetime,
-    rules: dict[str, Any],
+    proxies: Mapping[str, str],
+    rules: Rules,
     out: dict[str, pl.DataFrame],
 ) -> pl.DataFrame:
-    words = rules["order_status"]
+    words = rules.order_status
     missing = [pl.lit(None, dtype=DT).alias(c) for c in (*_EVENTS, *_DEADLINES) if c not in o.columns]
     missing += [pl.lit(None, dtype=pl.String).alias(c) for c in _ORDER_TEXT if c not in o.columns]
     o = o.with_columns(missing)
     status = pl.col("status").fill_null("")
     reason = pl.col("cancel_reason").fill_null("")
-    prep.proxies.update(proxies_for(prep.available))
-    if "paid_at" in prep.proxies:
+    if "paid_at" in proxies:
         # SPEC §1: created_at stands in, except for orders that are visibly unpaid
-        unpaid = contains_any(status, words["unpaid"]) | contains_any(reason, words["unpaid_reason"])
+        unpaid = contains_any(status, list(words.unpaid)) | contains_any(reason, list(words.unpaid_reason))
         o = o.with_columns(paid_at=pl.when(~unpaid).then(pl.col(PROXY_RULES["paid_at"])))
-    # Deadlines and cancellations are facts about the order's whole history, worked out
-    # before events after D are hidden: an order shipped or cancelled after its deadline was
-    # late, whatever the as-of day (so a past --as-of reproduces that day).
-    closed = contains_any(status, words["closed"])
+    # Deadlines and cancellations are facts about the order's whole history: an order
+    # shipped or cancelled after its deadline was late, whatever the as-of day.
+    closed = contains_any(status, list(words.closed))
     never_shipped = pl.col("shipped_at").is_null() & pl.col("picked_up_at").is_null()
     deadline = pl.coalesce(
-        pl.col("ship_by"), pl.col("paid_at") + timedelta(hours=float(rules["pickup_deadline_hours"]))
+        pl.col("ship_by"), pl.col("paid_at") + timedelta(hours=rules.pickup_deadline_hours)
     )
     o = o.with_columns(
         cancelled_before_shipping=closed & never_shipped,
@@ -210,16 +240,8 @@ def _prepare_orders(
         cancelled_before_deadline=pl.when(pl.col("cancelled_at").is_not_null())
         .then(pl.col("cancelled_at") <= pl.col("pickup_deadline"))
         .otherwise(pl.col("cancelled_before_shipping")),
-    )
-    o = _mask_after(o, list(_EVENTS), end)
-    o = o.with_columns(
-        delivered_time=pl.col(prep.proxies.get("delivered_at", "delivered_at")),
-        pickup_time=pl.col(prep.proxies.get("picked_up_at", "picked_up_at")),
-    )
-    paid = pl.col("paid_at").is_not_null()
-    o = o.with_columns(
-        is_paid=paid,
-        is_delivered=paid & pl.col("delivered_time").is_not_null(),
+        delivered_time=pl.col(proxies.get("delivered_at", "delivered_at")),
+        pickup_time=pl.col(proxies.get("picked_up_at", "picked_up_at")),
         is_platform=(pl.col("fulfillment") == "platform").fill_null(False),
     )
     return _order_facts(o, out, rules)
@@ -227,7 +249,7 @@ def _prepare_orders(
 
 def _first(frame: pl.DataFrame, ts: str, tie: str) -> pl.DataFrame:
     """The earliest row per order (ties: smaller id — numerically for digit ids, so 9 < 10 —
-    else the earlier row)."""
+    else the earlier row). The first as of any day D is this row when it is dated ≤ D."""
     sort: list[str | pl.Expr] = [pl.col(ts)]
     if tie in frame.columns:
         sort += [pl.col(tie).str.len_chars(), pl.col(tie)]
@@ -236,37 +258,53 @@ def _first(frame: pl.DataFrame, ts: str, tie: str) -> pl.DataFrame:
     )
 
 
-def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: dict[str, Any]) -> pl.DataFrame:
-    """Per-order flags from the other datasets (as of D, excluded rows already gone)."""
+#: per-order times of facts from the other datasets (null: never)
+FACT_TIMES = ("neg_review_at", "quality_aftersale_at", "logistics_aftersale_at", "quality_complaint_at")
+
+
+def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) -> pl.DataFrame:
+    """Per-order facts from the other datasets (excluded rows already gone), each as the
+    time it becomes known, so "as of D" is a comparison at evaluation."""
     facts: list[pl.DataFrame] = []
     r = out.get("reviews")
     if r is not None:
         facts.append(
-            r.group_by("order_id").agg(
-                neg_review=pl.col("negative").any(),
-            )
+            r.lazy()
+            .group_by("order_id")
+            .agg(neg_review_at=pl.col("reviewed_at").filter(pl.col("negative")).min())
+            .collect()
         )
         first = _first(r.filter(pl.col("product_rating").is_not_null()), "reviewed_at", "review_id")
-        facts.append(first.select("order_id", first_review_rating=pl.col("product_rating")))
+        facts.append(
+            first.select(
+                "order_id",
+                first_review_at=pl.col("reviewed_at"),
+                first_review_rating=pl.col("product_rating"),
+            )
+        )
     a = out.get("after_sales")
     if a is not None:
         shipped = o.select("order_id", pl.col("shipped_at").alias("shipped_at_order"))
         aj = a.join(shipped, on="order_id", how="left")
         since_ship = pl.col("applied_at") - pl.col("shipped_at_order")
+        in_days = (since_ship >= timedelta(0)) & (since_ship <= timedelta(days=rules.logistics_return_days))
+        applied = pl.col("applied_at")
         facts.append(
-            aj.group_by("order_id").agg(
-                quality_aftersale=(pl.col("reason_group") == "quality").any(),
-                logistics_aftersale_14d=(
-                    (pl.col("reason_group") == "logistics")
-                    & (since_ship >= timedelta(0))
-                    & (since_ship <= timedelta(days=float(rules["logistics_return_days"])))
-                ).any(),
+            aj.lazy()
+            .group_by("order_id")
+            .agg(
+                quality_aftersale_at=applied.filter(pl.col("reason_group") == "quality").min(),
+                logistics_aftersale_at=applied.filter(
+                    (pl.col("reason_group") == "logistics") & in_days
+                ).min(),
             )
+            .collect()
         )
         first_as = _first(a, "applied_at", "after_sale_id")
         facts.append(
             first_as.select(
                 "order_id",
+                first_aftersale_at=pl.col("applied_at"),
                 first_aftersale_group=pl.col("reason_group"),
                 first_aftersale_merchant=pl.col("merchant_responsible"),
             )
@@ -274,11 +312,11 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: dict[str,
     c = out.get("complaints")
     if c is not None:
         facts.append(
-            c.group_by("order_id").agg(quality_complaint=(pl.col("reason_group") == "quality").any())
+            c.lazy()
+            .group_by("order_id")
+            .agg(quality_complaint_at=pl.col("created_at").filter(pl.col("reason_group") == "quality").min())
+            .collect()
         )
     for fact in facts:
         o = o.join(fact, on="order_id", how="left", maintain_order="left")
-    bools = ("neg_review", "quality_aftersale", "logistics_aftersale_14d", "quality_complaint")
-    return o.with_columns(
-        [(pl.col(b).fill_null(False) if b in o.columns else pl.lit(False)).alias(b) for b in bools]
-    )
+    return o.with_columns([pl.lit(None, DT).alias(t) for t in FACT_TIMES if t not in o.columns])

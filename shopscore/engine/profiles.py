@@ -1,23 +1,34 @@
 """Profiles: one TOML per platform rule version (weights, windows, curves, thresholds…).
 
 A profile may ``extends`` another (shipped name or path); tables merge key by key, so a
-user's profile states only what differs. Validated on load so a typo is one clear line.
+user's profile states only what differs. The merged TOML is validated and turned into a
+typed, immutable :class:`Profile` once, so a typo is one clear line and no later stage reads
+a raw dict.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Literal
 
 from shopscore.engine.metrics import POPULATIONS, REGISTRY
 from shopscore.errors import ShopscoreError
 
 DEFAULT_PROFILE = "douyin"
 CURVE_KINDS = ("linear", "steps", "identity")
+STATISTICS = ("current", "mean", "min", "max")
+TOLERANCE = 1e-9
+
+CurveKind = Literal["linear", "steps", "identity"]
+Direction = Literal["lower", "higher"]
 
 
 def shipped_profiles() -> list[str]:
@@ -27,6 +38,217 @@ def shipped_profiles() -> list[str]:
         if p.name.endswith(".toml") and not p.name.startswith("_")
     ]
     return sorted(names)
+
+
+# ---------------------------------------------------------------- typed shape
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Value → score. linear: piecewise-linear through ``points`` (value, score), clamped at
+    both ends; steps: ``points`` best first, the first bound the value meets gives its score
+    (a value at a bound gets the better step), else ``floor``; identity: the value is
+    already a score (e.g. a mean of per-order step scores)."""
+
+    kind: CurveKind
+    points: tuple[tuple[float, float], ...] = ()
+    floor: float | None = None
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any]) -> Curve:
+        kind = raw.get("kind")
+        if kind not in CURVE_KINDS:
+            raise ValueError(f"curve kind must be one of {', '.join(CURVE_KINDS)}")
+        points = tuple((float(x), float(s)) for x, s in raw.get("points", []))
+        if kind != "identity" and not points:
+            raise ValueError("curve needs points = [[value, score], …]")
+        if kind == "steps" and "floor" not in raw:
+            raise ValueError("a steps curve needs floor = <score below the last bound>")
+        floor = float(raw["floor"]) if "floor" in raw else None
+        return cls(kind, points, floor)
+
+    def score(self, value: float, direction: str) -> float:
+        if self.kind == "identity":
+            return float(value)
+        if self.kind == "steps":
+            for bound, score in self.points:
+                if _meets(value, bound, direction):
+                    return score
+            assert self.floor is not None
+            return self.floor
+        pts = sorted(self.points)
+        if value <= pts[0][0] + TOLERANCE:
+            return pts[0][1]
+        if value >= pts[-1][0] - TOLERANCE:
+            return pts[-1][1]
+        for (x0, s0), (x1, s1) in pairwise(pts):
+            if x0 <= value <= x1:
+                return s0 + (s1 - s0) * (value - x0) / (x1 - x0)
+        raise AssertionError("unreachable: value inside the curve's range")
+
+    def best(self, scale_max: float) -> float:
+        """The highest score the curve gives."""
+        if self.kind == "identity":
+            return scale_max
+        return max(s for _, s in self.points)
+
+    def ideal(self, direction: str, scale_max: float) -> float:
+        """The least demanding value that earns the curve's best score."""
+        if self.kind == "identity":
+            return scale_max
+        best = self.best(scale_max)
+        xs = [x for x, s in self.points if s >= best - TOLERANCE]
+        return max(xs) if direction == "lower" else min(xs)
+
+    def value_for(self, score: float, direction: str) -> float | None:
+        """The least demanding value whose score is ≥ ``score`` (None: no value earns it)."""
+        if self.kind == "identity":
+            return score
+        if self.kind == "steps":
+            ok = [b for b, s in self.points if s >= score - TOLERANCE]
+            if not ok:
+                return None
+            return max(ok) if direction == "lower" else min(ok)
+        pts = sorted(self.points)
+        if score > max(s for _, s in pts) + TOLERANCE:
+            return None
+        # walk from the worst end towards the best: the first point of the walk whose score
+        # reaches ``score`` closes the segment to interpolate on
+        walk = pts[::-1] if direction == "lower" else pts
+        if walk[0][1] >= score - TOLERANCE:
+            return -math.inf if direction == "higher" else math.inf
+        for (x0, s0), (x1, s1) in pairwise(walk):
+            if s1 >= score - TOLERANCE:
+                if s1 == s0:
+                    return x1
+                return x0 + (x1 - x0) * (score - s0) / (s1 - s0)
+        return None  # pragma: no cover - guarded by the max check above
+
+
+def _meets(value: float, bound: float, direction: str) -> bool:
+    return value <= bound + TOLERANCE if direction == "lower" else value >= bound - TOLERANCE
+
+
+@dataclass(frozen=True)
+class MetricRule:
+    """One metric's numbers in a profile."""
+
+    id: str
+    dimension: str
+    weight: float
+    window: tuple[int, int]  # (offset, length) in days, SPEC §2
+    min_sample: float
+    curve: Curve
+    categories: Mapping[str, Curve]
+
+    def curve_for(self, category: str | None) -> Curve:
+        return self.categories.get(category, self.curve) if category else self.curve
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    weight: float
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Passed when the statistic of the composite (or a dimension) is ≥ bound. The
+    statistic is today's value (``current``) or the mean / min / max of the last ``days``
+    daily scores (SPEC §4b: "7-day mean ≥ 70", "< 60 on each of the last 14 days")."""
+
+    id: str
+    bound: float
+    applies_to: str
+    statistic: str
+    days: int
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Below ``min_orders`` of ``population`` in ``window`` the shop is not scored: status
+    ``status`` (insufficient-data, or growth-stage with the fixed ``score``)."""
+
+    population: str
+    window: tuple[int, int]
+    min_orders: int
+    status: str
+    score: float | None
+
+
+@dataclass(frozen=True)
+class Tags:
+    min_points_lost: float
+    attention_below: float
+    good_from: float
+
+
+@dataclass(frozen=True)
+class ReasonGroups:
+    order: tuple[str, ...]
+    keywords: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class StatusWords:
+    closed: tuple[str, ...]
+    unpaid: tuple[str, ...]
+    unpaid_reason: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CoverageRules:
+    late_start_share: float
+    sparse: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    service_hours: tuple[int, int]
+    pickup_deadline_hours: float
+    logistics_return_days: float
+    negative_review_max_stars: int
+    coverage: CoverageRules
+    order_status: StatusWords
+    reason_groups: ReasonGroups
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    source: str
+    name_zh: str
+    name_en: str
+    scale_min: float
+    scale_max: float
+    decimals: int
+    dimensions: Mapping[str, Dimension]
+    metrics: Mapping[str, MetricRule]
+    thresholds: tuple[Threshold, ...]
+    tags: Tags
+    eligibility: Eligibility
+    rules: Rules
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+    def curve(self, metric_id: str, category: str | None) -> Curve:
+        return self.metrics[metric_id].curve_for(category)
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({c for m in self.metrics.values() for c in m.categories})
+
+    @property
+    def longest_window(self) -> int:
+        return max((m.window[1] for m in self.metrics.values()), default=0)
+
+
+# ---------------------------------------------------------------- reading
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -67,88 +289,136 @@ def _read(ref: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], str]:
     return data, source
 
 
-@dataclass(frozen=True)
-class Profile:
-    id: str
-    source: str
-    data: dict[str, Any]
-
-    @property
-    def scale_max(self) -> float:
-        return float(self.data["scale"]["max"])
-
-    @property
-    def scale_min(self) -> float:
-        return float(self.data["scale"].get("min", 0))
-
-    @property
-    def decimals(self) -> int:
-        return int(self.data["scale"].get("decimals", 2))
-
-    @property
-    def dimensions(self) -> dict[str, dict[str, Any]]:
-        return dict(self.data["dimensions"])
-
-    @property
-    def metrics(self) -> dict[str, dict[str, Any]]:
-        return dict(self.data["metrics"])
-
-    @property
-    def thresholds(self) -> list[dict[str, Any]]:
-        return list(self.data.get("thresholds", []))
-
-    @property
-    def rules(self) -> dict[str, Any]:
-        return dict(self.data["rules"])
-
-    @property
-    def tags(self) -> dict[str, float]:
-        return dict(self.data["tags"])
-
-    def name(self, lang: str) -> str:
-        return str(self.data.get(f"name_{lang}", self.id))
-
-    def curve(self, metric_id: str, category: str | None) -> dict[str, Any]:
-        cfg = self.metrics[metric_id]
-        if category and category in cfg.get("categories", {}):
-            return dict(cfg["categories"][category])
-        return dict(cfg["curve"])
+def _window(raw: Any) -> tuple[int, int] | None:
+    ok = isinstance(raw, list) and len(raw) == 2 and all(isinstance(x, int) for x in raw)
+    return (int(raw[0]), int(raw[1])) if ok and raw[0] >= 0 and raw[1] > 0 else None
 
 
-def _validate(data: dict[str, Any], source: str) -> None:
+def _build(data: dict[str, Any], source: str) -> Profile:
     def bad(msg: str) -> ShopscoreError:
         return ShopscoreError(f"profile {source}: {msg}")
 
     for key in ("scale", "dimensions", "metrics", "tags", "rules", "eligibility"):
         if key not in data:
             raise bad(f"missing [{key}] table")
-    elig = data["eligibility"]
-    if elig.get("population") not in POPULATIONS or "min_orders" not in elig or "window" not in elig:
-        raise bad(
-            "[eligibility] needs population (one of "
-            f"{', '.join(POPULATIONS)}), window = [offset, length] and min_orders"
+    try:
+        elig_raw = data["eligibility"]
+        elig_window = _window(elig_raw.get("window"))
+        if elig_raw.get("population") not in POPULATIONS or "min_orders" not in elig_raw or not elig_window:
+            raise bad(
+                "[eligibility] needs population (one of "
+                f"{', '.join(POPULATIONS)}), window = [offset, length] and min_orders"
+            )
+        eligibility = Eligibility(
+            population=str(elig_raw["population"]),
+            window=elig_window,
+            min_orders=int(elig_raw["min_orders"]),
+            status=str(elig_raw.get("status", "insufficient-data")),
+            score=float(elig_raw["score"]) if "score" in elig_raw else None,
         )
-    dims = data["dimensions"]
-    for mid, cfg in data["metrics"].items():
-        if mid not in REGISTRY:
-            raise bad(f"unknown metric '{mid}' (known: {', '.join(sorted(REGISTRY))})")
-        if cfg.get("dimension") not in dims:
-            raise bad(f"metric '{mid}' names dimension '{cfg.get('dimension')}', not in [dimensions]")
-        if float(cfg.get("weight", 0)) < 0:
-            raise bad(f"metric '{mid}' has a negative weight")
-        w = cfg.get("window")
-        if not (isinstance(w, list) and len(w) == 2 and w[1] > 0 and w[0] >= 0):
-            raise bad(f"metric '{mid}' needs window = [offset, length] with length > 0")
-        curves = [cfg.get("curve", {}), *cfg.get("categories", {}).values()]
-        for c in curves:
-            if c.get("kind") not in CURVE_KINDS:
-                raise bad(f"metric '{mid}': curve kind must be one of {', '.join(CURVE_KINDS)}")
-            if c["kind"] != "identity" and len(c.get("points", [])) < 1:
-                raise bad(f"metric '{mid}': curve needs points = [[value, score], …]")
+        dims = {
+            d: Dimension(d, float(c.get("weight", 0)), str(c.get("zh", d)), str(c.get("en", d)))
+            for d, c in data["dimensions"].items()
+        }
+        if any(d.weight < 0 for d in dims.values()):
+            raise bad("a dimension has a negative weight")
+        metrics: dict[str, MetricRule] = {}
+        for mid, cfg in data["metrics"].items():
+            if mid not in REGISTRY:
+                raise bad(f"unknown metric '{mid}' (known: {', '.join(sorted(REGISTRY))})")
+            if cfg.get("dimension") not in dims:
+                raise bad(f"metric '{mid}' names dimension '{cfg.get('dimension')}', not in [dimensions]")
+            weight = float(cfg.get("weight", 0))
+            if weight < 0:
+                raise bad(f"metric '{mid}' has a negative weight")
+            window = _window(cfg.get("window"))
+            if window is None:
+                raise bad(f"metric '{mid}' needs window = [offset, length] with length > 0")
+            try:
+                curve = Curve.parse(cfg.get("curve", {}))
+                cats = {c: Curve.parse(v) for c, v in cfg.get("categories", {}).items()}
+            except ValueError as exc:
+                raise bad(f"metric '{mid}': {exc}") from None
+            metrics[mid] = MetricRule(
+                mid,
+                str(cfg["dimension"]),
+                weight,
+                window,
+                float(cfg.get("min_sample", 0)),
+                curve,
+                MappingProxyType(cats),
+            )
+        ths = []
+        for t in data.get("thresholds", []):
+            stat = str(t.get("statistic", "current"))
+            if stat not in STATISTICS:
+                raise bad(f"threshold '{t.get('id')}': statistic must be one of {', '.join(STATISTICS)}")
+            days = int(t.get("days", 1))
+            if stat != "current" and days < 1:
+                raise bad(f"threshold '{t.get('id')}': days must be ≥ 1")
+            applies = str(t.get("applies_to", "composite"))
+            if applies != "composite" and applies not in dims:
+                raise bad(f"threshold '{t.get('id')}' applies to '{applies}': not composite nor a dimension")
+            ths.append(
+                Threshold(
+                    str(t["id"]),
+                    float(t["bound"]),
+                    applies,
+                    stat,
+                    days if stat != "current" else 1,
+                    str(t.get("zh", t["id"])),
+                    str(t.get("en", t["id"])),
+                )
+            )
+        tags_raw = data["tags"]
+        tags = Tags(
+            float(tags_raw["min_points_lost"]),
+            float(tags_raw["attention_below"]),
+            float(tags_raw["good_from"]),
+        )
+        rules = _rules(data["rules"])
+        scale = data["scale"]
+        return Profile(
+            id=str(data.get("id", Path(source).stem)),
+            source=source,
+            name_zh=str(data.get("name_zh", data.get("id", source))),
+            name_en=str(data.get("name_en", data.get("id", source))),
+            scale_min=float(scale.get("min", 0)),
+            scale_max=float(scale["max"]),
+            decimals=int(scale.get("decimals", 2)),
+            dimensions=MappingProxyType(dims),
+            metrics=MappingProxyType(metrics),
+            thresholds=tuple(ths),
+            tags=tags,
+            eligibility=eligibility,
+            rules=rules,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise bad(f"malformed value ({type(exc).__name__}: {exc})") from None
+
+
+def _rules(raw: dict[str, Any]) -> Rules:
+    groups = raw["reason_groups"]
+    order = tuple(str(g) for g in groups["order"])
+    cov = raw["coverage"]
+    words = raw["order_status"]
+    hours = raw["service_hours"]
+    return Rules(
+        service_hours=(int(hours[0]), int(hours[1])),
+        pickup_deadline_hours=float(raw["pickup_deadline_hours"]),
+        logistics_return_days=float(raw["logistics_return_days"]),
+        negative_review_max_stars=int(raw["negative_review_max_stars"]),
+        coverage=CoverageRules(float(cov["late_start_share"]), tuple(str(s) for s in cov["sparse"])),
+        order_status=StatusWords(
+            tuple(words["closed"]), tuple(words["unpaid"]), tuple(words.get("unpaid_reason", ()))
+        ),
+        reason_groups=ReasonGroups(
+            order, MappingProxyType({g: tuple(str(k) for k in groups[g]) for g in order})
+        ),
+    )
 
 
 def load_profile(ref: str | None = None) -> Profile:
     """A shipped profile by name (``douyin``) or a TOML file path."""
     data, source = _read(ref or DEFAULT_PROFILE)
-    _validate(data, source)
-    return Profile(id=str(data.get("id", Path(source).stem)), source=source, data=data)
+    return _build(data, source)

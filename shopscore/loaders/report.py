@@ -104,7 +104,6 @@ class LoadReport:
     orphans: dict[str, int] = field(default_factory=dict)
     problems: pl.DataFrame = field(default_factory=empty_problems)
     date_ranges: dict[str, tuple[str, str] | None] = field(default_factory=dict)
-    unknown_reasons: list[str] = field(default_factory=list)
     layout: Layout | None = None  # how the given folder was read
     beside: list[FileReport] = field(default_factory=list)  # files beside shop folders
 
@@ -139,5 +138,4 @@ class LoadReport:
             "date_ranges": {
                 k: ({"start": v[0], "end": v[1]} if v else None) for k, v in self.date_ranges.items()
             },
-            "unknown_reasons": self.unknown_reasons,
         }

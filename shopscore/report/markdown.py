@@ -72,7 +72,7 @@ def render_score(result: Any, lang: str) -> str:
     return "\n".join(out)
 
 
-def render_inspect(shop: Any, needs: list[dict[str, str]], lang: str) -> str:
+def render_inspect(shop: Any, needs: list[dict[str, str]], reasons: list[str], lang: str) -> str:
     """`inspect --format markdown`: files, row accounting, dates, what each metric needs."""
     rep = shop.report
     cols = ("file", "dataset", "rows_read", "rows_kept", "duplicates", "conflicts", "rejected")
@@ -89,8 +89,8 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], lang: str) -> str:
     out += [f"- {k}: {v[0]} … {v[1]}" if v else f"- {k}: —" for k, v in rep.date_ranges.items()]
     if rep.orphans:
         out += ["", f"{t('orphans', lang)}: " + ", ".join(f"{k} {v}" for k, v in rep.orphans.items())]
-    if rep.unknown_reasons:
-        out += ["", f"{t('unknown_reasons', lang)}: " + ", ".join(rep.unknown_reasons)]
+    if reasons:
+        out += ["", f"{t('unknown_reasons', lang)}: " + ", ".join(reasons)]
     out += ["", f"## {t('needs', lang)}", ""]
     out += [f"- {n['metric']}: {n['text']}" for n in needs]
     if rep.problems.height:

@@ -183,7 +183,9 @@ def render_multi(results: list[Any], console: Console, lang: str) -> None:
     console.print(tab)
 
 
-def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lang: str) -> None:
+def render_inspect(
+    shop: Any, needs: list[dict[str, str]], reasons: list[str], console: Console, lang: str
+) -> None:
     rep = shop.report
     head = Text(f"{shop.name}  ·  {shop.path}", style="bold")
     if rep.layout:
@@ -230,10 +232,8 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], console: Console, lan
             )
     if rep.orphans:
         console.print(f"{t('orphans', lang)}: " + ", ".join(f"{k} {v}" for k, v in rep.orphans.items()))
-    if rep.unknown_reasons:
-        console.print(
-            Text(f"{t('unknown_reasons', lang)}: " + ", ".join(rep.unknown_reasons), style="yellow")
-        )
+    if reasons:
+        console.print(Text(f"{t('unknown_reasons', lang)}: " + ", ".join(reasons), style="yellow"))
     if needs:
         nt = Table(box=box.SIMPLE_HEAD, title=t("needs", lang), title_justify="left")
         nt.add_column(t("metric", lang))

@@ -1,0 +1,213 @@
+"""A shop prepared once (:class:`ShopModel`) and judged at any day (:class:`Scorecard`):
+metric values → scores → roll-up → status (eligibility, growth stage), thresholds, tags and
+coverage. The rules for all of that live here, once; `compute`, `trend`, `forecast`,
+`whatif` and `target` all go through :func:`judge`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from shopscore.engine.compute import (
+    EligibilityCount,
+    EligibilityEvents,
+    MetricEvents,
+    MetricPlan,
+    MetricResult,
+    at_day,
+    build,
+    collect_series,
+    eligibility_events,
+    evolve,
+    plan,
+    series,
+    series_query,
+)
+from shopscore.engine.coverage import Coverage, coverage
+from shopscore.engine.events import Totals
+from shopscore.engine.prepare import Prepared, prepare, unknown_reasons
+from shopscore.engine.profiles import Profile
+from shopscore.engine.scoring import DimensionResult, ThresholdResult, rollup, score_metrics, tag, thresholds
+from shopscore.engine.windows import default_as_of
+from shopscore.errors import ShopscoreError
+from shopscore.loaders.discover import ShopData
+
+
+@dataclass(frozen=True)
+class ShopModel:
+    """One shop prepared for one profile: event frames per metric, built once."""
+
+    name: str
+    profile: Profile
+    prepared: Prepared
+    plans: Mapping[str, MetricPlan]
+    events: Mapping[str, MetricEvents]
+    eligibility: EligibilityEvents
+    unknown_reasons: tuple[str, ...]
+    latest: date | None  # the default as-of day: the latest event date (SPEC §2)
+
+    def as_of(self, day: date | None) -> date:
+        found = day or self.latest
+        if found is None:
+            raise ShopscoreError(
+                f"{self.name}: no dated events in any export (no payment, review, chat or after-sale "
+                "time); check that the time columns were exported, or pass --as-of"
+            )
+        return found
+
+
+def model(shop: ShopData, profile: Profile) -> ShopModel:
+    prep = prepare(shop, profile.rules)
+    plans = plan(shop, shop.columns, profile)
+    return ShopModel(
+        name=shop.name,
+        profile=profile,
+        prepared=prep,
+        plans=plans,
+        events=build(prep, plans),
+        eligibility=eligibility_events(prep, profile),
+        unknown_reasons=tuple(unknown_reasons(shop, profile.rules.reason_groups)),
+        latest=default_as_of(shop.frames),
+    )
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The shop as of one day."""
+
+    as_of: date
+    status: str  # scored | insufficient-data | growth-stage
+    score: float | None
+    metrics: tuple[MetricResult, ...]
+    dimensions: tuple[DimensionResult, ...]
+    thresholds: tuple[ThresholdResult, ...]
+    eligibility: EligibilityCount
+    coverage: Coverage
+
+    def metric(self, metric_id: str) -> MetricResult:
+        return next(m for m in self.metrics if m.id == metric_id)
+
+
+History = Sequence[tuple[float | None, Mapping[str, float | None]]]
+
+
+def judge(
+    m: ShopModel,
+    as_of: date,
+    values: Sequence[MetricResult],
+    elig: EligibilityCount,
+    category: str | None,
+    history: History | None = None,
+) -> Scorecard:
+    """Scores, roll-up, status, thresholds, tags and coverage from one day's metric values."""
+    prof = m.profile
+    roll = rollup(score_metrics(values, prof, category), prof)
+    status, composite, dims, metrics = "scored", roll.score, roll.dimensions, roll.metrics
+    if not elig.met:
+        status = prof.eligibility.status
+        composite = prof.eligibility.score
+        dims = tuple(replace(d, score=None) for d in dims)
+        if status == "growth-stage":  # SPEC §0: metrics shown, score/points/tag null
+            metrics = tuple(evolve(r, score=None, points_lost=None) for r in metrics)
+    elif composite is None:
+        status = "insufficient-data"
+    ths = thresholds(prof, composite if status == "scored" else None, dims, history)
+    if status == "scored":
+        metrics = tuple(tag(metrics, prof))
+    return Scorecard(
+        as_of=as_of,
+        status=status,
+        score=composite,
+        metrics=metrics,
+        dimensions=dims,
+        thresholds=tuple(ths),
+        eligibility=elig,
+        coverage=coverage(metrics, prof, m.prepared.spans),
+    )
+
+
+def _history_days(profile: Profile) -> int:
+    """How many days before a day its thresholds' statistics read."""
+    return max((t.days - 1 for t in profile.thresholds if t.statistic != "current"), default=0)
+
+
+def day_values(m: ShopModel, as_of: date) -> list[MetricResult]:
+    return [at_day(ev, as_of) for ev in m.events.values()]
+
+
+def with_values(values: Sequence[MetricResult], overrides: Mapping[str, float]) -> list[MetricResult]:
+    """``values`` with some metrics' values set by hand (whatif): a set metric counts as
+    measured whatever its sample, also one that had no data."""
+    out = []
+    for r in values:
+        if r.id in overrides:
+            r = evolve(r, value=float(overrides[r.id]), whatif=True, missing=(), status="scored", score=None)
+        out.append(r)
+    return out
+
+
+def score_day(
+    m: ShopModel,
+    as_of: date | None = None,
+    category: str | None = None,
+    overrides: Mapping[str, float] | None = None,
+) -> Scorecard:
+    """The shop as of ``as_of`` (default: its latest event date)."""
+    day = m.as_of(as_of)
+    values = day_values(m, day)
+    if overrides:
+        values = with_values(values, overrides)
+    back = _history_days(m.profile)
+    history: History | None = None
+    if back:
+        past = score_days(m, day - timedelta(days=back), day - timedelta(days=1), category)
+        history = [(c.score, {d.id: d.score for d in c.dimensions}) for c in past.days]
+    return judge(m, day, values, m.eligibility.at_day(day), category, history)
+
+
+@dataclass(frozen=True)
+class Series:
+    """The shop as of each day of a range, and the bad events leaving each metric's window
+    per day (metric id → one count per day)."""
+
+    days: tuple[Scorecard, ...]
+    leaving: Mapping[str, tuple[int, ...]]
+
+
+def score_days(
+    m: ShopModel,
+    first: date,
+    last: date,
+    category: str | None = None,
+    extra: Mapping[str, Mapping[date, Totals]] | None = None,
+    extra_eligible: Mapping[date, int] | None = None,
+) -> Series:
+    """The shop as of every day ``first`` … ``last``, from one pass over each metric's events
+    (daily aggregates and sliding sums). ``extra`` adds assumed events per metric and day
+    (forecast ``--assume recent``); day X equals :func:`score_day` at X otherwise."""
+    if last < first:
+        return Series((), {})
+    back = _history_days(m.profile)
+    start = first - timedelta(days=back)
+    per_metric: dict[str, list[MetricResult]] = {}
+    leaving: dict[str, tuple[int, ...]] = {}
+    queries = [series_query(ev, start, last) for ev in m.events.values()]
+    for (mid, ev), sums in zip(m.events.items(), collect_series(queries), strict=True):
+        values, gone = series(ev, start, last, (extra or {}).get(mid), sums)
+        per_metric[mid] = values
+        leaving[mid] = tuple(gone[back:])
+    eligible = m.eligibility.series(start, last)
+    cards: list[Scorecard] = []
+    history: list[tuple[float | None, Mapping[str, float | None]]] = []
+    for i, elig in enumerate(eligible):
+        day = start + timedelta(days=i)
+        if extra_eligible and day in extra_eligible:
+            elig = replace(elig, count=elig.count + extra_eligible[day])
+        values = [per_metric[mid][i] for mid in m.events]
+        card = judge(m, day, values, elig, category, history)
+        history.append((card.score, {d.id: d.score for d in card.dimensions}))
+        if day >= first:
+            cards.append(card)
+    return Series(tuple(cards), leaving)
