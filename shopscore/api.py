@@ -327,3 +327,219 @@ def describe_metrics(profile: Profile) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# ---------------------------------------------------------------- the score over time
+
+
+def _json_day(card: Scorecard) -> dict[str, Any]:
+    return {
+        "date": card.as_of.isoformat(),
+        "status": card.status,
+        "score": _r(card.score),
+        "dimensions": {d.id: _r(d.score) for d in card.dimensions},
+        "metrics": {m.id: _r(m.value, 8) for m in card.metrics},
+    }
+
+
+@dataclass(frozen=True)
+class SeriesReport:
+    """`trend` / `forecast`: the shop as of each day of a range."""
+
+    shop: str
+    profile: Profile
+    as_of: date
+    days: tuple[Scorecard, ...]
+    today: Scorecard | None = None  # forecast: the day the forecast starts from
+    assume: str | None = None  # forecast: frozen | recent
+    crossings: tuple[Any, ...] = ()  # forecast: engine.forecast.Crossing
+    leaving: dict[str, tuple[int, ...]] = field(default_factory=dict)  # forecast
+    category: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "shop": self.shop,
+            "profile": self.profile.id,
+            "as_of": self.as_of.isoformat(),
+            "estimate": True,
+        }
+        if self.assume is not None:
+            out["assume"] = self.assume
+        days = []
+        for i, card in enumerate(self.days):
+            day = _json_day(card)
+            if self.assume is not None:
+                day["leaving"] = {mid: gone[i] for mid, gone in self.leaving.items()}
+            days.append(day)
+        out["days"] = days
+        if self.assume is not None:
+            out["crossings"] = [
+                {"threshold": c.threshold, "date": c.date.isoformat(), "direction": c.direction}
+                for c in self.crossings
+            ]
+        return out
+
+
+def _model(shop: ShopData, profile: Profile | str | None, category: str | None) -> ShopModel:
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    if shop.error is not None:
+        raise ShopscoreError(shop.error)
+    check_category(prof, category)
+    return model(shop, prof)
+
+
+def _days(days: int, option: str = "--days") -> int:
+    if not 1 <= days <= 3660:
+        raise ShopscoreError(f"{option} {days}: expected a number of days from 1 to 3660")
+    return days
+
+
+def trend(
+    shop: ShopData,
+    profile: Profile | str | None = None,
+    as_of: date | None = None,
+    days: int = 90,
+    category: str | None = None,
+) -> SeriesReport:
+    """The composite, dimension and metric values as of each of the ``days`` days ending at
+    ``as_of``; day D equals :func:`score` as of D."""
+    from shopscore.engine.forecast import trend as run
+
+    m = _model(shop, profile, category)
+    series = run(m, as_of, _days(days), category)
+    return SeriesReport(shop.name, m.profile, m.as_of(as_of), series.days, category=category)
+
+
+def forecast(
+    shop: ShopData,
+    profile: Profile | str | None = None,
+    as_of: date | None = None,
+    days: int = 30,
+    assume: str = "frozen",
+    category: str | None = None,
+) -> SeriesReport:
+    """The score per coming day as events age out (``frozen``: no new events; ``recent``:
+    the last 14 days' daily rates go on), threshold crossings and bad events leaving."""
+    from shopscore.engine.forecast import forecast as run
+
+    if assume not in ("frozen", "recent"):
+        raise ShopscoreError(f"--assume {assume!r}: expected frozen or recent")
+    m = _model(shop, profile, category)
+    f = run(m, as_of, _days(days), "recent" if assume == "recent" else "frozen", category)
+    return SeriesReport(
+        shop.name,
+        m.profile,
+        f.today.as_of,
+        f.series.days,
+        today=f.today,
+        assume=assume,
+        crossings=f.crossings,
+        leaving=dict(f.series.leaving),
+        category=category,
+    )
+
+
+def parse_settings(profile: Profile, settings: list[str]) -> dict[str, float]:
+    """``--set METRIC=VALUE`` options → {metric: value}; a rate takes a fraction (0.012) or a
+    percent (1.2%)."""
+    from shopscore.engine.metrics import REGISTRY
+
+    out: dict[str, float] = {}
+    for item in settings:
+        mid, sep, raw = item.partition("=")
+        mid, raw = mid.strip(), raw.strip()
+        if not sep or not mid or not raw:
+            raise ShopscoreError(f"--set {item!r}: expected METRIC=VALUE, e.g. negative-feedback-rate=1.5%")
+        if mid not in profile.metrics:
+            raise ShopscoreError(
+                f"--set {item!r}: profile {profile.id} has no metric {mid!r} "
+                f"(it has: {', '.join(profile.metrics)})"
+            )
+        unit = REGISTRY[mid].unit
+        try:
+            value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+        except ValueError:
+            raise ShopscoreError(f"--set {item!r}: {raw!r} is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")) or value < 0:
+            raise ShopscoreError(f"--set {item!r}: expected a number ≥ 0")
+        if unit == "ratio" and value > 1:
+            raise ShopscoreError(
+                f"--set {item!r}: {mid} is a rate; give a fraction (0.95) or a percent (95%)"
+            )
+        out[mid] = value
+    return out
+
+
+def whatif(
+    shop: ShopData,
+    settings: dict[str, float],
+    profile: Profile | str | None = None,
+    as_of: date | None = None,
+    category: str | None = None,
+) -> ShopScore:
+    """The compute result with some metric values set by hand (scores, composite,
+    thresholds and tags recomputed)."""
+    return score(shop, profile, as_of, category, overrides=settings)
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    """`target --score S`: what each metric alone must reach, and a cheapest combination."""
+
+    shop: str
+    profile: Profile
+    as_of: date
+    target: float
+    today: Scorecard
+    needs: tuple[Any, ...]  # engine.whatif.Need
+    combination: tuple[Any, ...] | None
+
+    def metric(self, metric_id: str) -> MetricResult:
+        return self.today.metric(metric_id)
+
+    def to_json(self) -> dict[str, Any]:
+        def need(n: Any) -> dict[str, Any]:
+            r = self.today.metric(n.id)
+            return {
+                "id": n.id,
+                "unit": r.unit,
+                "value": _r(n.value, 8),
+                "needed": n.needed,
+                "events": n.events,
+                "reason": n.reason,
+            }
+
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "shop": self.shop,
+            "profile": self.profile.id,
+            "as_of": self.as_of.isoformat(),
+            "status": self.today.status,
+            "target": self.target,
+            "score": _r(self.today.score),
+            "estimate": True,
+            "metrics": [need(n) for n in self.needs],
+            "combination": None if self.combination is None else [need(n) for n in self.combination],
+        }
+
+
+def target(
+    shop: ShopData,
+    goal: float,
+    profile: Profile | str | None = None,
+    as_of: date | None = None,
+    category: str | None = None,
+) -> TargetReport:
+    """The value each metric alone must reach for the composite to reach ``goal``, what
+    that means in bad events, and a cheapest combination of changes."""
+    from shopscore.engine.whatif import target as run
+
+    m = _model(shop, profile, category)
+    prof = m.profile
+    if not prof.scale_min <= goal <= prof.scale_max:
+        raise ShopscoreError(
+            f"--score {goal}: expected a score from {prof.scale_min:g} to {prof.scale_max:g}"
+        )
+    t = run(m, as_of, goal, category)
+    return TargetReport(shop.name, prof, t.today.as_of, goal, t.today, t.metrics, t.combination)

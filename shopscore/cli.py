@@ -292,6 +292,196 @@ def _render_scores(results: list[Any], format: Format, lang: Lang) -> None:
         render_score(r, out, lang.value)
 
 
+DaysOpt = Annotated[int, typer.Option("--days", help="How many days.")]
+
+
+class Assume(StrEnum):
+    frozen = "frozen"
+    recent = "recent"
+
+
+def _each_shop(shops: list[Any], run: Any) -> tuple[list[Any], ExitCode]:
+    """``run(shop)`` per shop; a shop that fails is one error line (and a JSON error object),
+    the others still run. Returns the results and the run's exit code."""
+    from shopscore import api
+
+    out: list[Any] = []
+    codes = [ExitCode.OK]
+    for shop in shops:
+        prefix = f"{shop.name}: " if len(shops) > 1 else ""
+        try:
+            out.append(run(shop))
+        except ShopscoreError as exc:
+            if len(shops) == 1:
+                raise
+            _say_error(prefix + str(exc))
+            out.append(_ShopError(shop.name, str(exc), False))
+            codes.append(exc.exit_code)
+        except Exception as exc:
+            if _state["debug"] or len(shops) == 1:
+                raise
+            message = api.internal_error(exc)
+            _say_error(prefix + message)
+            out.append(_ShopError(shop.name, message, True))
+            codes.append(ExitCode.INTERNAL)
+    return out, most_severe(codes)
+
+
+class _ShopError:
+    """A shop of a multi-shop run that could not be evaluated."""
+
+    def __init__(self, shop: str, message: str, internal: bool) -> None:
+        self.shop, self.message, self.internal = shop, message, internal
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "shop": self.shop,
+            "status": "error",
+            "error": {"message": self.message, "internal": self.internal},
+        }
+
+
+def _render_each(results: list[Any], format: Format, lang: Lang, table: str, markdown: str) -> None:
+    """JSON of every result, or each result through the named renderer of report/series.py."""
+    if format == Format.json:
+        _emit_json([r.to_json() for r in results])
+        return
+    from shopscore.report import series as render
+
+    ok = [r for r in results if not isinstance(r, _ShopError)]
+    if format == Format.markdown:
+        sys.stdout.write("\n\n".join(getattr(render, markdown)(r, lang.value) for r in ok))
+        return
+    out = _out_console()
+    for r in ok:
+        getattr(render, table)(r, out, lang.value)
+
+
+@app.command()
+def trend(
+    path: PathArg,
+    days: DaysOpt = 90,
+    as_of: AsOfOpt = None,
+    profile: ProfileOpt = None,
+    category: CategoryOpt = None,
+    format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+    shops_mode: ShopsOpt = Shops.auto,
+) -> None:
+    """The composite, dimension and metric values per past day (day D = compute --as-of D)."""
+    with _errors():
+        from shopscore import api
+
+        day = _parse_day(as_of)
+        prof = api.load_profile(profile)
+        api.check_category(prof, category)
+        shops = _load(path, columns, shops_mode)
+        results, code = _each_shop(shops, lambda s: api.trend(s, prof, day, days, category))
+        _state["code"] = code
+        _render_each(results, format, lang, "render_trend", "markdown_trend")
+        if code != ExitCode.OK:
+            raise typer.Exit(code)
+
+
+@app.command()
+def forecast(
+    path: PathArg,
+    days: DaysOpt = 30,
+    assume: Annotated[
+        Assume,
+        typer.Option(
+            "--assume",
+            help="frozen: no new events, today's age out; recent: the last 14 days' daily rates go on.",
+        ),
+    ] = Assume.frozen,
+    as_of: AsOfOpt = None,
+    profile: ProfileOpt = None,
+    category: CategoryOpt = None,
+    format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+    shops_mode: ShopsOpt = Shops.auto,
+) -> None:
+    """The score per coming day as bad events leave the windows, and the days thresholds are crossed."""
+    with _errors():
+        from shopscore import api
+
+        day = _parse_day(as_of)
+        prof = api.load_profile(profile)
+        api.check_category(prof, category)
+        shops = _load(path, columns, shops_mode)
+        results, code = _each_shop(shops, lambda s: api.forecast(s, prof, day, days, assume.value, category))
+        _state["code"] = code
+        _render_each(results, format, lang, "render_forecast", "markdown_forecast")
+        if code != ExitCode.OK:
+            raise typer.Exit(code)
+
+
+@app.command()
+def whatif(
+    path: PathArg,
+    set_: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            help="METRIC=VALUE, repeatable; a rate as a fraction (0.012) or a percent (1.2%).",
+        ),
+    ],
+    as_of: AsOfOpt = None,
+    profile: ProfileOpt = None,
+    category: CategoryOpt = None,
+    format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+    shops_mode: ShopsOpt = Shops.auto,
+) -> None:
+    """The compute result with some metric values set by hand: scores, composite, thresholds recomputed."""
+    with _errors():
+        from shopscore import api
+
+        day = _parse_day(as_of)
+        prof = api.load_profile(profile)
+        api.check_category(prof, category)
+        settings = api.parse_settings(prof, set_)
+        shops = _load(path, columns, shops_mode)
+        results = [api.whatif(s, settings, prof, day, category) for s in shops]
+        code = _shop_errors(results)
+        _state["code"] = code
+        if code == ExitCode.OK or len(results) > 1 or format == Format.json:
+            _render_scores(results, format, lang)
+        if code != ExitCode.OK:
+            raise typer.Exit(code)
+
+
+@app.command()
+def target(
+    path: PathArg,
+    score: Annotated[float, typer.Option("--score", help="The composite score to reach, e.g. 4.8.")],
+    as_of: AsOfOpt = None,
+    profile: ProfileOpt = None,
+    category: CategoryOpt = None,
+    format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+    shops_mode: ShopsOpt = Shops.auto,
+) -> None:
+    """The value each metric alone must reach for the score to reach --score, in bad events,
+    and a cheapest combination of changes."""
+    with _errors():
+        from shopscore import api
+
+        day = _parse_day(as_of)
+        prof = api.load_profile(profile)
+        api.check_category(prof, category)
+        shops = _load(path, columns, shops_mode)
+        results, code = _each_shop(shops, lambda s: api.target(s, score, prof, day, category))
+        _state["code"] = code
+        _render_each(results, format, lang, "render_target", "markdown_target")
+        if code != ExitCode.OK:
+            raise typer.Exit(code)
+
+
 @app.command()
 def metrics(
     profile: ProfileOpt = None,

@@ -345,8 +345,8 @@ def _result(
     if m.kind == "rate":
         den = pop.w + daily.w
         hits = (num.w if num is not None else pop.h) + daily.h
-        if ev.daily is None:
-            den, hits = int(den), int(hits)
+        if ev.daily is None and float(den).is_integer() and float(hits).is_integer():
+            den, hits = int(den), int(hits)  # counts of rows (assumed events may be fractional)
         return evolve(
             res,
             numerator=hits,
@@ -437,9 +437,14 @@ def series(
     for i in range(days):
         day = first + timedelta(days=i)
         p = pop[i] if pop else Totals()
-        if extra and day in extra:
-            p = p + extra[day]
-        out.append(_result(ev, ev.window(day), p, num[i] if num else None, daily[i] if daily else None))
+        n = num[i] if num else None
+        if extra and day in extra:  # assumed events: the population's, and their bad ones
+            more = extra[day]
+            if n is not None:
+                p, n = p + Totals(w=more.w, v=more.v), n + Totals(w=more.h)
+            else:
+                p = p + more
+        out.append(_result(ev, ev.window(day), p, n, daily[i] if daily else None))
     return out, leaving
 
 

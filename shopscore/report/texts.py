@@ -325,4 +325,47 @@ def metric_notes(m: Any, lang: str) -> list[str]:
         )
     if m.approximate and not m.notes:
         notes.append(NOTES["approximate"][lang])
+    if getattr(m, "whatif", False):
+        notes.append(SERIES_TEXT["whatif_note"][lang])
     return notes
+
+
+#: words of the trend, forecast and target reports
+SERIES_TEXT: dict[str, dict[str, str]] = {
+    "trend": {"zh": "体验分走势（过去 {n} 天）", "en": "Score trend (past {n} days)"},
+    "forecast": {"zh": "体验分预测（未来 {n} 天）", "en": "Score forecast (next {n} days)"},
+    "frozen": {
+        "zh": "假设：不再有新事件，现有差评/售后等随考核期滑出",
+        "en": "Assumption: no new events; today's bad events age out of the windows",
+    },
+    "recent": {
+        "zh": "假设：最近 14 天的每日订单与负向事件量持续",
+        "en": "Assumption: the last 14 days' daily volumes of orders and bad events go on",
+    },
+    "date": {"zh": "日期", "en": "Date"},
+    "change": {"zh": "变化", "en": "Change"},
+    "crossings": {"zh": "门槛变化", "en": "Threshold crossings"},
+    "no_crossings": {"zh": "预测期内没有门槛变化", "en": "No threshold is crossed in this period"},
+    "up": {"zh": "↑ 达标", "en": "↑ passed"},
+    "down": {"zh": "↓ 跌破", "en": "↓ failed"},
+    "leaving": {"zh": "滑出考核期的负向事件", "en": "Bad events leaving the windows"},
+    "no_leaving": {
+        "zh": "预测期内没有负向事件滑出考核期",
+        "en": "No bad event leaves a window in this period",
+    },
+    "target": {"zh": "目标 {goal}：当前 {score}", "en": "Target {goal}: today {score}"},
+    "reached": {"zh": "已达到目标，无需改变", "en": "The target is already reached"},
+    "needed": {"zh": "单项需达到", "en": "Needed alone"},
+    "events": {"zh": "负向事件变化", "en": "Bad events"},
+    "combination": {"zh": "最省力的组合", "en": "A cheapest combination"},
+    "no_combination": {
+        "zh": "即使所有指标都达到满分也无法达到该目标",
+        "en": "Even every metric at full score cannot reach this target",
+    },
+    "diagnostic": {"zh": "不计分", "en": "not scored"},
+    "no-data": {"zh": "无数据", "en": "no data"},
+    "unreachable": {"zh": "单项无法达到", "en": "cannot alone"},
+    "not-scored": {"zh": "店铺未计分", "en": "shop not scored"},
+    "whatif_note": {"zh": "假设值（whatif）", "en": "value set by whatif"},
+    "insufficient_days": {"zh": "{n} 天未计分（{status}）", "en": "{n} days without a score ({status})"},
+}
