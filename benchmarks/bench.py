@@ -55,11 +55,15 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, help="existing export folder (else generate one)")
     ap.add_argument("--orders", type=int, default=1_000_000)
     ap.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    ap.add_argument("--layout", choices=("simple", "verbatim"), default="simple")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument(
+        "--series", action="store_true", help="also time trend and forecast over 180 days (target ≤ 1.2× compute)"
+    )
     args = ap.parse_args()
     folder = args.dir
     if folder is None:
-        folder = HERE / "out" / f"{args.format}_{args.orders}"
+        folder = HERE / "out" / f"{args.format}_{args.layout}_{args.orders}"
         if not folder.exists():
             subprocess.run(
                 [
@@ -70,7 +74,7 @@ def main() -> None:
                     "--days",
                     "120",
                     "--layout",
-                    "simple",
+                    args.layout,
                     "--format",
                     args.format,
                     "--out",
@@ -92,6 +96,15 @@ def main() -> None:
         "targets": {"time_ratio": target, "memory_ratio": 1.5 if args.format == "csv" else None},
         "help_seconds": round(help_wall, 3),
     }
+    if args.series:
+        for command in ("trend", "forecast"):
+            wall, rss = _best([*shopscore, command, str(folder), "--days", "180", "--format", "json"], args.repeat)
+            result[command] = {
+                "seconds": round(wall, 3),
+                "peak_mib": round(rss, 1),
+                "ratio_to_compute": round(wall / comp_wall, 2),
+                "target": 1.2,
+            }
     print(json.dumps(result, indent=2))
 
 
