@@ -58,7 +58,9 @@ def main() -> None:
     ap.add_argument("--layout", choices=("simple", "verbatim"), default="simple")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument(
-        "--series", action="store_true", help="also time trend and forecast over 180 days (target ≤ 1.2× compute)"
+        "--series",
+        action="store_true",
+        help="also time trend and forecast over 180 days (target ≤ 1.2× compute)",
     )
     args = ap.parse_args()
     folder = args.dir
@@ -98,7 +100,9 @@ def main() -> None:
     }
     if args.series:
         for command in ("trend", "forecast"):
-            wall, rss = _best([*shopscore, command, str(folder), "--days", "180", "--format", "json"], args.repeat)
+            wall, rss = _best(
+                [*shopscore, command, str(folder), "--days", "180", "--format", "json"], args.repeat
+            )
             result[command] = {
                 "seconds": round(wall, 3),
                 "peak_mib": round(rss, 1),

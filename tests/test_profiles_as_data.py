@@ -103,3 +103,32 @@ def test_steps_on_a_100_point_scale(tmp_path: Path, profile: api.Profile) -> Non
     assert sum(m.points_lost or 0 for m in r.metrics) == pytest.approx(100 - (r.score or 0))
     assert r.metric("complaint-rate").tag == "key-opportunity"  # 0.652·40 = 26.1 points lost
     assert r.metric("pickup-on-time-rate").tag == "needs-attention"  # 0.348·50 = 17.4; 50 < 70
+
+
+def test_target_and_whatif_on_step_curves(tmp_path: Path, profile: api.Profile) -> None:
+    """Same shop (pickup 3/4 → 50, complaints 1/4 → 60; weights w = 20/57.5 and 1 − w).
+    Target 70 alone: pickup needs w·s + (1−w)·60 ≥ 70 → s ≥ 88.75 → the 90 step, whose bound
+    is 0.95 (4 of 4 picked up on time: one late pickup fewer); complaints need
+    (70 − w·50)/(1 − w) = 80.67 → the 100 step, bound 0.001 (no complaint: one fewer).
+    Each, applied with whatif, reaches 70; the step just below does not."""
+    (tmp_path / "shop").mkdir()
+    shop = _shop(tmp_path / "shop", 4)
+    t = api.target(shop, 70, profile, date(2026, 9, 30))
+    need = {n.id: n for n in t.needs}
+    assert (need["pickup-on-time-rate"].needed, need["pickup-on-time-rate"].events) == (0.95, -1)
+    assert (need["complaint-rate"].needed, need["complaint-rate"].events) == (0.001, -1)
+    assert need["delivery-hours"].reason == "diagnostic"
+    for mid, below in (("pickup-on-time-rate", 0.949999), ("complaint-rate", 0.0011)):
+        at = api.whatif(shop, {mid: need[mid].needed}, profile, date(2026, 9, 30)).score
+        assert at is not None and at >= 70 - 1e-9
+        short = api.whatif(shop, {mid: below}, profile, date(2026, 9, 30)).score
+        assert short is not None and short < 70
+    for goal in (60, 80, 95, 100):
+        t = api.target(shop, goal, profile, date(2026, 9, 30))
+        for n in t.needs:
+            if n.needed is not None:
+                got = api.whatif(shop, {n.id: n.needed}, profile, date(2026, 9, 30)).score
+                assert got is not None and got >= goal - 1e-9, (goal, n)
+        assert t.combination is not None  # every metric at 100 gives 100
+        got = api.whatif(shop, {n.id: n.needed for n in t.combination}, profile, date(2026, 9, 30)).score
+        assert got is not None and got >= goal - 1e-9, goal

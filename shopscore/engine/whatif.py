@@ -94,7 +94,7 @@ def target(m: ShopModel, as_of: date | None, goal: float, category: str | None =
     for mid, rule in m.profile.metrics.items():
         r = results[mid]
         needs.append(_alone(j, r, rule.curve_for(category), goal))
-    combo = _combination(j, goal, category) if today.score is not None else None
+    combo = _combination(j, goal, category) if today.status == "scored" else None
     if combo:  # one metric alone may be cheaper than the combination found
         cost = {n.id: _effort(j, results[n.id], n.needed, category) for n in needs if n.needed is not None}
         combo_cost = sum(_effort(j, results[n.id], n.needed, category) for n in combo)
@@ -119,7 +119,7 @@ def _alone(j: _Judge, r: MetricResult, curve: Curve, goal: float) -> Need:
         return Need(r.id, r.value, None, None, "diagnostic")
     if r.status == "no-data":
         return Need(r.id, r.value, None, None, "no-data")
-    if today.score is None:
+    if today.status != "scored" or today.score is None:  # no score, or a fixed stage score
         return Need(r.id, r.value, None, None, "not-scored")
     if today.score >= goal - TOLERANCE:
         return Need(r.id, r.value, r.value, 0 if r.kind == "rate" and r.value is not None else None)

@@ -48,7 +48,14 @@ def chart(report: Any, width: int, encoding: str | None = None) -> str:
         [days[0].as_of.isoformat(), days[len(days) // 2].as_of.isoformat(), days[-1].as_of.isoformat()]
     )
     text: str = plt.uncolorize(plt.build())
+    try:
+        "─│┌".encode(enc)
+    except (UnicodeEncodeError, LookupError):  # an ASCII console: draw the frame in ASCII
+        text = text.translate(_ASCII_FRAME)
     return text
+
+
+_ASCII_FRAME = str.maketrans({"─": "-", "│": "|", **dict.fromkeys("┌┐└┘├┤┬┴┼", "+")})
 
 
 def _thin(cards: list[Any]) -> list[Any]:

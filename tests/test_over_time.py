@@ -1,0 +1,249 @@
+"""The surface of trend, forecast, whatif and target: JSON equals the library's result and
+its schema, every human format renders (80 columns, GBK consoles), several shops, results
+as values (scoring never changes the loaded shop), threshold statistics over past days, and
+the 100-point step-scored profile through whatif/target."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import jsonschema
+import polars as pl
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+from typer.testing import CliRunner
+
+from shopscore import api
+from shopscore.cli import app
+from shopscore.engine.scorecard import model, score_day, score_days
+from shopscore.report import series as render
+
+ROOT = Path(__file__).resolve().parents[1]
+CASE = ROOT / "tests" / "fixtures" / "metrics" / "shop_scored"
+FLAGSHIP = ROOT / "sample_exports" / "douyin_flagship"
+SERIES_SCHEMA = json.loads((ROOT / "docs" / "series.schema.json").read_text("utf-8"))
+TARGET_SCHEMA = json.loads((ROOT / "docs" / "target.schema.json").read_text("utf-8"))
+COMPUTE_SCHEMA = json.loads((ROOT / "docs" / "compute.schema.json").read_text("utf-8"))
+AS_OF = date(2026, 9, 30)
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    res = runner.invoke(app, list(args))
+    return res.exit_code, res.stdout, res.stderr
+
+
+def _plain(payload: object) -> object:
+    return json.loads(json.dumps(payload, ensure_ascii=False, default=str))
+
+
+@pytest.fixture(scope="module")
+def shop() -> api.ShopData:
+    (s,) = api.load(CASE)
+    return s
+
+
+def test_trend_json_equals_library_and_schema(shop: api.ShopData) -> None:
+    code, out, _ = _run("trend", str(CASE), "--as-of", "2026-09-30", "--days", "20", "-f", "json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload == _plain(api.trend(shop, "douyin", AS_OF, 20).to_json())
+    jsonschema.validate(payload, SERIES_SCHEMA)
+    assert [d["date"] for d in payload["days"]][::19] == ["2026-09-11", "2026-09-30"]
+
+
+def test_forecast_json_equals_library_and_schema(shop: api.ShopData) -> None:
+    for assume in ("frozen", "recent"):
+        args = (
+            "forecast",
+            str(CASE),
+            "--as-of",
+            "2026-09-30",
+            "--days",
+            "15",
+            "--assume",
+            assume,
+            "-f",
+            "json",
+        )
+        code, out, _ = _run(*args)
+        assert code == 0
+        payload = json.loads(out)
+        assert payload == _plain(api.forecast(shop, "douyin", AS_OF, 15, assume).to_json())
+        jsonschema.validate(payload, SERIES_SCHEMA)
+        assert payload["days"][0]["date"] == "2026-10-01" and len(payload["days"]) == 15
+        assert set(payload["days"][0]["leaving"]) == set(payload["days"][0]["metrics"])
+
+
+def test_target_and_whatif_json_equal_library_and_schema(shop: api.ShopData) -> None:
+    code, out, _ = _run("target", str(CASE), "--as-of", "2026-09-30", "--score", "3", "-f", "json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload == _plain(api.target(shop, 3.0, "douyin", AS_OF).to_json())
+    jsonschema.validate(payload, TARGET_SCHEMA)
+    code, out, _ = _run(
+        "whatif", str(CASE), "--as-of", "2026-09-30", "--set", "complaint-rate=0.1%", "-f", "json"
+    )
+    assert code == 0
+    payload = json.loads(out)
+    prof = api.load_profile("douyin")
+    settings = api.parse_settings(prof, ["complaint-rate=0.1%"])
+    assert settings == {"complaint-rate": pytest.approx(0.001)}
+    assert payload == _plain(api.whatif(shop, settings, prof, AS_OF).to_json())
+    jsonschema.validate(payload, COMPUTE_SCHEMA)
+    assert [m["id"] for m in payload["metrics"] if m["whatif"]] == ["complaint-rate"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("trend", "--days", "120"),
+        ("forecast", "--days", "40"),
+        ("forecast", "--days", "40", "--assume", "recent"),
+        ("target", "--score", "4.8"),
+        ("whatif", "--set", "negative-feedback-rate=1%"),
+    ],
+    ids=lambda a: "-".join(a[:1] + a[-1:]),
+)
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_human_formats(args: tuple[str, ...], fmt: str, lang: str) -> None:
+    code, out, err = _run(args[0], str(FLAGSHIP), *args[1:], "-f", fmt, "--lang", lang)
+    assert code == 0, err
+    assert "douyin_flagship" in out and ("估算值" in out if lang == "zh" else "Estimate" in out)
+
+
+@pytest.mark.parametrize("kind", ["trend", "forecast", "target"])
+def test_reports_fit_80_columns(kind: str) -> None:
+    (s,) = api.load(FLAGSHIP)
+    report = {
+        "trend": lambda: api.trend(s, "douyin", None, 180),
+        "forecast": lambda: api.forecast(s, "douyin", None, 60),
+        "target": lambda: api.target(s, 4.8, "douyin"),
+    }[kind]()
+    console = Console(width=80, record=True, force_terminal=False, color_system=None)
+    getattr(render, f"render_{kind}")(report, console, "zh")
+    lines = console.export_text().splitlines()
+    assert lines and max(cell_len(line) for line in lines) <= 80
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "ascii"])
+def test_charts_on_any_console_encoding(encoding: str) -> None:
+    """Braille chart dots do not exist in GBK: the chart draws with '*' there."""
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    res = subprocess.run(
+        [sys.executable, "-m", "shopscore.cli", "trend", str(FLAGSHIP), "--days", "60", "--lang", "en"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert res.returncode == 0, res.stderr.decode(encoding, "replace")
+    out = res.stdout.decode(encoding)
+    assert "*" in out and "?" * 3 not in out
+
+
+def test_several_shops_give_a_list_and_a_bad_shop_is_its_own_error(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(CASE, tmp_path / "a_shop")
+    shutil.copytree(CASE, tmp_path / "b_shop")
+    (tmp_path / "c_empty").mkdir()
+    (tmp_path / "c_empty" / "notes.csv").write_text("备注,内容\n1,x\n", "utf-8")
+    code, out, err = _run("trend", str(tmp_path), "--shops", "each", "--days", "5", "-f", "json")
+    payload = json.loads(out)
+    assert [p["shop"] for p in payload] == ["a_shop", "b_shop", "c_empty"]
+    assert payload[2]["status"] == "error" and "c_empty" in err
+    assert code == 2
+    assert payload[0]["days"] == payload[1]["days"]
+
+
+def test_bad_options_are_one_line_errors() -> None:
+    for args, word in (
+        (("trend", str(CASE), "--days", "0"), "--days"),
+        (("target", str(CASE), "--score", "7"), "--score"),
+        (("whatif", str(CASE), "--set", "complaint-rate=150"), "--set"),
+        (("whatif", str(CASE), "--set", "complaint-rate"), "--set"),
+    ):
+        code, _out, err = _run(*args)
+        assert code == 2 and word in err and len(err.strip().splitlines()) == 1, (args, err)
+        assert "Traceback" not in err
+
+
+def test_scoring_never_changes_the_loaded_shop(shop: api.ShopData) -> None:
+    """Results are values: the loaded frames and report are the same after every command."""
+    frames = {k: v.clone() for k, v in shop.frames.items()}
+    report = json.dumps(shop.report.to_json(), default=str, sort_keys=True)
+    api.score(shop, "douyin", AS_OF)
+    api.trend(shop, "douyin", AS_OF, 30)
+    api.forecast(shop, "douyin", AS_OF, 30, "recent")
+    api.whatif(shop, {"complaint-rate": 0.0}, "douyin", AS_OF)
+    api.target(shop, 4.8, "douyin", AS_OF)
+    assert set(frames) == set(shop.frames)
+    for k, frame in frames.items():
+        assert shop.frames[k].equals(frame), k
+    assert json.dumps(shop.report.to_json(), default=str, sort_keys=True) == report
+    first = api.score(shop, "douyin", AS_OF).to_json()
+    assert api.score(shop, "douyin", AS_OF).to_json() == first
+
+
+MEAN_PROFILE = """
+extends = "douyin"
+id = "with-mean"
+
+[[thresholds]]
+id = "week-mean"
+bound = 2.3
+applies_to = "composite"
+statistic = "mean"
+days = 7
+zh = "7日均分"
+en = "7-day mean"
+
+[[thresholds]]
+id = "never-below"
+bound = 2.3
+applies_to = "composite"
+statistic = "min"
+days = 3
+"""
+
+
+def test_threshold_statistics_read_the_days_before(tmp_path: Path, shop: api.ShopData) -> None:
+    """A threshold on the mean (min) of the last N daily scores (SPEC §4b) equals that
+    statistic of the trend's last N days, and is unknown while a day of them has no score."""
+    p = tmp_path / "mean.toml"
+    p.write_text(MEAN_PROFILE, "utf-8")
+    prof = api.load_profile(str(p))
+    m = model(shop, prof)
+    days = score_days(m, AS_OF - timedelta(days=6), AS_OF).days
+    card = score_day(m, AS_OF)
+    th = {t.id: t for t in card.thresholds}
+    scores = [c.score for c in days]
+    assert all(s is not None for s in scores)
+    assert th["week-mean"].value == pytest.approx(sum(scores) / 7, abs=1e-12)  # type: ignore[arg-type]
+    assert th["never-below"].value == pytest.approx(min(scores[-3:]), abs=1e-12)  # type: ignore[type-var]
+    assert th["week-mean"].passed is (sum(scores) / 7 >= 2.3)  # type: ignore[arg-type]
+    # shop_scored is first scored on 09-01 (its 30th delivery): the mean of 08-27…09-02 is unknown
+    early = {t.id: t for t in score_day(m, date(2026, 9, 2)).thresholds}
+    assert early["week-mean"].value is None and early["week-mean"].passed is None
+    assert {t.id: t for t in score_day(m, date(2026, 9, 3)).thresholds}["never-below"].value is not None
+
+
+def test_unknown_threshold_statistic_is_a_profile_error(tmp_path: Path) -> None:
+    p = tmp_path / "bad.toml"
+    p.write_text('extends = "douyin"\n[[thresholds]]\nid = "x"\nbound = 1\nstatistic = "median"\n', "utf-8")
+    with pytest.raises(api.ShopscoreError, match="statistic"):
+        api.load_profile(str(p))
+
+
+def test_frames_stay_polars(shop: api.ShopData) -> None:
+    """The event frames are lazy: building a model reads nothing twice."""
+    m = model(shop, api.load_profile("douyin"))
+    assert all(ev.population is None or isinstance(ev.population, pl.LazyFrame) for ev in m.events.values())
