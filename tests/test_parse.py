@@ -345,3 +345,13 @@ def test_match_header_keeps_the_suffix_as_unit() -> None:
     m = match_header(["会话ID", "会话开始时间", "首次响应时长（秒）"], sessions)
     assert m.mapping == {0: "session_id", 1: "started_at", 2: "first_reply_seconds"}
     assert m.units == {"first_reply_seconds": "秒"}
+
+
+def test_nan_and_infinity_are_no_rate() -> None:
+    """A float parser reads "NaN" and "inf": a rate cell holding them is empty, not NaN."""
+    import polars as pl
+
+    from shopscore.loaders import parse
+
+    out = pl.DataFrame({"c": ["NAN", "nan", "inf", "-Infinity", "12.5%"]}).select(parse.parse_rate(pl.col("c")))
+    assert out.to_series().to_list() == [None, None, None, None, 0.125]

@@ -176,6 +176,7 @@ def parse_rate(e: pl.Expr) -> pl.Expr:
     """``12.5%`` → 0.125; a bare number ≤ 1 is already a fraction, above 1 a percentage."""
     pct = e.str.extract(r"^(-?[0-9]+(?:\.[0-9]+)?)\s*%$", 1).cast(pl.Float64, strict=False) / 100
     num = e.cast(pl.Float64, strict=False)
+    num = pl.when(num.is_finite()).then(num)  # "NaN", "inf" are no rate
     return pl.coalesce([pct, pl.when(num > 1).then(num / 100).otherwise(num)])
 
 
