@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 
 import polars as pl
 
-from shopscore.engine.events import Totals, bad_rows, totals_at, totals_series
+from shopscore.engine.events import Totals, bad_rows, collect_totals, totals_at, totals_query, totals_series
 from shopscore.engine.metrics import POPULATIONS, REGISTRY, Count, Daily, Metric
 from shopscore.engine.prepare import DT, EXISTS_AT, Prepared, proxies_for
 from shopscore.engine.profiles import MetricRule, Profile
@@ -369,11 +369,23 @@ def _result(
 
 def at_day(ev: MetricEvents, as_of: date) -> MetricResult:
     """The metric as of ``as_of``."""
-    window = ev.window(as_of)
-    pop = totals_at(ev.population, window) if ev.population is not None else Totals()
-    num = totals_at(ev.numerator, window) if ev.numerator is not None else None
-    daily = totals_at(ev.daily, window) if ev.daily is not None else None
-    return _result(ev, window, pop, num, daily)
+    (result,) = at_day_all([ev], as_of)
+    return result
+
+
+def at_day_all(events: list[MetricEvents], as_of: date) -> list[MetricResult]:
+    """Every metric as of ``as_of``, their window sums collected in one parallel run."""
+    windows = [ev.window(as_of) for ev in events]
+    queries: list[pl.LazyFrame | None] = []
+    for ev, window in zip(events, windows, strict=True):
+        for frame in (ev.population, ev.numerator, ev.daily):
+            queries.append(totals_query(frame, window) if frame is not None else None)
+    sums = collect_totals(queries)
+    out = []
+    for i, (ev, window) in enumerate(zip(events, windows, strict=True)):
+        pop, num, daily = sums[3 * i : 3 * i + 3]
+        out.append(_result(ev, window, pop or Totals(), num, daily))
+    return out
 
 
 @dataclass(frozen=True)

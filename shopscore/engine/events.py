@@ -64,26 +64,43 @@ def _day(col: str) -> pl.Expr:
     return pl.col(col).dt.date().cast(pl.Int32)
 
 
-def totals_at(events: pl.LazyFrame, window: Window) -> Totals:
-    """The window's sums as of ``window.as_of``: a filter of the event frame."""
+def totals_query(events: pl.LazyFrame, window: Window) -> pl.LazyFrame:
+    """The window's sums as of ``window.as_of`` (a filter of the event frame), lazily: many
+    of them are collected in one parallel run by :func:`collect_totals`."""
     end = pl.lit(end_of(window.as_of))
     schema = events.collect_schema()
     always = pl.col("always") if "always" in schema else pl.lit(False)
     inside = (window.contains("anchor") & (pl.col("known") < end)) | always
     hit = (pl.col("hit_at") < end) | always
-    row = (
-        events.filter(inside)
-        .select(
-            w=pl.col("w").sum(),
-            h=pl.col("h").filter(hit).sum(),
-            v=pl.col("v").sum(),
-            neg=pl.col("neg").sum(),
-            rows=pl.len(),
-        )
-        .collect()
-        .row(0)
+    return events.filter(inside).select(
+        w=pl.col("w").sum(),
+        h=pl.col("h").filter(hit).sum(),
+        v=pl.col("v").sum(),
+        neg=pl.col("neg").sum(),
+        rows=pl.len(),
     )
-    return Totals(float(row[0] or 0), float(row[1] or 0), float(row[2] or 0), int(row[3] or 0), int(row[4]))
+
+
+def collect_totals(queries: list[pl.LazyFrame | None]) -> list[Totals | None]:
+    """Every query's sums in one parallel polars run (None stays None)."""
+    done = iter(pl.collect_all([q for q in queries if q is not None]))
+    out: list[Totals | None] = []
+    for q in queries:
+        if q is None:
+            out.append(None)
+            continue
+        row = next(done).row(0)
+        out.append(
+            Totals(float(row[0] or 0), float(row[1] or 0), float(row[2] or 0), int(row[3] or 0), int(row[4]))
+        )
+    return out
+
+
+def totals_at(events: pl.LazyFrame, window: Window) -> Totals:
+    """The window's sums as of ``window.as_of``."""
+    (found,) = collect_totals([totals_query(events, window)])
+    assert found is not None
+    return found
 
 
 def totals_series(

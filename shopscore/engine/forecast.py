@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from shopscore.engine.events import Totals, totals_at
-from shopscore.engine.scorecard import Scorecard, Series, ShopModel, score_day, score_days
+from shopscore.engine.events import Totals, collect_totals, totals_query
+from shopscore.engine.scorecard import Scorecard, Series, ShopModel, score_days
 from shopscore.engine.windows import Window
 
 Assume = Literal["frozen", "recent"]
@@ -58,15 +58,20 @@ def _scale(t: Totals, k: float) -> Totals:
 def recent_rates(m: ShopModel, today: date) -> tuple[dict[str, Totals], float]:
     """Per metric, the daily population and bad events of the last 14 days (as known on
     ``today``), and the eligibility population's daily count."""
-    rates: dict[str, Totals] = {}
-    for mid, ev in m.events.items():
-        window = Window(0, RECENT_DAYS, today)
-        pop = totals_at(ev.population, window) if ev.population is not None else Totals()
-        daily = totals_at(ev.daily, window) if ev.daily is not None else Totals()
-        hits = totals_at(ev.numerator, window).w if ev.numerator is not None else pop.h
-        rates[mid] = _scale(Totals(pop.w + daily.w, hits + daily.h, pop.v + daily.v), 1 / RECENT_DAYS)
+    window = Window(0, RECENT_DAYS, today)
+    queries = []
+    for ev in m.events.values():
+        for frame in (ev.population, ev.numerator, ev.daily):
+            queries.append(totals_query(frame, window) if frame is not None else None)
     elig = m.eligibility.frame
-    count = totals_at(elig, Window(0, RECENT_DAYS, today)).rows if elig is not None else 0
+    queries.append(totals_query(elig, window) if elig is not None else None)
+    sums = collect_totals(queries)
+    rates: dict[str, Totals] = {}
+    for i, mid in enumerate(m.events):
+        pop, num, daily = (t or Totals() for t in sums[3 * i : 3 * i + 3])
+        hits = num.w if m.events[mid].numerator is not None else pop.h
+        rates[mid] = _scale(Totals(pop.w + daily.w, hits + daily.h, pop.v + daily.v), 1 / RECENT_DAYS)
+    count = sums[-1].rows if sums[-1] is not None else 0
     return rates, count / RECENT_DAYS
 
 
@@ -97,8 +102,10 @@ def forecast(
             first + timedelta(days=i): round(eligible * _in_window(window, today, first + timedelta(days=i)))
             for i in range(days)
         }
-    now = score_day(m, today, category)
-    ahead = score_days(m, first, last, category, extra, extra_eligible)
+    # today and the coming days in one pass (day `today` of a series is score_day's)
+    run = score_days(m, today, last, category, extra, extra_eligible)
+    now = run.days[0]
+    ahead = Series(run.days[1:], {mid: gone[1:] for mid, gone in run.leaving.items()})
     return Forecast(now, assume, ahead, crossings(now, ahead))
 
 

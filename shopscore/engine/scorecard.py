@@ -16,7 +16,7 @@ from shopscore.engine.compute import (
     MetricEvents,
     MetricPlan,
     MetricResult,
-    at_day,
+    at_day_all,
     build,
     collect_series,
     eligibility_events,
@@ -134,7 +134,7 @@ def _history_days(profile: Profile) -> int:
 
 
 def day_values(m: ShopModel, as_of: date) -> list[MetricResult]:
-    return [at_day(ev, as_of) for ev in m.events.values()]
+    return at_day_all(list(m.events.values()), as_of)
 
 
 def with_values(values: Sequence[MetricResult], overrides: Mapping[str, float]) -> list[MetricResult]:
