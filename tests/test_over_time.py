@@ -247,3 +247,16 @@ def test_frames_stay_polars(shop: api.ShopData) -> None:
     """The event frames are lazy: building a model reads nothing twice."""
     m = model(shop, api.load_profile("douyin"))
     assert all(ev.population is None or isinstance(ev.population, pl.LazyFrame) for ev in m.events.values())
+
+
+def test_event_frames_carry_drill_down_columns_and_their_source_row() -> None:
+    """Each metric's event frame keeps its drill-down columns and the file and row each
+    counted unit came from (what diagnose groups and lists)."""
+    (s,) = api.load(ROOT / "sample_exports" / "douyin_verbatim")
+    m = model(s, api.load_profile("douyin"))
+    refunds = m.events["refund-only-hours"].population
+    assert refunds is not None
+    names = set(refunds.collect_schema().names())
+    assert {"anchor", "known", "hit_at", "v", "__file", "__row", "reason_text", "product_id"} <= names
+    rows = refunds.select("__file", "__row").collect()
+    assert rows.height > 0 and rows["__row"].null_count() == 0

@@ -191,7 +191,10 @@ def event_frame(
         )
     else:
         w, v, neg = one, pl.lit(0.0), pl.lit(False)
-    keep = [col for col in drill if col in frame.columns and col not in SUM_COLUMNS]
+    # the drill-down columns, and where each row came from (file and row, for diagnose)
+    keep = [
+        col for col in dict.fromkeys((*drill, *SOURCE)) if col in frame.columns and col not in SUM_COLUMNS
+    ]
     return lf.select(
         *keep,
         anchor=pl.col(c.anchor).cast(DT),
@@ -204,6 +207,7 @@ def event_frame(
     )
 
 
+SOURCE = ("__file", "__row")
 SUM_COLUMNS = ("anchor", "known", "w", "h", "hit_at", "v", "neg", "always")
 
 

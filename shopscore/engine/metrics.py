@@ -168,7 +168,7 @@ register(
         hit_at=pl.col("quality_aftersale_at"),
         needs=("orders", "after_sales.reason|after_sales.reason_tag"),
         uses=("paid_at",),
-        drill=("order_id", "paid_at", "status"),
+        drill=("order_id", "paid_at", "status", "carrier", "quality_aftersale_at"),
         doc=Doc(
             "支付订单中发生品质原因售后（任意类型）的订单数 / 支付订单数",
             "paid orders with an after-sale of reason group quality / paid orders, by payment date",
@@ -194,6 +194,7 @@ register(
         drill=(
             "order_id",
             "delivered_time",
+            "carrier",
             "neg_review_at",
             "quality_aftersale_at",
             "quality_complaint_at",
@@ -270,7 +271,7 @@ register(
         hit_at=pl.col("logistics_aftersale_at"),
         needs=("orders", "after_sales.reason|after_sales.reason_tag"),
         uses=("paid_at",),
-        drill=("order_id", "paid_at", "shipped_at", "carrier"),
+        drill=("order_id", "paid_at", "shipped_at", "carrier", "logistics_aftersale_at"),
         doc=Doc(
             "支付订单中发货后14天内发生物流原因售后的订单数 / 支付订单数（考核期为前15–104天）",
             "paid orders with a logistics after-sale applied 0–14 days after shipping / paid "
@@ -341,7 +342,15 @@ register(
         numerator=Count("after_sales", "applied_at", pl.col("merchant_responsible")),
         needs=("orders", "after_sales.merchant_responsible"),
         uses=("paid_at",),
-        drill=("after_sale_id", "order_id", "applied_at", "reason_text", "type"),
+        drill=(
+            "after_sale_id",
+            "order_id",
+            "product_id",
+            "product_name",
+            "applied_at",
+            "reason_text",
+            "type",
+        ),
         doc=Doc(
             "考核期内判定商家责任的售后数 / 考核期内支付订单数",
             "after-sales judged merchant-responsible (by application date) / paid orders in the window",
@@ -386,7 +395,15 @@ def _completion_hours(metric_id: str, zh: str, en: str, after_sale_type: str, do
         population=_hours_to_complete(after_sale_type),
         value=hours_between("applied_at", "completed_at"),
         needs=("after_sales.completed_at",),
-        drill=("after_sale_id", "order_id", "applied_at", "completed_at", "reason_text"),
+        drill=(
+            "after_sale_id",
+            "order_id",
+            "product_id",
+            "product_name",
+            "applied_at",
+            "completed_at",
+            "reason_text",
+        ),
         doc=doc,
     )
 
