@@ -180,6 +180,24 @@ def _load(path: Path, columns: Path | None, shops: Shops = Shops.auto) -> list[A
     return api.load(path, columns, shops=mode)
 
 
+def _prepare(
+    path: Path,
+    as_of: str | None,
+    profile: str | None,
+    category: str | None,
+    columns: Path | None,
+    shops_mode: Shops,
+) -> tuple[date | None, Any, list[Any]]:
+    """What every scoring command starts with: the as-of day, the profile (checked against
+    --category) and the loaded shops."""
+    from shopscore import api
+
+    day = _parse_day(as_of)
+    prof = api.load_profile(profile)
+    api.check_category(prof, category)
+    return day, prof, _load(path, columns, shops_mode)
+
+
 def _shop_errors(results: list[Any]) -> ExitCode:
     """One line on stderr per shop that could not be scored; the run's exit code."""
     codes = [ExitCode.OK]
@@ -261,10 +279,7 @@ def compute(
     with _errors():
         from shopscore import api
 
-        day = _parse_day(as_of)
-        prof = api.load_profile(profile)
-        api.check_category(prof, category)
-        shops = _load(path, columns, shops_mode)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
         results = api.score_each(shops, prof, day, category)
         code = _shop_errors(results)
         _state["code"] = code
@@ -341,6 +356,15 @@ class _ShopError:
         }
 
 
+def _run_each(shops: list[Any], run: Any, format: Format, lang: Lang, table: str, markdown: str) -> None:
+    """Run per shop, render, and end with the run's exit code."""
+    results, code = _each_shop(shops, run)
+    _state["code"] = code
+    _render_each(results, format, lang, table, markdown)
+    if code != ExitCode.OK:
+        raise typer.Exit(code)
+
+
 def _render_each(results: list[Any], format: Format, lang: Lang, table: str, markdown: str) -> None:
     """JSON of every result, or each result through the named renderer of report/series.py."""
     if format == Format.json:
@@ -373,15 +397,15 @@ def trend(
     with _errors():
         from shopscore import api
 
-        day = _parse_day(as_of)
-        prof = api.load_profile(profile)
-        api.check_category(prof, category)
-        shops = _load(path, columns, shops_mode)
-        results, code = _each_shop(shops, lambda s: api.trend(s, prof, day, days, category))
-        _state["code"] = code
-        _render_each(results, format, lang, "render_trend", "markdown_trend")
-        if code != ExitCode.OK:
-            raise typer.Exit(code)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        _run_each(
+            shops,
+            lambda s: api.trend(s, prof, day, days, category),
+            format,
+            lang,
+            "render_trend",
+            "markdown_trend",
+        )
 
 
 @app.command()
@@ -407,15 +431,15 @@ def forecast(
     with _errors():
         from shopscore import api
 
-        day = _parse_day(as_of)
-        prof = api.load_profile(profile)
-        api.check_category(prof, category)
-        shops = _load(path, columns, shops_mode)
-        results, code = _each_shop(shops, lambda s: api.forecast(s, prof, day, days, assume.value, category))
-        _state["code"] = code
-        _render_each(results, format, lang, "render_forecast", "markdown_forecast")
-        if code != ExitCode.OK:
-            raise typer.Exit(code)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        _run_each(
+            shops,
+            lambda s: api.forecast(s, prof, day, days, assume.value, category),
+            format,
+            lang,
+            "render_forecast",
+            "markdown_forecast",
+        )
 
 
 @app.command()
@@ -440,11 +464,8 @@ def whatif(
     with _errors():
         from shopscore import api
 
-        day = _parse_day(as_of)
-        prof = api.load_profile(profile)
-        api.check_category(prof, category)
-        settings = api.parse_settings(prof, set_)
-        shops = _load(path, columns, shops_mode)
+        settings = api.parse_settings(api.load_profile(profile), set_)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
         results = [api.whatif(s, settings, prof, day, category) for s in shops]
         code = _shop_errors(results)
         _state["code"] = code
@@ -471,15 +492,15 @@ def target(
     with _errors():
         from shopscore import api
 
-        day = _parse_day(as_of)
-        prof = api.load_profile(profile)
-        api.check_category(prof, category)
-        shops = _load(path, columns, shops_mode)
-        results, code = _each_shop(shops, lambda s: api.target(s, score, prof, day, category))
-        _state["code"] = code
-        _render_each(results, format, lang, "render_target", "markdown_target")
-        if code != ExitCode.OK:
-            raise typer.Exit(code)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        _run_each(
+            shops,
+            lambda s: api.target(s, score, prof, day, category),
+            format,
+            lang,
+            "render_target",
+            "markdown_target",
+        )
 
 
 @app.command()

@@ -115,6 +115,7 @@ def register(metric: Metric) -> Metric:
 PAID_ORDERS = Count("orders", "paid_at", known=("paid_at",))
 DELIVERED_ORDERS = Count("orders", "delivered_time", known=("paid_at", "delivered_time"))
 HUMAN_WORKING_HOURS = pl.col("human") & pl.col("in_hours")
+AFTER_SALE_DRILL = ("after_sale_id", "order_id", "product_id", "product_name", "applied_at", "reason_text")
 
 
 def _hours_to_complete(t: str) -> Count:
@@ -342,15 +343,7 @@ register(
         numerator=Count("after_sales", "applied_at", pl.col("merchant_responsible")),
         needs=("orders", "after_sales.merchant_responsible"),
         uses=("paid_at",),
-        drill=(
-            "after_sale_id",
-            "order_id",
-            "product_id",
-            "product_name",
-            "applied_at",
-            "reason_text",
-            "type",
-        ),
+        drill=(*AFTER_SALE_DRILL, "type"),
         doc=Doc(
             "考核期内判定商家责任的售后数 / 考核期内支付订单数",
             "after-sales judged merchant-responsible (by application date) / paid orders in the window",
@@ -395,15 +388,7 @@ def _completion_hours(metric_id: str, zh: str, en: str, after_sale_type: str, do
         population=_hours_to_complete(after_sale_type),
         value=hours_between("applied_at", "completed_at"),
         needs=("after_sales.completed_at",),
-        drill=(
-            "after_sale_id",
-            "order_id",
-            "product_id",
-            "product_name",
-            "applied_at",
-            "completed_at",
-            "reason_text",
-        ),
+        drill=(*AFTER_SALE_DRILL, "completed_at"),
         doc=doc,
     )
 
