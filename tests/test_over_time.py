@@ -260,3 +260,21 @@ def test_event_frames_carry_drill_down_columns_and_their_source_row() -> None:
     assert {"anchor", "known", "hit_at", "v", "__file", "__row", "reason_text", "product_id"} <= names
     rows = refunds.select("__file", "__row").collect()
     assert rows.height > 0 and rows["__row"].null_count() == 0
+
+
+def test_trend_names_the_metric_that_moved_the_score() -> None:
+    """aging_out (tests/fixtures/series/aging_out/expected.toml): from 10-01 to 10-02 only
+    negative-feedback-rate moves: 4/100 → score 4.4, points lost 0.425 × 0.6 = 0.255; 1/96 →
+    599/120, points lost 0.425 × 1/120 = 0.0035416…; change −0.2514583…"""
+    (s,) = api.load(ROOT / "tests" / "fixtures" / "series" / "aging_out")
+    report = api.trend(s, "douyin", date(2026, 10, 2), 2)
+    found = render.movers(report)
+    assert found is not None
+    first, last, moves = found
+    assert (first.as_of, last.as_of) == (date(2026, 10, 1), date(2026, 10, 2))
+    assert [(now.id, change) for _, now, change in moves] == [
+        ("negative-feedback-rate", pytest.approx(0.425 / 120 - 0.255, abs=1e-12))
+    ]
+    console = Console(width=80, record=True, color_system=None)
+    render.render_trend(report, console, "en")
+    assert "Negative feedback rate (CCR): 4.00% → 1.04%" in console.export_text()

@@ -353,5 +353,7 @@ def test_nan_and_infinity_are_no_rate() -> None:
 
     from shopscore.loaders import parse
 
-    out = pl.DataFrame({"c": ["NAN", "nan", "inf", "-Infinity", "12.5%"]}).select(parse.parse_rate(pl.col("c")))
+    out = pl.DataFrame({"c": ["NAN", "nan", "inf", "-Infinity", "12.5%"]}).select(
+        parse.parse_rate(pl.col("c"))
+    )
     assert out.to_series().to_list() == [None, None, None, None, 0.125]

@@ -105,12 +105,54 @@ def _day_table(report: Any, cards: list[Any], lang: str, leaving: bool = False) 
     return table
 
 
+def movers(report: Any, most: int = 3) -> tuple[Any, Any, list[tuple[Any, Any, float]]] | None:
+    """(first scored day, last scored day, [(metric then, metric now, change in points lost)])
+    for the metrics whose points lost changed most between the two: what moved the score."""
+    scored = [c for c in report.days if c.status == "scored"]
+    if len(scored) < 2:
+        return None
+    first, last = scored[0], scored[-1]
+    before = {m.id: m for m in first.metrics}
+    moves = []
+    for m in last.metrics:
+        a, b = before[m.id].points_lost, m.points_lost
+        if a is not None and b is not None and abs(b - a) > 1e-9:
+            moves.append((before[m.id], m, b - a))
+    moves.sort(key=lambda x: -abs(x[2]))
+    return first, last, moves[:most]
+
+
+def _mover_lines(report: Any, lang: str) -> list[str]:
+    found = movers(report)
+    if found is None or not found[2]:
+        return []
+    first, last, moves = found
+    d = report.profile.decimals
+    head = s("moved", lang).format(
+        first=first.as_of.isoformat(),
+        last=last.as_of.isoformat(),
+        a=fmt_score(first.score, d),
+        b=fmt_score(last.score, d),
+    )
+    lines = [head]
+    for then, now, change in moves:
+        unit = REGISTRY[now.id].unit
+        lines.append(
+            f"{_metric_name(now.id, lang)}: {fmt_value(then.value, unit)} → {fmt_value(now.value, unit)}"
+            f" ({s('lost_change', lang)} {change:+.{d + 1}f})"
+        )
+    return lines
+
+
 def render_trend(report: Any, console: Console, lang: str) -> None:
     console.print(_head(report, s("trend", lang).format(n=len(report.days)), lang))
     picture = chart(report, console.width, console.encoding)
     if picture:
         console.print(Text(picture))
     console.print(_day_table(report, _thin(list(report.days)), lang))
+    lines = _mover_lines(report, lang)
+    for i, line in enumerate(lines):
+        console.print(Text(line if i == 0 else f"  {line}", style="bold" if i == 0 else ""))
     console.print(Text(t("estimate", lang), style="dim"))
 
 
@@ -198,6 +240,9 @@ def _md_days(report: Any, cards: list[Any], lang: str, leaving: bool = False) ->
 def markdown_trend(report: Any, lang: str) -> str:
     out = [f"# {report.shop}: {s('trend', lang).format(n=len(report.days))}", ""]
     out += _md_days(report, _thin(list(report.days)), lang)
+    lines = _mover_lines(report, lang)
+    if lines:
+        out += ["", lines[0], "", *(f"- {line}" for line in lines[1:])]
     return "\n".join([*out, "", t("estimate", lang), ""])
 
 

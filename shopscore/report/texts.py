@@ -367,5 +367,10 @@ SERIES_TEXT: dict[str, dict[str, str]] = {
     "unreachable": {"zh": "单项无法达到", "en": "cannot alone"},
     "not-scored": {"zh": "店铺未计分", "en": "shop not scored"},
     "whatif_note": {"zh": "假设值（whatif）", "en": "value set by whatif"},
+    "moved": {
+        "zh": "{first} → {last}：{a} → {b}，变化最大的指标",
+        "en": "{first} → {last}: {a} → {b}; the metrics that moved it most",
+    },
+    "lost_change": {"zh": "失分变化", "en": "Points lost change"},
     "insufficient_days": {"zh": "{n} 天未计分（{status}）", "en": "{n} days without a score ({status})"},
 }
