@@ -21,6 +21,19 @@ CASES: list[tuple[str, list[str]]] = [
     for shop in ("douyin_flagship", "douyin_verbatim")
     for fmt in ("table", "markdown")
     for lang in ("zh", "en")
+] + [
+    (
+        f"{cmd}_douyin_flagship_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
+        [cmd, "sample_exports/douyin_flagship", *extra, "--format", fmt, "--lang", lang],
+    )
+    for cmd, extra in (
+        ("trend", ["--days", "60"]),
+        ("forecast", ["--days", "30"]),
+        ("target", ["--score", "4.8"]),
+        ("whatif", ["--set", "logistics-return-rate=0.5%"]),
+    )
+    for fmt in ("table", "markdown")
+    for lang in ("zh", "en")
 ]
 
 
