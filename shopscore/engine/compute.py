@@ -109,10 +109,6 @@ class MetricPlan:
     def proxy(self) -> str | None:
         return ", ".join(self.proxies) or None
 
-    @property
-    def approximate(self) -> bool:
-        return self.metric.always_approximate or bool(self.absent) or self.use_daily
-
 
 def plan(
     shop: HasColumns, columns: Mapping[str, set[str] | frozenset[str]], profile: Profile

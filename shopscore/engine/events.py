@@ -18,7 +18,7 @@ recomputation per day).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
@@ -54,10 +54,6 @@ class Totals:
 
 def day_number(d: date) -> int:
     return (d - EPOCH).days
-
-
-def from_day_number(n: int) -> date:
-    return EPOCH + timedelta(days=n)
 
 
 def _day(col: str) -> pl.Expr:
