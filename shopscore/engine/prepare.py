@@ -260,6 +260,14 @@ def _first(frame: pl.DataFrame, ts: str, tie: str) -> pl.DataFrame:
 
 #: per-order times of facts from the other datasets (null: never)
 FACT_TIMES = ("neg_review_at", "quality_aftersale_at", "logistics_aftersale_at", "quality_complaint_at")
+#: what those facts name: the product and reason behind a bad order (diagnose)
+FACT_DETAILS = (
+    "neg_review_product",
+    "quality_aftersale_product",
+    "quality_aftersale_reason",
+    "logistics_aftersale_product",
+    "logistics_aftersale_reason",
+)
 
 
 def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) -> pl.DataFrame:
@@ -268,11 +276,10 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) ->
     facts: list[pl.DataFrame] = []
     r = out.get("reviews")
     if r is not None:
+        # the first negative review: when, and which product it names (diagnose)
+        neg = _first(r.filter(pl.col("negative")), "reviewed_at", "review_id")
         facts.append(
-            r.lazy()
-            .group_by("order_id")
-            .agg(neg_review_at=pl.col("reviewed_at").filter(pl.col("negative")).min())
-            .collect()
+            neg.select("order_id", neg_review_at=pl.col("reviewed_at"), neg_review_product=_col(neg, "product_id"))
         )
         first = _first(r.filter(pl.col("product_rating").is_not_null()), "reviewed_at", "review_id")
         facts.append(
@@ -285,21 +292,24 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) ->
     a = out.get("after_sales")
     if a is not None:
         shipped = o.select("order_id", pl.col("shipped_at").alias("shipped_at_order"))
-        aj = a.join(shipped, on="order_id", how="left")
+        aj = a.join(shipped, on="order_id", how="left", maintain_order="left")
         since_ship = pl.col("applied_at") - pl.col("shipped_at_order")
         in_days = (since_ship >= timedelta(0)) & (since_ship <= timedelta(days=rules.logistics_return_days))
-        applied = pl.col("applied_at")
-        facts.append(
-            aj.lazy()
-            .group_by("order_id")
-            .agg(
-                quality_aftersale_at=applied.filter(pl.col("reason_group") == "quality").min(),
-                logistics_aftersale_at=applied.filter(
-                    (pl.col("reason_group") == "logistics") & in_days
-                ).min(),
+        # the first quality / logistics (within the days after shipping) after-sale of each
+        # order: when, and the product and reason it names (diagnose)
+        for name, rows in (
+            ("quality", aj.filter(pl.col("reason_group") == "quality")),
+            ("logistics", rows_where(aj, (pl.col("reason_group") == "logistics") & in_days)),
+        ):
+            first_of = _first(rows, "applied_at", "after_sale_id")
+            facts.append(
+                first_of.select(
+                    "order_id",
+                    pl.col("applied_at").alias(f"{name}_aftersale_at"),
+                    _col(first_of, "product_id").alias(f"{name}_aftersale_product"),
+                    pl.col("reason_text").alias(f"{name}_aftersale_reason"),
+                )
             )
-            .collect()
-        )
         first_as = _first(a, "applied_at", "after_sale_id")
         facts.append(
             first_as.select(
@@ -319,4 +329,6 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) ->
         )
     for fact in facts:
         o = o.join(fact, on="order_id", how="left", maintain_order="left")
-    return o.with_columns([pl.lit(None, DT).alias(t) for t in FACT_TIMES if t not in o.columns])
+    missing = [pl.lit(None, DT).alias(t) for t in FACT_TIMES if t not in o.columns]
+    missing += [pl.lit(None, pl.String).alias(c) for c in FACT_DETAILS if c not in o.columns]
+    return o.with_columns(missing)
