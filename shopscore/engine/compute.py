@@ -166,6 +166,7 @@ def event_frame(
     value: pl.Expr | None = None,
     clip_from: date | None = None,
     drill: tuple[str, ...] = (),
+    facets: tuple[tuple[str, pl.Expr], ...] = (),
 ) -> pl.LazyFrame:
     """The population rows of ``c`` with the event columns (see engine/events.py)."""
     frame = prep.frames[c.dataset]
@@ -188,9 +189,12 @@ def event_frame(
     else:
         w, v, neg = one, pl.lit(0.0), pl.lit(False)
     # the drill-down columns, and where each row came from (file and row, for diagnose)
-    keep = [
+    keep: list[str | pl.Expr] = [
         col for col in dict.fromkeys((*drill, *SOURCE)) if col in frame.columns and col not in SUM_COLUMNS
     ]
+    for name, expr in facets:  # diagnose's breakdown columns (null where the files lack them)
+        present = all(root in frame.columns for root in expr.meta.root_names())
+        keep.append((expr if present else pl.lit(None, pl.String)).cast(pl.String).alias(f"by_{name}"))
     return lf.select(
         *keep,
         anchor=pl.col(c.anchor).cast(DT),
@@ -228,7 +232,12 @@ def _daily_frame(
     always = day.is_null() & pl.lit(skip is None)
     lf = lf.filter(day.is_not_null() | always)
     h = pl.col(num) if counts else pl.col(num) * pl.col(weight)
+    extra = [pl.col(c) for c in SOURCE if c in frame.columns]
+    if "agent" in frame.columns:  # diagnose breaks 飞鸽 daily rows down by agent
+        extra.append(pl.col("agent").alias("by_agent"))
+    extra.append(pl.lit(True).alias("__daily"))  # a day's aggregate: it has no hour
     out = lf.select(
+        *extra,
         anchor=day.cast(DT),
         known=day.cast(DT),
         w=pl.col(weight).cast(pl.Float64),
@@ -296,7 +305,7 @@ def build(prep: Prepared, plans: Mapping[str, MetricPlan]) -> dict[str, MetricEv
         pop = num = daily = None
         undated = False
         if p.use_events and m.population.dataset in prep.frames:
-            pop = event_frame(prep, m.population, m.hit_at, m.value, clip_day, m.drill)
+            pop = event_frame(prep, m.population, m.hit_at, m.value, clip_day, m.drill, m.facets)
             if m.numerator is not None:
                 num = event_frame(prep, m.numerator, None, None, clip_day, m.drill)
         if p.use_daily and m.daily is not None:

@@ -88,6 +88,10 @@ class Metric:
     daily: Daily | None = None
     always_approximate: bool = False
     drill: tuple[str, ...] = ()
+    #: diagnose breakdowns (SPEC §7): product, agent, carrier, reason, reason-group, hour, week
+    by: tuple[str, ...] = ("week",)
+    #: diagnose columns a breakdown reads: product (the one a bad unit names), reason…
+    facets: tuple[tuple[str, pl.Expr], ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind == "rate" and (self.hit_at is None) == (self.numerator is None):
@@ -96,12 +100,17 @@ class Metric:
             raise ValueError(f"{self.id}: a mean declares its value")
         if self.direction not in ("lower", "higher"):
             raise ValueError(f"{self.id}: direction must be lower or higher")
+        unknown = set(self.by) - set(BREAKDOWNS)
+        if unknown:
+            raise ValueError(f"{self.id}: unknown breakdown {', '.join(sorted(unknown))}")
 
     def name(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
 
 REGISTRY: dict[str, Metric] = {}
+#: the dimensions diagnose can break a metric down by
+BREAKDOWNS = ("product", "agent", "carrier", "reason", "reason-group", "hour", "week")
 
 
 def register(metric: Metric) -> Metric:
@@ -115,6 +124,14 @@ def register(metric: Metric) -> Metric:
 PAID_ORDERS = Count("orders", "paid_at", known=("paid_at",))
 DELIVERED_ORDERS = Count("orders", "delivered_time", known=("paid_at", "delivered_time"))
 HUMAN_WORKING_HOURS = pl.col("human") & pl.col("in_hours")
+AFTER_SALE_FACETS = (
+    ("product", pl.col("product_id")),
+    ("product_name", pl.col("product_name")),
+    ("reason", pl.col("reason_text")),
+    ("reason_group", pl.col("reason_group")),
+)
+CARRIER = (("carrier", pl.col("carrier")),)
+AGENT = (("agent", pl.col("agent")),)
 AFTER_SALE_DRILL = ("after_sale_id", "order_id", "product_id", "product_name", "applied_at", "reason_text")
 
 
@@ -148,6 +165,8 @@ register(
             "product_rating",
             "content",
         ),
+        by=("product", "week"),
+        facets=(("product", pl.col("product_id")), ("product_name", pl.col("product_name"))),
         doc=Doc(
             "评价期内商品评分≤2星的评价数 / 有商品评分的评价数",
             "reviews rated 1–2★ / reviews with a product rating, by review date",
@@ -170,6 +189,11 @@ register(
         needs=("orders", "after_sales.reason|after_sales.reason_tag"),
         uses=("paid_at",),
         drill=("order_id", "paid_at", "status", "carrier", "quality_aftersale_at"),
+        by=("product", "reason", "week"),
+        facets=(
+            ("product", pl.col("quality_aftersale_product")),
+            ("reason", pl.col("quality_aftersale_reason")),
+        ),
         doc=Doc(
             "支付订单中发生品质原因售后（任意类型）的订单数 / 支付订单数",
             "paid orders with an after-sale of reason group quality / paid orders, by payment date",
@@ -200,6 +224,21 @@ register(
             "quality_aftersale_at",
             "quality_complaint_at",
         ),
+        by=("product", "week"),
+        facets=(
+            (
+                "product",  # the product of the first of its negative review and quality after-sale
+                pl.when(
+                    pl.col("quality_aftersale_at").is_not_null()
+                    & (
+                        pl.col("neg_review_at").is_null()
+                        | (pl.col("quality_aftersale_at") <= pl.col("neg_review_at"))
+                    )
+                )
+                .then(pl.col("quality_aftersale_product"))
+                .otherwise(pl.col("neg_review_product")),
+            ),
+        ),
         doc=Doc(
             "签收订单中有差评(≤2星)、品质售后或品质投诉的订单数（每单计一次）/ 签收订单数",
             "delivered orders with a 1–2★ review, a quality after-sale or a quality complaint "
@@ -228,6 +267,8 @@ register(
         needs=("orders.picked_up_at|orders.shipped_at",),
         uses=("paid_at", "picked_up_at"),
         drill=("order_id", "paid_at", "pickup_deadline", "pickup_time", "carrier"),
+        by=("carrier", "week"),
+        facets=CARRIER,
         doc=Doc(
             "揽收截止时间在考核期内的订单中按时揽收的比例；截止=承诺发货时间，否则支付后48小时",
             "orders picked up by their deadline (ship_by, else paid + 48 h) / orders whose "
@@ -251,6 +292,8 @@ register(
         needs=("orders.delivered_at",),
         uses=("paid_at",),
         drill=("order_id", "paid_at", "delivered_at", "carrier"),
+        by=("carrier", "week"),
+        facets=CARRIER,
         doc=Doc(
             "签收订单从支付到签收的平均小时数",
             "mean hours from payment to delivery over orders delivered in the window",
@@ -273,6 +316,12 @@ register(
         needs=("orders", "after_sales.reason|after_sales.reason_tag"),
         uses=("paid_at",),
         drill=("order_id", "paid_at", "shipped_at", "carrier", "logistics_aftersale_at"),
+        by=("carrier", "reason", "week"),
+        facets=(
+            *CARRIER,
+            ("product", pl.col("logistics_aftersale_product")),
+            ("reason", pl.col("logistics_aftersale_reason")),
+        ),
         doc=Doc(
             "支付订单中发货后14天内发生物流原因售后的订单数 / 支付订单数（考核期为前15–104天）",
             "paid orders with a logistics after-sale applied 0–14 days after shipping / paid "
@@ -296,6 +345,8 @@ register(
         needs=("im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.reply_3min_rate",),
         daily=Daily(value="reply_3min_rate", weight=("sessions",)),
         drill=("session_id", "started_at", "agent", "reply_seconds", "order_id"),
+        by=("agent", "hour", "week"),
+        facets=AGENT,
         doc=Doc(
             "08:00–23:00 人工会话中3分钟内首次回复的比例（未回复计为超时）",
             "human sessions started 08:00–22:59:59 answered within 180 s / those sessions",
@@ -322,6 +373,8 @@ register(
             counts=("dissatisfied", "rated"),
         ),
         drill=("session_id", "started_at", "agent", "rating", "order_id"),
+        by=("agent", "hour", "week"),
+        facets=AGENT,
         doc=Doc(
             "人工会话中评价1–3星的会话数 / 有评价的人工会话数（全天）",
             "human sessions rated 1–3★ / rated human sessions, any hour",
@@ -344,6 +397,8 @@ register(
         needs=("orders", "after_sales.merchant_responsible"),
         uses=("paid_at",),
         drill=(*AFTER_SALE_DRILL, "type"),
+        by=("reason", "reason-group", "product", "week"),
+        facets=AFTER_SALE_FACETS,
         doc=Doc(
             "考核期内判定商家责任的售后数 / 考核期内支付订单数",
             "after-sales judged merchant-responsible (by application date) / paid orders in the window",
@@ -366,6 +421,8 @@ register(
         needs=("orders", "complaints"),
         uses=("paid_at",),
         drill=("complaint_id", "order_id", "created_at", "type"),
+        by=("reason", "reason-group", "week"),
+        facets=(("reason", pl.col("type")), ("reason_group", pl.col("reason_group"))),
         doc=Doc(
             "考核期内投诉数 / 考核期内支付订单数",
             "complaints (by complaint date) / paid orders in the window",
@@ -389,6 +446,8 @@ def _completion_hours(metric_id: str, zh: str, en: str, after_sale_type: str, do
         value=hours_between("applied_at", "completed_at"),
         needs=("after_sales.completed_at",),
         drill=(*AFTER_SALE_DRILL, "completed_at"),
+        by=("reason", "product", "week"),
+        facets=AFTER_SALE_FACETS,
         doc=doc,
     )
 

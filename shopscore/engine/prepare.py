@@ -279,7 +279,9 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) ->
         # the first negative review: when, and which product it names (diagnose)
         neg = _first(r.filter(pl.col("negative")), "reviewed_at", "review_id")
         facts.append(
-            neg.select("order_id", neg_review_at=pl.col("reviewed_at"), neg_review_product=_col(neg, "product_id"))
+            neg.select(
+                "order_id", neg_review_at=pl.col("reviewed_at"), neg_review_product=_col(neg, "product_id")
+            )
         )
         first = _first(r.filter(pl.col("product_rating").is_not_null()), "reviewed_at", "review_id")
         facts.append(

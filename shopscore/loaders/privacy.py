@@ -61,3 +61,9 @@ def redact_expr(cell: pl.Expr, pii_cells: list[pl.Expr]) -> pl.Expr:
     cut = pl.when(cell.str.len_chars() > MAX_ECHO).then(cell.str.slice(0, MAX_ECHO) + "…").otherwise(cell)
     hidden = same | cell.str.contains(_PII_RE) | cell.str.contains(_NAME_LIKE)
     return pl.when(hidden).then(pl.lit(HIDDEN)).otherwise(cut)
+
+
+def mask_text(cell: pl.Expr) -> pl.Expr:
+    """A free-text column (review text, reasons) as it may be shown: a cell holding a phone
+    number, an address or another personal-data pattern is hidden whole."""
+    return pl.when(cell.str.contains(_PII_RE)).then(pl.lit(HIDDEN)).otherwise(cell)
