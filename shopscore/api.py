@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -543,3 +543,91 @@ def target(
         )
     t = run(m, as_of, goal, category)
     return TargetReport(shop.name, prof, t.today.as_of, goal, t.today, t.metrics, t.combination)
+
+
+# ---------------------------------------------------------------- diagnose
+
+
+def _cell(value: Any) -> Any:
+    """A record's field as JSON: times as ISO text, floats rounded."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+@dataclass(frozen=True)
+class DiagnoseReport:
+    """`diagnose`: a metric, its breakdowns, bad records, aging and recommendations."""
+
+    shop: str
+    profile: Profile
+    as_of: date
+    diagnosis: Any  # engine.diagnose.Diagnosis
+    data: ShopData
+
+    @property
+    def metric(self) -> MetricResult:
+        return self.diagnosis.metric
+
+    def records(self) -> list[dict[str, Any]]:
+        return [{k: _cell(v) for k, v in row.items()} for row in self.diagnosis.records.iter_rows(named=True)]
+
+    def recommendations(self, lang: str) -> list[dict[str, Any]]:
+        from shopscore.report.texts import recommendation_texts
+
+        return recommendation_texts(self, lang)
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        d = self.diagnosis
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "shop": self.shop,
+            "profile": self.profile.id,
+            "as_of": self.as_of.isoformat(),
+            "status": d.card.status,
+            "estimate": True,
+            "metric": metric_json(d.metric),
+            "breakdowns": {
+                dim: [
+                    {
+                        "key": g.key,
+                        "label": g.label,
+                        "events": _r(g.events),
+                        "bad": _r(g.bad),
+                        "value": _r(g.value, 8),
+                        "share": _r(g.share),
+                    }
+                    for g in groups
+                ]
+                for dim, groups in d.breakdowns.items()
+            },
+            "bad_total": _r(d.bad_total),
+            "records": self.records(),
+            "aging": {str(k): v for k, v in d.aging.items()},
+            "recommendations": self.recommendations(lang),
+        }
+
+
+def diagnose(
+    shop: ShopData,
+    metric: str | None = None,
+    profile: Profile | str | None = None,
+    as_of: date | None = None,
+    by: str | None = None,
+    top: int = 20,
+    category: str | None = None,
+) -> DiagnoseReport:
+    """One metric from the score to its records: breakdowns along its dimensions, the bad
+    records newest first (``top``), bad events leaving the window in 7/14/30 days, and where
+    the bad events concentrate. ``metric`` None: the metric costing the most points."""
+    from shopscore.engine.diagnose import diagnose as run
+
+    if top < 1:
+        raise ShopscoreError(f"--top {top}: expected a number ≥ 1")
+    m = _model(shop, profile, category)
+    d = run(m, metric, as_of, by, top, category)
+    return DiagnoseReport(shop.name, m.profile, d.card.as_of, d, shop)

@@ -504,6 +504,90 @@ def target(
 
 
 @app.command()
+def diagnose(
+    path: PathArg,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            help="Metric id, Chinese or English name, or id prefix; default: the one costing most points.",
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help="One breakdown: product, agent, carrier, reason, reason-group, hour, week."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many bad records to list.")] = 20,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            help="Write the breakdowns and records to FILE.xlsx, or FILE.csv (+ one CSV per breakdown).",
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    profile: ProfileOpt = None,
+    category: CategoryOpt = None,
+    format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+    shops_mode: ShopsOpt = Shops.auto,
+) -> None:
+    """From a metric to its records: breakdowns, bad records, aging, and what to fix first."""
+    with _errors():
+        from shopscore import api
+
+        if export is not None and export.suffix.lower() not in (".xlsx", ".csv"):
+            raise ShopscoreError(f"--export {export}: expected a .xlsx or .csv file name")
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        results, code = _each_shop(shops, lambda s: api.diagnose(s, metric, prof, day, by, top, category))
+        _state["code"] = code
+        reports = [r for r in results if not isinstance(r, _ShopError)]
+        if export is not None:
+            _export(reports, export, lang)
+        if format == Format.json:
+            _emit_json(
+                [r.to_json(lang.value) if not isinstance(r, _ShopError) else r.to_json() for r in results]
+            )
+        elif format == Format.markdown:
+            from shopscore.report.diagnose import markdown_diagnose
+
+            sys.stdout.write("\n\n".join(markdown_diagnose(r, lang.value) for r in reports))
+        else:
+            from shopscore.report.diagnose import render_diagnose
+
+            out = _out_console()
+            for r in reports:
+                render_diagnose(r, out, lang.value)
+        if code != ExitCode.OK:
+            raise typer.Exit(code)
+
+
+def _export(reports: list[Any], target: Path, lang: Lang) -> None:
+    """Each shop's diagnosis to ``target`` (several shops: ``<name>-<shop>.<ext>``)."""
+    from shopscore.report.diagnose import write_csv, write_xlsx
+    from shopscore.report.texts import DIAGNOSE_TEXT
+
+    for r in reports:
+        path = target if len(reports) == 1 else target.with_name(f"{target.stem}-{r.shop}{target.suffix}")
+        try:
+            written = [path] if path.suffix.lower() == ".xlsx" else []
+            if written:
+                write_xlsx(r, path, lang.value)
+            else:
+                written = write_csv(r, path, lang.value)
+        except OSError as exc:
+            raise ShopscoreError(
+                f"--export {path}: cannot write it ({exc.strerror or exc}); check the folder"
+            ) from None
+        for p in written:
+            _err_console().print(DIAGNOSE_TEXT["exported"][lang.value].format(path=p), soft_wrap=True)
+
+
+@app.command()
 def metrics(
     profile: ProfileOpt = None,
     format: FormatOpt = Format.table,

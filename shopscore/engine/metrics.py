@@ -238,6 +238,13 @@ register(
                 .then(pl.col("quality_aftersale_product"))
                 .otherwise(pl.col("neg_review_product")),
             ),
+            (
+                "reason",  # the quality after-sale's reason, when that came first
+                pl.when(
+                    pl.col("neg_review_at").is_null()
+                    | (pl.col("quality_aftersale_at") <= pl.col("neg_review_at"))
+                ).then(pl.col("quality_aftersale_reason")),
+            ),
         ),
         doc=Doc(
             "签收订单中有差评(≤2星)、品质售后或品质投诉的订单数（每单计一次）/ 签收订单数",

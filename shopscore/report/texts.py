@@ -374,3 +374,171 @@ SERIES_TEXT: dict[str, dict[str, str]] = {
     "lost_change": {"zh": "失分变化", "en": "Points lost change"},
     "insufficient_days": {"zh": "{n} 天未计分（{status}）", "en": "{n} days without a score ({status})"},
 }
+
+
+#: per metric: what one counted unit is, and what makes it a bad event (diagnose wording)
+UNITS: dict[str, dict[str, tuple[str, str]]] = {
+    # metric id: {lang: (unit, bad event)}
+    "product-negative-review-rate": {"zh": ("条评价", "差评（≤2星）"), "en": ("reviews", "rated 1–2★")},
+    "quality-return-rate": {"zh": ("单", "品质退货"), "en": ("orders", "with a quality return")},
+    "negative-feedback-rate": {"zh": ("单", "负向反馈"), "en": ("orders", "with negative feedback")},
+    "pickup-on-time-rate": {"zh": ("单", "揽收超时"), "en": ("orders", "picked up late")},
+    "delivery-hours": {"zh": ("单", "配送超过目标时长"), "en": ("orders", "slower than the full-score time")},
+    "logistics-return-rate": {"zh": ("单", "物流原因售后"), "en": ("orders", "with a logistics after-sale")},
+    "im-3min-reply-rate": {
+        "zh": ("个会话", "3分钟内未回复"),
+        "en": ("chats", "not answered within 3 minutes"),
+    },
+    "im-dissatisfaction": {"zh": ("个会话", "评价1–3星"), "en": ("chats", "rated 1–3★")},
+    "merchant-fault-rate": {"zh": ("个售后", "判商家责任"), "en": ("after-sales", "ruled the shop's fault")},
+    "complaint-rate": {"zh": ("条投诉", "投诉"), "en": ("complaints", "complaints")},
+    "refund-only-hours": {
+        "zh": ("个售后", "完结慢于满分时长"),
+        "en": ("refunds", "slower than the full-score time"),
+    },
+    "return-refund-hours": {
+        "zh": ("个售后", "完结慢于满分时长"),
+        "en": ("returns", "slower than the full-score time"),
+    },
+}
+
+DIMENSION_NAMES: dict[str, dict[str, str]] = {
+    "product": {"zh": "商品", "en": "Product"},
+    "agent": {"zh": "客服", "en": "Agent"},
+    "carrier": {"zh": "快递", "en": "Carrier"},
+    "reason": {"zh": "原因", "en": "Reason"},
+    "reason-group": {"zh": "原因类别", "en": "Reason group"},
+    "hour": {"zh": "时段", "en": "Hour"},
+    "week": {"zh": "周", "en": "Week"},
+}
+
+#: what to do about a group that concentrates the bad events, per dimension
+ACTIONS: dict[str, dict[str, str]] = {
+    "agent": {
+        "zh": "先复盘该客服的会话：排班、分流、快捷回复与话术。",
+        "en": "Review this agent's chats first: staffing, routing, quick replies and wording.",
+    },
+    "hour": {"zh": "加强这个时段的客服排班或自动分配。", "en": "Staff this hour better or route its chats."},
+    "carrier": {
+        "zh": "与该快递核对揽收和时效，必要时分流到其他快递。",
+        "en": "Take pickup and transit times up with this carrier, or move volume to another.",
+    },
+    "product": {
+        "zh": "优先排查该商品的质量、描述与尺码。",
+        "en": "Check this product's quality, description and sizing first.",
+    },
+    "reason": {
+        "zh": "针对这个原因改进，并核对其中可申诉的单。",
+        "en": "Work on this cause; appeal the cases that are unfair.",
+    },
+    "reason-group": {"zh": "针对这一类原因改进。", "en": "Work on this group of causes."},
+}
+
+DIAGNOSE_TEXT: dict[str, dict[str, str]] = {
+    "title": {"zh": "诊断：{metric}", "en": "Diagnosis: {metric}"},
+    "metric_line": {
+        "zh": "{value}（样本 {sample}），体验分 {score}，失分 {lost}；考核期 {start}…{end}",
+        "en": "{value} (sample {sample}), score {score}, points lost {lost}; window {start}…{end}",
+    },
+    "events": {"zh": "事件", "en": "Events"},
+    "bad": {"zh": "负向", "en": "Bad"},
+    "share": {"zh": "占比", "en": "Share"},
+    "records": {"zh": "负向记录（最新 {n} / 共 {total}）", "en": "Bad records (newest {n} of {total})"},
+    "aging": {
+        "zh": "未来 7 / 14 / 30 天滑出考核期的负向事件：{a} / {b} / {c}",
+        "en": "Bad events leaving the window in 7 / 14 / 30 days: {a} / {b} / {c}",
+    },
+    "recommendations": {"zh": "建议", "en": "Recommendations"},
+    "none_bad": {"zh": "考核期内没有负向事件。", "en": "No bad events in the window."},
+    "spread": {
+        "zh": "负向事件没有集中在某个{dims}上（没有一组超过 {share}）：问题较分散，按记录逐条处理。",
+        "en": "The bad events do not concentrate in one {dims} (no group holds {share}): "
+        "work through the records.",
+    },
+    "no_data": {"zh": "该指标没有数据，无法诊断。", "en": "This metric has no data to diagnose."},
+    "exported": {"zh": "已导出：{path}", "en": "Exported: {path}"},
+    "focus": {
+        "zh": "{dim}「{label}」占{bad_word}的 {share}：{bad}/{events} {unit}{bad_word}"
+        "（{value}，全店 {overall}）。",
+        "en": "{dim} {label}: {share} of the bad events — {bad} of {events} {unit} {bad_word} "
+        "({value}; shop {overall}).",
+    },
+    "focus_mean": {
+        "zh": "{dim}「{label}」占{bad_word}的 {share}：{bad}/{events} {unit}{bad_word}"
+        "（平均 {value}，全店 {overall}）。",
+        "en": "{dim} {label}: {share} of the bad events — {bad} of {events} {unit} {bad_word} "
+        "(mean {value}; shop {overall}).",
+    },
+    "mostly": {"zh": "主要原因：{reason}。", "en": "Mostly: {reason}."},
+}
+
+
+def fmt_share(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.0f}%"
+
+
+def fmt_count(x: float) -> str:
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
+
+
+def recommendation_texts(report: Any, lang: str) -> list[dict[str, Any]]:
+    """Recommendations grounded in the breakdowns: one per dimension whose top group holds
+    at least a fifth of the bad events and does worse than the shop; each with its evidence."""
+    from shopscore.engine.diagnose import FOCUS_SHARE
+
+    d = report.diagnosis
+    m = d.metric
+    words = DIAGNOSE_TEXT
+    if m.status == "no-data":
+        return [{"text": words["no_data"][lang], "evidence": None}]
+    if not d.bad_total:
+        return [{"text": words["none_bad"][lang], "evidence": None}]
+    unit, bad_word = UNITS.get(m.id, {}).get(lang, ("", ""))
+    out: list[dict[str, Any]] = []
+    for e in d.evidence:
+        g = e.group
+        template = words["focus_mean" if m.kind == "mean" else "focus"][lang]
+        value, overall = g.value, e.overall
+        if m.kind == "rate":  # said as the share of bad events, also for a higher-is-better rate
+            value = g.bad / g.events if g.events else None
+            if m.direction == "higher" and overall is not None:
+                overall = 1 - overall
+        label = g.label if g.label is not None else g.key
+        if e.dimension == "hour" and isinstance(g.key, int):
+            label = f"{g.key:02d}:00–{g.key:02d}:59"
+        text = template.format(
+            dim=DIMENSION_NAMES[e.dimension][lang],
+            label=label,
+            share=fmt_share(g.share),
+            bad=fmt_count(g.bad),
+            events=fmt_count(g.events),
+            unit=unit,
+            bad_word=bad_word,
+            value=fmt_value(value, m.unit),
+            overall=fmt_value(overall, m.unit),
+        )
+        if e.reason:
+            text += " " + words["mostly"][lang].format(reason=e.reason)
+        text += " " + ACTIONS[e.dimension][lang]
+        out.append(
+            {
+                "text": text,
+                "evidence": {
+                    "dimension": e.dimension,
+                    "key": g.key,
+                    "label": g.label,
+                    "events": g.events,
+                    "bad": g.bad,
+                    "value": g.value,
+                    "share": g.share,
+                    "overall": e.overall,
+                    "reason": e.reason,
+                },
+            }
+        )
+    if not out:
+        dims = "/".join(DIMENSION_NAMES[x][lang] for x in d.breakdowns if x != "week")
+        out.append(
+            {"text": words["spread"][lang].format(dims=dims, share=fmt_share(FOCUS_SHARE)), "evidence": None}
+        )
+    return out
