@@ -599,7 +599,7 @@ class DiagnoseReport:
                         "events": _r(g.events),
                         "bad": _r(g.bad),
                         "value": _r(g.value, 8),
-                        "share": _r(g.share),
+                        "share": _r(g.share, 8),
                     }
                     for g in groups
                 ]

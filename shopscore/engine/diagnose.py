@@ -178,8 +178,13 @@ def _products(m: ShopModel, units: pl.DataFrame, dataset: str) -> pl.DataFrame:
     )
 
 
+def _sortable(key: Any) -> Any:
+    """Keys of one dimension compare among themselves: hours as numbers, the rest as text."""
+    return (0, key, "") if isinstance(key, int | float) else (1, 0, "" if key is None else str(key))
+
+
 def _groups(
-    rows: pl.DataFrame, key: pl.Expr, label: pl.Expr, kind: str, bad_total: float
+    rows: pl.DataFrame, key: pl.Expr, label: pl.Expr, kind: str, direction: str, bad_total: float
 ) -> tuple[Group, ...]:
     agg = (
         rows.lazy()
@@ -188,21 +193,20 @@ def _groups(
         .agg(
             pl.col("label").drop_nulls().first(),
             events=(pl.col("w") if kind == "rate" else (pl.col("w") > 0).cast(pl.Float64)).sum(),
-            hits=pl.col("hit_w").sum(),
             bad=pl.col("bad_w").sum(),
             v=pl.col("v").sum(),
         )
         .collect()
     )
     out = []
-    for key, lab, events, hits, bad, v in agg.select(
-        "key", "label", "events", "hits", "bad", "v"
-    ).iter_rows():
-        value = (hits if kind == "rate" else v) / events if events else None
+    for key, lab, events, bad, v in agg.select("key", "label", "events", "bad", "v").iter_rows():
+        # a rate's numerator is its bad events (lower is better) or the rest (higher)
+        hits = (bad if direction == "lower" else events - bad) if kind == "rate" else v
+        value = hits / events if events else None
         share = bad / bad_total if bad_total else None
         shown = lab if lab is not None else (None if key is None else str(key))
         out.append(Group(key, shown, float(events), float(bad), value, share))
-    out.sort(key=lambda g: (-(g.share or 0.0), -g.events, g.key is None, str(g.key)))
+    out.sort(key=lambda g: (-(g.share or 0.0), -g.events, g.key is None, _sortable(g.key)))
     return tuple(out)
 
 
@@ -225,7 +229,7 @@ def diagnose(
             raise ShopscoreError(f"--by {by!r}: {mid} breaks down by {', '.join(dims)}")
         dims = (by,)
     units = _units(m, ev, day) if result.status != "no-data" else pl.DataFrame()
-    kind = ev.plan.metric.kind
+    kind, direction = ev.plan.metric.kind, ev.plan.metric.direction
     if units.height == 0:
         return Diagnosis(card, result, {d: () for d in dims}, pl.DataFrame(), 0.0, _aging(ev, day), ())
     dataset = ev.plan.metric.population.dataset if ev.plan.metric.numerator is None else ""
@@ -234,11 +238,10 @@ def diagnose(
     for dim in dims:
         if dim == "product":
             rows = _products(m, units, dataset)
-            breakdowns[dim] = _groups(rows, pl.col("product"), pl.col("name"), kind, bad_total)
+            breakdowns[dim] = _groups(rows, pl.col("product"), pl.col("name"), kind, direction, bad_total)
         else:
-            breakdowns[dim] = _groups(
-                units, _key(dim, units.columns), pl.lit(None, pl.String), kind, bad_total
-            )
+            key = _key(dim, units.columns)
+            breakdowns[dim] = _groups(units, key, pl.lit(None, pl.String), kind, direction, bad_total)
     records = _records(units, top)
     evidence = _evidence(m, units, dataset, breakdowns, result)
     return Diagnosis(card, result, breakdowns, records, bad_total, _aging(ev, day), evidence)
