@@ -31,6 +31,7 @@ CASES: list[tuple[str, list[str]]] = [
         ("forecast", ["--days", "30"]),
         ("target", ["--score", "4.8"]),
         ("whatif", ["--set", "logistics-return-rate=0.5%"]),
+        ("diagnose", ["--top", "5"]),
     )
     for fmt in ("table", "markdown")
     for lang in ("zh", "en")
