@@ -194,7 +194,7 @@ def event_frame(
     ]
     for name, expr in facets:  # diagnose's breakdown columns (null where the files lack them)
         present = all(root in frame.columns for root in expr.meta.root_names())
-        keep.append((expr if present else pl.lit(None, pl.String)).cast(pl.String).alias(f"by_{name}"))
+        keep.append((expr if present else pl.lit(None, pl.String)).alias(f"by_{name}"))
     return lf.select(
         *keep,
         anchor=pl.col(c.anchor).cast(DT),

@@ -275,7 +275,8 @@ register(
         uses=("paid_at", "picked_up_at"),
         drill=("order_id", "paid_at", "pickup_deadline", "pickup_time", "carrier"),
         by=("carrier", "week"),
-        facets=CARRIER,
+        # a late parcel's record says by how many hours (null: not picked up at all)
+        facets=(*CARRIER, ("hours_late", hours_between("pickup_deadline", "pickup_time"))),
         doc=Doc(
             "揽收截止时间在考核期内的订单中按时揽收的比例；截止=承诺发货时间，否则支付后48小时",
             "orders picked up by their deadline (ship_by, else paid + 48 h) / orders whose "
@@ -379,7 +380,7 @@ register(
             weight=("rated", "sessions"),
             counts=("dissatisfied", "rated"),
         ),
-        drill=("session_id", "started_at", "agent", "rating", "order_id"),
+        drill=("session_id", "started_at", "agent", "rating", "reply_seconds", "order_id"),
         by=("agent", "hour", "week"),
         facets=AGENT,
         doc=Doc(

@@ -81,8 +81,8 @@ SHOWN_FIELDS = (
     "rating",
     "product_rating",
     "reply_seconds",
-    "pickup_deadline",
     "pickup_time",
+    "hours_late",
     "value",
     "content",
 )
