@@ -278,3 +278,20 @@ def test_trend_names_the_metric_that_moved_the_score() -> None:
     console = Console(width=80, record=True, color_system=None)
     render.render_trend(report, console, "en")
     assert "Negative feedback rate (CCR): 4.00% → 1.04%" in console.export_text()
+
+
+def test_an_absurd_reply_time_is_no_crash(tmp_path: Path) -> None:
+    """A 飞鸽 first reply of 10^19 seconds (a damaged cell) would overflow a timestamp: it
+    counts as unanswered in time, and every command still runs."""
+    (tmp_path / "orders.csv").write_text("主订单编号,支付完成时间\n1,2026-09-01 10:00:00\n", "utf-8")
+    (tmp_path / "im.csv").write_text(
+        "会话ID,会话开始时间,首次响应时长,满意度评价\n"
+        "S1,2026-09-01 10:00:00,10000000000000000000,5\nS2,2026-09-01 11:00:00,30,1\n",
+        "utf-8",
+    )
+    for args in (("compute",), ("trend", "--days", "5"), ("forecast", "--days", "5"), ("diagnose", "-m", "im-3min")):
+        code, out, err = _run(args[0], str(tmp_path), *args[1:], "-f", "json")
+        assert code == 0, (args, err)
+    (s,) = api.load(tmp_path)
+    reply = api.score(s, "douyin").metric("im-3min-reply-rate")
+    assert (reply.numerator, reply.denominator) == (1, 2)

@@ -175,9 +175,10 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
             reply_seconds=seconds,
             rating=_col(s, "rating", pl.Int8),
         ).with_columns(
-            # the reply is known when it happens (a negative duration: at the session's start)
+            # the reply is known when it happens (a negative duration: at the session's start;
+            # an absurd one, beyond ten years, is kept at ten years rather than overflow)
             reply_at=pl.col("started_at")
-            + pl.duration(microseconds=(pl.col("reply_seconds").clip(lower_bound=0) * 1e6).cast(pl.Int64)),
+            + pl.duration(microseconds=(pl.col("reply_seconds").clip(0, 10 * 366 * 86_400) * 1e6).cast(pl.Int64)),
         )
     if "im_daily" in f:
         out["im_daily"] = f["im_daily"]
