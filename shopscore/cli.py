@@ -160,13 +160,20 @@ def _quiet_stdout() -> None:
         pass
 
 
+#: the as-of days shopscore takes (event dates are read from 2000 on)
+FIRST_AS_OF, LAST_AS_OF = date(2000, 1, 1), date(2999, 12, 31)
+
+
 def _parse_day(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
+        day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         raise ShopscoreError(f"--as-of {value!r}: expected a date like 2026-10-31") from None
+    if not FIRST_AS_OF <= day <= LAST_AS_OF:  # windows and forecasts reach years around it
+        raise ShopscoreError(f"--as-of {value}: expected a day from {FIRST_AS_OF} to {LAST_AS_OF}")
+    return day
 
 
 def _load(path: Path, columns: Path | None, shops: Shops = Shops.auto) -> list[Any]:

@@ -295,3 +295,10 @@ def test_an_absurd_reply_time_is_no_crash(tmp_path: Path) -> None:
     (s,) = api.load(tmp_path)
     reply = api.score(s, "douyin").metric("im-3min-reply-rate")
     assert (reply.numerator, reply.denominator) == (1, 2)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31"])
+def test_an_as_of_day_out_of_range_is_a_usage_error(day: str) -> None:
+    for command in ("compute", "trend", "forecast"):
+        code, _, err = _run(command, str(CASE), "--as-of", day)
+        assert code == 2 and "--as-of" in err and "internal" not in err, (command, err)
