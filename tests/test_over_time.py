@@ -289,8 +289,14 @@ def test_an_absurd_reply_time_is_no_crash(tmp_path: Path) -> None:
         "S1,2026-09-01 10:00:00,10000000000000000000,5\nS2,2026-09-01 11:00:00,30,1\n",
         "utf-8",
     )
-    for args in (("compute",), ("trend", "--days", "5"), ("forecast", "--days", "5"), ("diagnose", "-m", "im-3min")):
-        code, out, err = _run(args[0], str(tmp_path), *args[1:], "-f", "json")
+    commands = (
+        ("compute",),
+        ("trend", "--days", "5"),
+        ("forecast", "--days", "5"),
+        ("diagnose", "-m", "im-3min"),
+    )
+    for args in commands:
+        code, _out, err = _run(args[0], str(tmp_path), *args[1:], "-f", "json")
         assert code == 0, (args, err)
     (s,) = api.load(tmp_path)
     reply = api.score(s, "douyin").metric("im-3min-reply-rate")

@@ -29,6 +29,8 @@ PROXY_RULES = {
     "delivered_at": "completed_at",
     "picked_up_at": "shipped_at",
 }
+#: a longer first reply than this (ten years) is a damaged cell: kept at this, never overflowing
+MAX_REPLY_SECONDS = 10 * 366 * 86_400
 #: the time a row of a dataset comes into being: before it, the row does not exist
 EXISTS_AT = {
     "after_sales": "applied_at",
@@ -178,7 +180,9 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
             # the reply is known when it happens (a negative duration: at the session's start;
             # an absurd one, beyond ten years, is kept at ten years rather than overflow)
             reply_at=pl.col("started_at")
-            + pl.duration(microseconds=(pl.col("reply_seconds").clip(0, 10 * 366 * 86_400) * 1e6).cast(pl.Int64)),
+            + pl.duration(
+                microseconds=(pl.col("reply_seconds").clip(0, MAX_REPLY_SECONDS) * 1e6).cast(pl.Int64)
+            ),
         )
     if "im_daily" in f:
         out["im_daily"] = f["im_daily"]
