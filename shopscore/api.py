@@ -196,6 +196,7 @@ def score_each(
     profile: Profile | str | None = None,
     as_of: date | None = None,
     category: str | None = None,
+    overrides: dict[str, float] | None = None,
 ) -> list[ShopScore]:
     """:func:`score` per shop; one shop's failure is that shop's ``error`` result, never the
     others' (an unexpected exception is marked ``internal`` with its details logged)."""
@@ -203,7 +204,7 @@ def score_each(
     out = []
     for shop in shops:
         try:
-            out.append(score(shop, prof, as_of, category))
+            out.append(score(shop, prof, as_of, category, overrides))
         except ShopscoreError as exc:
             out.append(failed(shop, prof, str(exc)))
         except Exception as exc:  # a bug: keep the other shops, say where the details are

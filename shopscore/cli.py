@@ -210,7 +210,7 @@ def _shop_errors(results: list[Any]) -> ExitCode:
     codes = [ExitCode.OK]
     for r in results:
         if r.status == "error":
-            prefix = f"{r.shop}: " if len(results) > 1 else ""
+            prefix = f"{r.shop}: " if len(results) > 1 and not r.error.startswith(f"{r.shop}: ") else ""
             _say_error(prefix + r.error)
             codes.append(ExitCode.INTERNAL if r.internal else ExitCode.INPUT_ERROR)
     return most_severe(codes)
@@ -336,7 +336,7 @@ def _each_shop(shops: list[Any], run: Any) -> tuple[list[Any], ExitCode]:
         except ShopscoreError as exc:
             if len(shops) == 1:
                 raise
-            _say_error(prefix + str(exc))
+            _say_error(("" if str(exc).startswith(prefix) else prefix) + str(exc))
             out.append(_ShopError(shop.name, str(exc), False))
             codes.append(exc.exit_code)
         except Exception as exc:
@@ -473,7 +473,7 @@ def whatif(
 
         settings = api.parse_settings(api.load_profile(profile), set_)
         day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
-        results = [api.whatif(s, settings, prof, day, category) for s in shops]
+        results = api.score_each(shops, prof, day, category, settings)
         code = _shop_errors(results)
         _state["code"] = code
         if code == ExitCode.OK or len(results) > 1 or format == Format.json:

@@ -308,3 +308,66 @@ def test_an_as_of_day_out_of_range_is_a_usage_error(day: str) -> None:
     for command in ("compute", "trend", "forecast"):
         code, _, err = _run(command, str(CASE), "--as-of", day)
         assert code == 2 and "--as-of" in err and "internal" not in err, (command, err)
+
+
+@pytest.mark.parametrize(
+    ("day", "hits", "sessions"),
+    [("2026-09-12", 200, 395), ("2026-09-22", 171, 334), ("2026-09-30", 202, 393)],
+)
+def test_sessions_win_over_daily_data_up_to_the_latest_session_as_of_the_day(
+    day: str, hits: int, sessions: int
+) -> None:
+    """tests/fixtures/series/im_split/README.md works these out by hand: on 09-12 the days
+    09-06…12 still count from the daily data (no session after 09-05 is known yet)."""
+    folder = ROOT / "tests" / "fixtures" / "series" / "im_split"
+    code, out, _ = _run("compute", str(folder), "--as-of", day, "-f", "json")
+    assert code == 0
+    reply = next(m for m in json.loads(out)["metrics"] if m["id"] == "im-3min-reply-rate")
+    assert (reply["numerator"], reply["denominator"]) == (hits, sessions)
+    code, out, _ = _run("trend", str(folder), "--as-of", "2026-09-30", "--days", "30", "-f", "json")
+    trend = {d["date"]: d["metrics"]["im-3min-reply-rate"] for d in json.loads(out)["days"]}
+    assert trend[day] == pytest.approx(hits / sessions, abs=1e-8)
+
+
+@pytest.mark.parametrize("goal", [4.45, 4.5, 4.61, 4.7, 4.8])
+def test_the_shown_needed_value_reaches_the_target_too(goal: float) -> None:
+    """The table shows `needed` at 0.01 % / 0.1 h: rounded to the better side, so typing the
+    shown figure into whatif still reaches the target (1.50 % would give 4.60993 < 4.61)."""
+    from shopscore.engine.metrics import REGISTRY
+
+    (s,) = api.load(FLAGSHIP)
+    t = api.target(s, goal, "douyin")
+    shown = [*(n for n in t.needs if n.needed is not None), *(t.combination or ())]
+    assert shown
+    for n in t.needs:
+        if n.needed is None:
+            continue
+        metric = REGISTRY[n.id]
+        text = render.fmt_needed(n.needed, metric.unit, metric.direction)
+        number = float(text.split()[0].rstrip("%"))
+        value = number / 100 if text.endswith("%") else number
+        got = api.whatif(s, {n.id: value}, "douyin").score
+        assert got is not None and got >= goal - 1e-9, (n.id, text, got)
+    if t.combination:
+        values = {}
+        for n in t.combination:
+            metric = REGISTRY[n.id]
+            text = render.fmt_needed(n.needed, metric.unit, metric.direction)
+            number = float(text.split()[0].rstrip("%"))
+            values[n.id] = number / 100 if text.endswith("%") else number
+        got = api.whatif(s, values, "douyin").score
+        assert got is not None and got >= goal - 1e-9
+
+
+def test_whatif_over_several_shops_keeps_the_good_ones(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(CASE, tmp_path / "a")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "orders.csv").write_text("主订单编号,订单状态\n1,待支付\n", "utf-8")
+    code, out, err = _run(
+        "whatif", str(tmp_path), "--shops", "each", "--set", "delivery-hours=10", "-f", "json"
+    )
+    payload = json.loads(out)
+    assert code == 2 and [p["status"] for p in payload][1] == "error"
+    assert payload[0]["status"] == "scored" and "b: b:" not in err

@@ -208,16 +208,16 @@ def event_frame(
 
 
 SOURCE = ("__file", "__row")
-SUM_COLUMNS = ("anchor", "known", "w", "h", "hit_at", "v", "neg", "always")
+SUM_COLUMNS = ("anchor", "known", "w", "h", "hit_at", "v", "neg", "always", "gone")
 
 
-def _daily_frame(
-    prep: Prepared, d: Daily, skip: tuple[date, date] | None
-) -> tuple[pl.LazyFrame, bool] | None:
+def _daily_frame(prep: Prepared, d: Daily, sessions: pl.Series | None) -> tuple[pl.LazyFrame, bool] | None:
     """im_daily rows as an event frame (w = weight, h = weighted hits), and whether undated
     rows are used. A row without a date covers the exported period: it counts in the window
-    ending at any day, unless session data exists (SPEC §1). Days covered by session data
-    are left to the sessions."""
+    ending at any day, unless session data exists (SPEC §1). Session data wins for the days
+    from its first to its latest session as of the day evaluated: a daily row dated on or
+    after the first session day stops counting (``gone``) once a session on or after its
+    own day is known — the next session day (``sessions``: the sorted session days)."""
     frame = prep.frames["im_daily"]
     cols = prep.columns.get("im_daily", frozenset())
     found = _daily_columns(d, cols)
@@ -227,10 +227,19 @@ def _daily_frame(
     lf = frame.lazy().filter(pl.col(num).is_not_null() & pl.col(weight).is_not_null())
     dated = "date" in frame.columns
     day = pl.col("date") if dated else pl.lit(None, DT)
-    if dated and skip is not None:
-        lf = lf.filter(pl.col("date").is_null() | ~pl.col("date").dt.date().is_between(skip[0], skip[1]))
-    always = day.is_null() & pl.lit(skip is None)
+    has_sessions = sessions is not None and sessions.len() > 0
+    always = day.is_null() & pl.lit(not has_sessions)
     lf = lf.filter(day.is_not_null() | always)
+    gone = pl.lit(None, DT)
+    if dated and sessions is not None and has_sessions:
+        days = pl.LazyFrame({"next_session": sessions.unique().sort()})
+        lf = (
+            lf.with_columns(__day=pl.col("date").dt.date())
+            .sort("__day")
+            .join_asof(days, left_on="__day", right_on="next_session", strategy="forward")
+        )
+        first = sessions.min()
+        gone = pl.when(pl.col("__day") >= pl.lit(first)).then(pl.col("next_session").cast(DT))
     h = pl.col(num) if counts else pl.col(num) * pl.col(weight)
     extra = [pl.col(c) for c in SOURCE if c in frame.columns]
     if "agent" in frame.columns:  # diagnose breaks 飞鸽 daily rows down by agent
@@ -246,8 +255,9 @@ def _daily_frame(
         v=pl.lit(0.0),
         neg=pl.lit(0, pl.Int64),
         always=always,
+        gone=gone,
     )
-    undated = not dated or (skip is None and frame["date"].null_count() > 0)
+    undated = not dated or (not has_sessions and frame["date"].null_count() > 0)
     return out, undated
 
 
@@ -309,8 +319,10 @@ def build(prep: Prepared, plans: Mapping[str, MetricPlan]) -> dict[str, MetricEv
             if m.numerator is not None:
                 num = event_frame(prep, m.numerator, None, None, clip_day, m.drill)
         if p.use_daily and m.daily is not None:
-            skip = prep.spans.get("im_sessions") if pop is not None else None
-            found = _daily_frame(prep, m.daily, skip)
+            sessions = None
+            if pop is not None:  # the days that have session data (excluded rows already gone)
+                sessions = prep.frames[m.population.dataset]["started_at"].drop_nulls().dt.date()
+            found = _daily_frame(prep, m.daily, sessions)
             if found is not None:
                 daily, undated = found
                 if clip_day is not None:

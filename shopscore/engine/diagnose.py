@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from shopscore.engine.compute import MetricEvents, MetricResult, event_frame, series
+from shopscore.engine.events import alive
 from shopscore.engine.metrics import Count
 from shopscore.engine.scorecard import Scorecard, ShopModel, score_day
 from shopscore.engine.windows import end_of
@@ -105,8 +106,9 @@ def _units(m: ShopModel, ev: MetricEvents, as_of: date) -> pl.DataFrame:
     if source is not None:
         frames.append(source.filter(window.contains("anchor") & (pl.col("known") < end)))
     if ev.daily is not None:
-        daily = ev.daily.filter(window.contains("anchor") | pl.col("always"))
-        frames.append(daily.drop("always"))
+        schema = ev.daily.collect_schema()
+        daily = ev.daily.filter((window.contains("anchor") & alive(schema, end)) | pl.col("always"))
+        frames.append(daily.drop("always", "gone", strict=False))
     if not frames:
         return pl.DataFrame()
     lf = pl.concat(frames, how="diagonal_relaxed")

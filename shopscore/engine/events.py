@@ -60,13 +60,18 @@ def _day(col: str) -> pl.Expr:
     return pl.col(col).dt.date().cast(pl.Int32)
 
 
+def alive(schema: pl.Schema, end: pl.Expr) -> pl.Expr:
+    """A row stops counting at its ``gone`` time (im_daily days taken over by sessions)."""
+    return (pl.col("gone").is_null() | (pl.col("gone") >= end)) if "gone" in schema else pl.lit(True)
+
+
 def totals_query(events: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     """The window's sums as of ``window.as_of`` (a filter of the event frame), lazily: many
     of them are collected in one parallel run by :func:`collect_totals`."""
     end = pl.lit(end_of(window.as_of))
     schema = events.collect_schema()
     always = pl.col("always") if "always" in schema else pl.lit(False)
-    inside = (window.contains("anchor") & (pl.col("known") < end)) | always
+    inside = (window.contains("anchor") & (pl.col("known") < end) & alive(schema, end)) | always
     hit = (pl.col("hit_at") < end) | always
     return events.filter(inside).select(
         w=pl.col("w").sum(),
@@ -111,6 +116,8 @@ def totals_series(
     anchor = _day("anchor")
     lo = pl.when(always).then(pl.lit(d0)).otherwise(pl.max_horizontal(anchor + offset, _day("known")))
     hi = pl.when(always).then(pl.lit(d1)).otherwise(anchor + (offset + length - 1))
+    if "gone" in schema:  # counts until the day before it is gone
+        hi = pl.min_horizontal(hi, _day("gone") - 1)
     lo_h = (
         pl.when(pl.col("always"))
         .then(pl.lit(d0))

@@ -122,7 +122,9 @@ def _alone(j: _Judge, r: MetricResult, curve: Curve, goal: float) -> Need:
     if today.status != "scored" or today.score is None:  # no score, or a fixed stage score
         return Need(r.id, r.value, None, None, "not-scored")
     if today.score >= goal - TOLERANCE:
-        return Need(r.id, r.value, r.value, 0 if r.kind == "rate" and r.value is not None else None)
+        if r.value is None:  # nothing measured, nothing needed
+            return Need(r.id, None, None, None, "not-scored")
+        return Need(r.id, r.value, r.value, 0 if r.kind == "rate" else None)
     top = curve.best(j.m.profile.scale_max)
     best_value = curve.ideal(r.direction, j.m.profile.scale_max)
     at_best = j.score({r.id: best_value})

@@ -182,9 +182,29 @@ def render_forecast(report: Any, console: Console, lang: str) -> None:
     console.print(Text(t("estimate", lang), style="dim"))
 
 
+def fmt_needed(value: float, unit: str, direction: str) -> str:
+    """A needed value as shown, rounded to the better side at the shown precision, so that
+    typing the shown figure into `whatif` reaches the target too."""
+    import math
+
+    scale = {"ratio": 10_000, "h": 10, "s": 1}.get(unit, 100)  # 0.01 %, 0.1 h, 1 s, 0.01
+    steps = value * scale
+    near = round(steps)
+    steps = (
+        near
+        if abs(steps - near) < 1e-6
+        else (math.floor(steps) if direction == "lower" else math.ceil(steps))
+    )
+    return fmt_value(steps / scale, unit)
+
+
 def _need_cells(report: Any, n: Any, lang: str) -> list[str]:
-    unit = REGISTRY[n.id].unit
-    needed = fmt_value(n.needed, unit) if n.needed is not None else s(n.reason or "unreachable", lang)
+    metric = REGISTRY[n.id]
+    unit = metric.unit
+    if n.needed is not None:
+        needed = fmt_needed(n.needed, unit, metric.direction)
+    else:
+        needed = s(n.reason or "unreachable", lang)
     events = "" if n.events is None else f"{n.events:+d}"
     return [_metric_name(n.id, lang), fmt_value(n.value, unit), needed, events]
 
