@@ -103,7 +103,13 @@ class MetricPlan:
     use_events: bool = True  # rows of the population dataset are counted
     use_daily: bool = False  # 飞鸽 daily data is counted (days without session data)
     note: str | None = None  # why a metric without a missing export still has no data
-    ideal: float | None = None  # a mean's full-score value: rows worse than it are bad events
+    scale_max: float = 5.0  # the profile's top score (an identity curve's full score)
+
+    def ideal(self, category: str | None = None) -> float | None:
+        """A mean's full-score value on the curve in use: rows worse than it are bad events."""
+        if self.metric.kind != "mean":
+            return None
+        return self.rule.curve_for(category).ideal(self.metric.direction, self.scale_max)
 
     @property
     def proxy(self) -> str | None:
@@ -141,8 +147,9 @@ def plan(
             state = "approximate"
         else:
             state = "ok"
-        ideal = rule.curve.ideal(m.direction, profile.scale_max) if m.kind == "mean" else None
-        out[mid] = MetricPlan(m, rule, state, missing, absent, used, has_events, use_daily, note, ideal)
+        out[mid] = MetricPlan(
+            m, rule, state, missing, absent, used, has_events, use_daily, note, profile.scale_max
+        )
     return out
 
 
@@ -420,9 +427,9 @@ class SeriesQuery:
     frames: tuple[pl.LazyFrame | None, pl.LazyFrame | None, pl.LazyFrame | None]
 
 
-def series_query(ev: MetricEvents, first: date, last: date) -> SeriesQuery:
+def series_query(ev: MetricEvents, first: date, last: date, category: str | None = None) -> SeriesQuery:
     off, length = ev.plan.rule.window
-    bad = bad_rows(ev.plan.metric.direction, ev.plan.metric.kind, ev.plan.ideal)
+    bad = bad_rows(ev.plan.metric.direction, ev.plan.metric.kind, ev.plan.ideal(category))
 
     def sums(frame: pl.LazyFrame | None, with_bad: bool = False) -> pl.LazyFrame | None:
         if frame is None:
@@ -454,12 +461,13 @@ def series(
     last: date,
     extra: Mapping[date, Totals] | None = None,
     sums: tuple[list[Totals] | None, ...] | None = None,
+    category: str | None = None,
 ) -> tuple[list[MetricResult], list[int]]:
     """The metric as of every day ``first`` … ``last`` (one pass over its events), and the
     bad events leaving its window each day. ``extra`` adds assumed future events per day
     (forecast ``--assume recent``) to the population sums."""
     if sums is None:
-        (sums,) = collect_series([series_query(ev, first, last)])
+        (sums,) = collect_series([series_query(ev, first, last, category)])
     pop, num, daily = sums
     days = (last - first).days + 1
     leaving = [0] * days

@@ -86,7 +86,7 @@ def pick_metric(m: ShopModel, wanted: str | None, card: Scorecard) -> str:
     raise ShopscoreError(f"--metric {wanted!r}: profile {m.profile.id} has no such metric (it has: {names})")
 
 
-def _units(m: ShopModel, ev: MetricEvents, as_of: date) -> pl.DataFrame:
+def _units(m: ShopModel, ev: MetricEvents, as_of: date, category: str | None) -> pl.DataFrame:
     """The units the metric counts as of ``as_of`` with ``w`` (weight), ``hit_w`` (its
     numerator part) and ``bad_w`` (its bad part). A rate whose numerator comes from another
     dataset is broken down by that dataset's rows (e.g. after-sales, judged or not)."""
@@ -114,7 +114,7 @@ def _units(m: ShopModel, ev: MetricEvents, as_of: date) -> pl.DataFrame:
     lf = pl.concat(frames, how="diagonal_relaxed")
     hit = pl.when(pl.col("hit_at") < end).then(pl.col("h")).otherwise(0.0)
     if metric.kind == "mean":
-        ideal = ev.plan.ideal
+        ideal = ev.plan.ideal(category)
         worse = (pl.col("v") > ideal) if metric.direction == "lower" else (pl.col("v") < ideal)
         bad = (
             pl.when((pl.col("w") > 0) & worse).then(1.0).otherwise(0.0) if ideal is not None else pl.lit(0.0)
@@ -230,10 +230,12 @@ def diagnose(
         if by not in dims:
             raise ShopscoreError(f"--by {by!r}: {mid} breaks down by {', '.join(dims)}")
         dims = (by,)
-    units = _units(m, ev, day) if result.status != "no-data" else pl.DataFrame()
+    units = _units(m, ev, day, category) if result.status != "no-data" else pl.DataFrame()
     kind, direction = ev.plan.metric.kind, ev.plan.metric.direction
     if units.height == 0:
-        return Diagnosis(card, result, {d: () for d in dims}, pl.DataFrame(), 0.0, _aging(ev, day), ())
+        return Diagnosis(
+            card, result, {d: () for d in dims}, pl.DataFrame(), 0.0, _aging(ev, day, category), ()
+        )
     dataset = ev.plan.metric.population.dataset if ev.plan.metric.numerator is None else ""
     bad_total = float(units["bad_w"].sum())
     breakdowns: dict[str, tuple[Group, ...]] = {}
@@ -246,7 +248,7 @@ def diagnose(
             breakdowns[dim] = _groups(units, key, pl.lit(None, pl.String), kind, direction, bad_total)
     records = _records(units, top)
     evidence = _evidence(m, units, dataset, breakdowns, result)
-    return Diagnosis(card, result, breakdowns, records, bad_total, _aging(ev, day), evidence)
+    return Diagnosis(card, result, breakdowns, records, bad_total, _aging(ev, day, category), evidence)
 
 
 def _records(units: pl.DataFrame, top: int) -> pl.DataFrame:
@@ -271,11 +273,11 @@ def _records(units: pl.DataFrame, top: int) -> pl.DataFrame:
     return bad.select(*source, *keep, *value, **extra)
 
 
-def _aging(ev: MetricEvents, day: date) -> dict[int, int]:
+def _aging(ev: MetricEvents, day: date, category: str | None) -> dict[int, int]:
     """Bad events leaving the metric's window within the next 7 / 14 / 30 days (no new events)."""
     if ev.population is None and ev.numerator is None:
         return dict.fromkeys(AGING_DAYS, 0)
-    _, leaving = series(ev, day + timedelta(days=1), day + timedelta(days=max(AGING_DAYS)))
+    _, leaving = series(ev, day + timedelta(days=1), day + timedelta(days=max(AGING_DAYS)), category=category)
     return {k: int(sum(leaving[:k])) for k in AGING_DAYS}
 
 

@@ -193,7 +193,7 @@ def score_days(
     start = first - timedelta(days=back)
     per_metric: dict[str, list[MetricResult]] = {}
     leaving: dict[str, tuple[int, ...]] = {}
-    queries = [series_query(ev, start, last) for ev in m.events.values()]
+    queries = [series_query(ev, start, last, category) for ev in m.events.values()]
     for (mid, ev), sums in zip(m.events.items(), collect_series(queries), strict=True):
         values, gone = series(ev, start, last, (extra or {}).get(mid), sums)
         per_metric[mid] = values
