@@ -346,52 +346,50 @@ def _result(
 ) -> MetricResult:
     """A MetricResult from the window's sums (the one place a value is formed)."""
     p, m = ev.plan, ev.plan.metric
-    res = MetricResult(
-        id=m.id,
-        dimension=p.rule.dimension,
-        kind=m.kind,
-        unit=m.unit,
-        direction=m.direction,
-        window=window,
-        min_sample=p.rule.min_sample,
-        coverage=window.coverage,
-        covered_by=ev.clip[0] if window.clipped and ev.clip else None,
-        proxy=p.proxy,
-        approximate=m.always_approximate or bool(p.absent),
-    )
+    common = {
+        "id": m.id,
+        "dimension": p.rule.dimension,
+        "kind": m.kind,
+        "unit": m.unit,
+        "direction": m.direction,
+        "window": window,
+        "min_sample": p.rule.min_sample,
+        "coverage": window.coverage,
+        "covered_by": ev.clip[0] if window.clipped and ev.clip else None,
+    }
     if p.state == "missing":
         why = (p.note,) if p.note else ()
-        return evolve(res, status="no-data", missing=p.missing, notes=why, approximate=False, proxy=None)
-    notes: list[str] = []
-    approximate = res.approximate
+        return MetricResult(**common, status="no-data", missing=p.missing, notes=why)  # type: ignore[arg-type]
+    notes: tuple[str, ...] = ()
+    approximate = m.always_approximate or bool(p.absent)
     if daily is not None and daily.rows > 0:
         approximate = True
-        notes.append("im-daily")
-        if ev.undated:
-            notes.append("im-daily-undated")
+        notes = ("im-daily", "im-daily-undated") if ev.undated else ("im-daily",)
     daily = daily or Totals()
     if m.kind == "rate":
         den = pop.w + daily.w
         hits = (num.w if num is not None else pop.h) + daily.h
         if ev.daily is None and float(den).is_integer() and float(hits).is_integer():
             den, hits = int(den), int(hits)  # counts of rows (assumed events may be fractional)
-        return evolve(
-            res,
+        return MetricResult(
+            **common,  # type: ignore[arg-type]
             numerator=hits,
             denominator=den,
             value=hits / den if den else None,
+            proxy=p.proxy,
             approximate=approximate,
-            notes=tuple(notes),
+            notes=notes,
         )
     n = pop.w + daily.w  # rows (im_daily: their weights)
     total = pop.v + daily.h
-    return evolve(
-        res,
+    return MetricResult(
+        **common,  # type: ignore[arg-type]
         count=int(n),
         value=total / n if n else None,
         left_out=pop.neg,
+        proxy=p.proxy,
         approximate=approximate,
-        notes=tuple(notes),
+        notes=notes,
     )
 
 
@@ -427,14 +425,18 @@ class SeriesQuery:
     frames: tuple[pl.LazyFrame | None, pl.LazyFrame | None, pl.LazyFrame | None]
 
 
-def series_query(ev: MetricEvents, first: date, last: date, category: str | None = None) -> SeriesQuery:
+def series_query(
+    ev: MetricEvents, first: date, last: date, category: str | None = None, leaving: bool = True
+) -> SeriesQuery:
     off, length = ev.plan.rule.window
-    bad = bad_rows(ev.plan.metric.direction, ev.plan.metric.kind, ev.plan.ideal(category))
+    bad = (
+        bad_rows(ev.plan.metric.direction, ev.plan.metric.kind, ev.plan.ideal(category)) if leaving else None
+    )
 
     def sums(frame: pl.LazyFrame | None, with_bad: bool = False) -> pl.LazyFrame | None:
         if frame is None:
             return None
-        return totals_series(frame, off, length, first, last, bad if with_bad else None)
+        return totals_series(frame, off, length, first, last, bad if with_bad and bad is not None else None)
 
     return SeriesQuery(
         ev,

@@ -40,7 +40,7 @@ class Forecast:
 def trend(m: ShopModel, as_of: date | None, days: int, category: str | None = None) -> Series:
     """The shop as of each of the ``days`` days ending at ``as_of``."""
     last = m.as_of(as_of)
-    return score_days(m, last - timedelta(days=days - 1), last, category)
+    return score_days(m, last - timedelta(days=days - 1), last, category, leaving=False)
 
 
 def _in_window(window: tuple[int, int], today: date, day: date) -> int:

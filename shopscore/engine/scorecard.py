@@ -84,7 +84,7 @@ class Scorecard:
     dimensions: tuple[DimensionResult, ...]
     thresholds: tuple[ThresholdResult, ...]
     eligibility: EligibilityCount
-    coverage: Coverage
+    coverage: Coverage | None  # None on the days of a series (trend, forecast print none)
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
@@ -100,8 +100,10 @@ def judge(
     elig: EligibilityCount,
     category: str | None,
     history: History | None = None,
+    detail: bool = True,
 ) -> Scorecard:
-    """Scores, roll-up, status, thresholds, tags and coverage from one day's metric values."""
+    """Scores, roll-up, status, thresholds, tags and coverage from one day's metric values
+    (``detail`` False: no tags and coverage — a day of a series, where only scores count)."""
     prof = m.profile
     roll = rollup(score_metrics(values, prof, category), prof)
     status, composite, dims, metrics = "scored", roll.score, roll.dimensions, roll.metrics
@@ -114,7 +116,7 @@ def judge(
     elif composite is None:
         status = "insufficient-data"
     ths = thresholds(prof, composite if status == "scored" else None, dims, history)
-    if status == "scored":
+    if status == "scored" and detail:
         metrics = tuple(tag(metrics, prof))
     return Scorecard(
         as_of=as_of,
@@ -124,7 +126,7 @@ def judge(
         dimensions=dims,
         thresholds=tuple(ths),
         eligibility=elig,
-        coverage=coverage(metrics, prof, m.prepared.spans),
+        coverage=coverage(metrics, prof, m.prepared.spans) if detail else None,
     )
 
 
@@ -162,7 +164,7 @@ def score_day(
     back = _history_days(m.profile)
     history: History | None = None
     if back:
-        past = score_days(m, day - timedelta(days=back), day - timedelta(days=1), category)
+        past = score_days(m, day - timedelta(days=back), day - timedelta(days=1), category, leaving=False)
         history = [(c.score, {d.id: d.score for d in c.dimensions}) for c in past.days]
     return judge(m, day, values, m.eligibility.at_day(day), category, history)
 
@@ -183,6 +185,7 @@ def score_days(
     category: str | None = None,
     extra: Mapping[str, Mapping[date, Totals]] | None = None,
     extra_eligible: Mapping[date, int] | None = None,
+    leaving: bool = True,
 ) -> Series:
     """The shop as of every day ``first`` … ``last``, from one pass over each metric's events
     (daily aggregates and sliding sums). ``extra`` adds assumed events per metric and day
@@ -192,12 +195,12 @@ def score_days(
     back = _history_days(m.profile)
     start = first - timedelta(days=back)
     per_metric: dict[str, list[MetricResult]] = {}
-    leaving: dict[str, tuple[int, ...]] = {}
-    queries = [series_query(ev, start, last, category) for ev in m.events.values()]
+    gone_by_metric: dict[str, tuple[int, ...]] = {}
+    queries = [series_query(ev, start, last, category, leaving) for ev in m.events.values()]
     for (mid, ev), sums in zip(m.events.items(), collect_series(queries), strict=True):
         values, gone = series(ev, start, last, (extra or {}).get(mid), sums)
         per_metric[mid] = values
-        leaving[mid] = tuple(gone[back:])
+        gone_by_metric[mid] = tuple(gone[back:])
     eligible = m.eligibility.series(start, last)
     cards: list[Scorecard] = []
     history: list[tuple[float | None, Mapping[str, float | None]]] = []
@@ -206,8 +209,8 @@ def score_days(
         if extra_eligible and day in extra_eligible:
             elig = replace(elig, count=elig.count + extra_eligible[day])
         values = [per_metric[mid][i] for mid in m.events]
-        card = judge(m, day, values, elig, category, history)
+        card = judge(m, day, values, elig, category, history, detail=False)
         history.append((card.score, {d.id: d.score for d in card.dimensions}))
         if day >= first:
             cards.append(card)
-    return Series(tuple(cards), leaving)
+    return Series(tuple(cards), gone_by_metric)
