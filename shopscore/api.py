@@ -12,7 +12,7 @@ from shopscore.engine.coverage import Coverage
 from shopscore.engine.profiles import Profile, load_profile
 from shopscore.engine.scorecard import Scorecard, ShopModel, model, score_day
 from shopscore.engine.scoring import DimensionResult, ThresholdResult
-from shopscore.errors import ShopscoreError
+from shopscore.errors import ExitCode, ShopscoreError
 from shopscore.loaders.discover import Progress, ShopData, ShopsMode
 from shopscore.loaders.discover import load as load_shops
 
@@ -72,6 +72,9 @@ class ShopScore:
             "thresholds": [
                 {
                     "id": t.id,
+                    "label": {"zh": t.zh, "en": t.en},
+                    "statistic": t.statistic,
+                    "days": t.days,
                     "bound": t.bound,
                     "value": _r(t.value),
                     "passed": t.passed,
@@ -80,7 +83,8 @@ class ShopScore:
                 for t in self.thresholds
             ],
             "dimensions": [
-                {"id": d.id, "weight": _r(d.weight), "score": _r(d.score)} for d in self.dimensions
+                {"id": d.id, "label": {"zh": d.zh, "en": d.en}, "weight": _r(d.weight), "score": _r(d.score)}
+                for d in self.dimensions
             ],
             "metrics": [metric_json(m) for m in self.metrics],
             "coverage": self.coverage.to_json() if self.coverage else None,
@@ -89,10 +93,25 @@ class ShopScore:
         }
 
 
+def verdict(result: ShopScore, fail_below: float | None, min_coverage: float) -> ExitCode:
+    """A shop's exit code under ``--fail-below`` (SPEC §7): 1 when its score is below the
+    bound, 3 when it cannot be judged (not scored, or scored on less than ``min_coverage``
+    of the profile's weight), else 0; an unreadable shop is 2 (or 70 for a bug)."""
+    if result.status == "error":
+        return ExitCode.INTERNAL if result.internal else ExitCode.INPUT_ERROR
+    if fail_below is None:
+        return ExitCode.OK
+    measured = result.coverage.measured_weight if result.coverage else 0.0
+    if result.status != "scored" or result.score is None or measured < min_coverage - 1e-9:
+        return ExitCode.NOT_ENOUGH_DATA
+    return ExitCode.ALERT if result.score < fail_below - 1e-9 else ExitCode.OK
+
+
 def metric_json(m: MetricResult) -> dict[str, Any]:
     rate_counts = m.kind == "rate"
     return {
         "id": m.id,
+        "label": {"zh": m.metric.zh, "en": m.metric.en},
         "dimension": m.dimension,
         "kind": m.kind,
         "value": _r(m.value, 8),

@@ -80,6 +80,23 @@ ColumnsOpt = Annotated[
     typer.Option("--columns", help="TOML file of extra header aliases (see README)."),
 ]
 
+FailBelowOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--fail-below",
+        help="Exit 1 when a shop's score is below this (3 when it has no score or too little coverage).",
+    ),
+]
+MinCoverageOpt = Annotated[
+    float,
+    typer.Option(
+        "--min-coverage",
+        help="With --fail-below: a score on less of the profile's weight than this is not judged (exit 3).",
+        min=0.0,
+        max=1.0,
+    ),
+]
+
 _state: dict[str, Any] = {"debug": False}
 
 
@@ -217,8 +234,8 @@ def _shop_errors(results: list[Any]) -> ExitCode:
 
 
 def _emit_json(items: list[dict[str, Any]]) -> None:
-    payload: Any = items[0] if len(items) == 1 else items
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+    """A JSON array, one object per shop — also for one shop (SPEC §7: one shape for scripts)."""
+    sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 @app.command()
@@ -281,6 +298,8 @@ def compute(
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
+    fail_below: FailBelowOpt = None,
+    min_coverage: MinCoverageOpt = 0.8,
 ) -> None:
     """Recompute every metric, the dimension scores and the composite; check thresholds."""
     with _errors():
@@ -288,9 +307,10 @@ def compute(
 
         day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
         results = api.score_each(shops, prof, day, category)
-        code = _shop_errors(results)
+        errors = _shop_errors(results)
+        code = most_severe([errors, *(api.verdict(r, fail_below, min_coverage) for r in results)])
         _state["code"] = code
-        if code == ExitCode.OK or len(results) > 1 or format == Format.json:
+        if errors == ExitCode.OK or len(results) > 1 or format == Format.json:
             _render_scores(results, format, lang)
         if code != ExitCode.OK:
             raise typer.Exit(code)

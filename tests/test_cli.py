@@ -28,11 +28,11 @@ def _run(*args: str) -> tuple[int, str, str]:
 def test_compute_json_equals_library_result_and_schema() -> None:
     code, out, _ = _run("compute", str(CASE), "--as-of", "2026-09-30", "--format", "json")
     assert code == 0
-    payload = json.loads(out)
+    (payload,) = json.loads(out)
     (shop,) = api.load(CASE)
     expected = api.score(shop, "douyin", date(2026, 9, 30)).to_json()
     assert payload == json.loads(json.dumps(expected, ensure_ascii=False, default=str))
-    jsonschema.validate(payload, SCHEMA)
+    jsonschema.validate([payload], SCHEMA)
     assert payload["estimate"] is True
     lost = sum(m["points_lost"] or 0 for m in payload["metrics"])
     assert lost == pytest.approx(5 - payload["score"], abs=1e-5)
@@ -50,8 +50,7 @@ def test_compute_multi_shop_prints_a_list_in_folder_order(tmp_path: Path) -> Non
     assert code == 0
     payload = json.loads(out)
     assert [p["shop"] for p in payload] == ["a_shop", "b_shop"]
-    for p in payload:
-        jsonschema.validate(p, SCHEMA)
+    jsonschema.validate(payload, SCHEMA)
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
@@ -90,7 +89,7 @@ def test_inspect_json_has_shop_and_load() -> None:
     export) and what each metric can be computed from."""
     code, out, _ = _run("inspect", str(CASE), "--format", "json")
     assert code == 0
-    payload = json.loads(out)
+    (payload,) = json.loads(out)
     assert payload["shop"] == "shop_scored"
     load = payload["load"]
     jsonschema.validate(load, SCHEMA["$defs"]["load"])
@@ -125,7 +124,7 @@ def test_inspect_json_has_shop_and_load() -> None:
 def test_metrics_lists_every_metric_of_the_profile(profile: str) -> None:
     code, out, _ = _run("metrics", "--profile", profile, "--format", "json")
     assert code == 0
-    rows = json.loads(out)["metrics"]
+    rows = json.loads(out)[0]["metrics"]
     assert {r["id"] for r in rows} == set(api.load_profile(profile).metrics)
     for r in rows:
         assert r["definition_zh"] and r["definition_en"] and r["direction"] in ("lower", "higher")
@@ -144,8 +143,8 @@ def test_compute_on_the_real_export_layouts() -> None:
     examples = ROOT / "tests" / "fixtures" / "export_examples"
     code, out, _ = _run("compute", str(examples), "--format", "json")
     assert code == 0
-    payload = json.loads(out)
-    jsonschema.validate(payload, SCHEMA)
+    jsonschema.validate(json.loads(out), SCHEMA)
+    (payload,) = json.loads(out)
     files = payload["load"]["files"]
     assert len(files) == 7 and all(f["dataset"] for f in files)
     for f in files:
@@ -171,7 +170,7 @@ def test_category_curves_from_a_user_profile(tmp_path: Path) -> None:
     args = ("compute", str(CASE), "--as-of", "2026-09-30", "--format", "json", "--profile", str(prof))
     code, out, _ = _run(*args, "--category", "服饰")
     assert code == 0
-    metric = next(m for m in json.loads(out)["metrics"] if m["id"] == "negative-feedback-rate")
+    metric = next(m for m in json.loads(out)[0]["metrics"] if m["id"] == "negative-feedback-rate")
     assert metric["score"] == 5.0
 
 
@@ -233,3 +232,43 @@ def test_a_closed_output_pipe_ends_quietly_with_the_commands_code() -> None:
         p.stdout.close()
         assert p.wait(timeout=60) == 0
         assert p.stderr.read() == b""
+
+
+@pytest.mark.parametrize(
+    ("path", "args", "code"),
+    [
+        # douyin_flagship scores 4.42 (sample_exports/README.md)
+        (ROOT / "sample_exports" / "douyin_flagship", ("--fail-below", "4.0"), 0),
+        (ROOT / "sample_exports" / "douyin_flagship", ("--fail-below", "4.5"), 1),
+        (ROOT / "sample_exports" / "douyin_flagship", (), 0),
+        # fewer than 30 delivered orders: no score, so it cannot be judged
+        (ROOT / "tests" / "fixtures" / "metrics" / "shop_below_min_orders", ("--fail-below", "4.0"), 3),
+        (ROOT / "tests" / "fixtures" / "metrics" / "shop_below_min_orders", (), 0),
+    ],
+)
+def test_fail_below_exit_codes(path: Path, args: tuple[str, ...], code: int) -> None:
+    got, out, _ = _run("compute", str(path), *args, "-f", "json")
+    assert got == code
+    assert json.loads(out)[0]["shop"] == path.name  # the result is printed whatever the code
+
+
+def test_fail_below_on_too_little_coverage_and_several_shops(tmp_path: Path) -> None:
+    """Orders only: the score rests on 14 % of the weight (tests/test_coverage.py), under the
+    default --min-coverage 0.8 → 3; allowed with --min-coverage 0.1 → judged on its score.
+    Several shops: the most severe code (1 > 3)."""
+    import shutil
+
+    from tests.shopfiles import write_orders
+
+    shop = tmp_path / "thin"
+    shop.mkdir()
+    write_orders(shop / "orders.csv", date(2026, 9, 1), 60)
+    code, _, _ = _run("compute", str(shop), "--fail-below", "1", "-f", "json")
+    assert code == 3
+    code, out, _ = _run("compute", str(shop), "--fail-below", "1", "--min-coverage", "0.1", "-f", "json")
+    (payload,) = json.loads(out)
+    assert payload["coverage"]["measured_weight"] < 0.8
+    assert code == (1 if payload["score"] < 1 else 0)
+    shutil.copytree(ROOT / "sample_exports" / "douyin_flagship", tmp_path / "flagship")
+    code, _, _ = _run("compute", str(tmp_path), "--shops", "each", "--fail-below", "4.5", "-f", "json")
+    assert code == 1

@@ -38,7 +38,7 @@ def test_orders_only_folder_says_on_how_much_weight_the_score_rests(tmp_path: Pa
     assert (cov.scored, cov.weighted) == (2, 10)
     out = CliRunner().invoke(app, ["compute", str(tmp_path), "--as-of", "2026-11-20", "--lang", "en"])
     assert "rests on 2 of 10 weighted metrics (14% of the weight)" in out.stdout
-    payload = json.loads(
+    (payload,) = json.loads(
         CliRunner().invoke(app, ["compute", str(tmp_path), "--as-of", "2026-11-20", "-f", "json"]).stdout
     )
     assert payload["coverage"]["measured_weight"] == pytest.approx(0.14)

@@ -46,11 +46,11 @@ def test_json_equals_library_and_schema(flagship: api.ShopData) -> None:
         "diagnose", str(FLAGSHIP), "--metric", "pickup-on-time-rate", "-f", "json", "--lang", "en"
     )
     assert code == 0
-    payload = json.loads(out)
+    (payload,) = json.loads(out)
     expected = api.diagnose(flagship, "pickup-on-time-rate", "douyin").to_json("en")
     assert payload == json.loads(json.dumps(expected, ensure_ascii=False, default=str))
-    jsonschema.validate(payload, SCHEMA)
-    compute = json.loads(_run("compute", str(FLAGSHIP), "-f", "json")[1])
+    jsonschema.validate([payload], SCHEMA)
+    (compute,) = json.loads(_run("compute", str(FLAGSHIP), "-f", "json")[1])
     assert payload["metric"] == next(m for m in compute["metrics"] if m["id"] == "pickup-on-time-rate")
 
 
@@ -63,7 +63,7 @@ def test_every_metric_of_every_profile_diagnoses(profile: str) -> None:
         for mid in prof.metrics:
             report = api.diagnose(s, mid, prof, top=3)
             payload = report.to_json("zh")
-            jsonschema.validate(payload, SCHEMA)
+            jsonschema.validate([payload], SCHEMA)
             assert payload["metric"]["id"] == mid
             assert set(payload["breakdowns"]) == set(report.diagnosis.breakdowns)
             assert len(payload["records"]) <= 3 and payload["recommendations"]
@@ -113,7 +113,7 @@ def test_bad_options_are_one_line_errors(args: tuple[str, ...], word: str) -> No
 
 def test_by_keeps_one_dimension() -> None:
     code, out, _ = _run("diagnose", str(FLAGSHIP), "-m", "im-dissatisfaction", "--by", "agent", "-f", "json")
-    assert code == 0 and list(json.loads(out)["breakdowns"]) == ["agent"]
+    assert code == 0 and list(json.loads(out)[0]["breakdowns"]) == ["agent"]
 
 
 def test_xlsx_export_round_trips_with_ids_as_text(tmp_path: Path, flagship: api.ShopData) -> None:

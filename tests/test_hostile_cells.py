@@ -74,5 +74,5 @@ def test_negative_durations_are_left_out_of_means_and_counted(tmp_path: Path) ->
     assert (m.count, m.left_out) == (41, 2)
     assert m.value == pytest.approx(2000 / 41)
     out = CliRunner().invoke(app, ["compute", str(tmp_path), "--as-of", "2026-10-31", "-f", "json"])
-    metric = next(x for x in json.loads(out.stdout)["metrics"] if x["id"] == "delivery-hours")
+    metric = next(x for x in json.loads(out.stdout)[0]["metrics"] if x["id"] == "delivery-hours")
     assert metric["left_out"] == 2

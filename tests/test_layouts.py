@@ -117,7 +117,7 @@ def test_shops_option_overrides_the_guess(tmp_path: Path) -> None:
         "option",
     )
     code, out, _ = run("compute", str(tmp_path), "--shops", "one", "--format", "json")
-    assert code == 0 and json.loads(out)["shop"] == tmp_path.name
+    assert code == 0 and json.loads(out)[0]["shop"] == tmp_path.name
     per_type = tmp_path / "per_type"
     orders_csv(per_type / "订单" / "o.csv", "9", range(40))
     after_sales_csv(per_type / "售后" / "a.csv", ["900000"])
@@ -153,7 +153,7 @@ def test_one_broken_shop_never_loses_the_others(tmp_path: Path) -> None:
     payload = json.loads(out)
     assert [p["status"] for p in payload] == ["scored", "error", "scored"]
     for p in payload:
-        jsonschema.validate(p, SCHEMA)
+        jsonschema.validate([p], SCHEMA)
     msg = payload[1]["error"]["message"]
     assert "订单导出.csv" in msg and "支付完成时间" in msg
     assert "店铺B" in err and len(err.strip().splitlines()) == 1
@@ -198,7 +198,7 @@ def test_file_name_in_gbk_bytes_is_shown_decoded(tmp_path: Path) -> None:
     os.rename(os.fsencode(src), raw)
     code, out, err = run("compute", str(tmp_path), "--format", "json")
     assert code == 0, err
-    assert json.loads(out)["load"]["files"][0]["path"] == "订单导出.csv"
+    assert json.loads(out)[0]["load"]["files"][0]["path"] == "订单导出.csv"
     code, out, _ = run("inspect", str(tmp_path))
     assert code == 0 and "订单导出.csv" in out
 

@@ -52,9 +52,9 @@ def shop() -> api.ShopData:
 def test_trend_json_equals_library_and_schema(shop: api.ShopData) -> None:
     code, out, _ = _run("trend", str(CASE), "--as-of", "2026-09-30", "--days", "20", "-f", "json")
     assert code == 0
-    payload = json.loads(out)
+    (payload,) = json.loads(out)
     assert payload == _plain(api.trend(shop, "douyin", AS_OF, 20).to_json())
-    jsonschema.validate(payload, SERIES_SCHEMA)
+    jsonschema.validate([payload], SERIES_SCHEMA)
     assert [d["date"] for d in payload["days"]][::19] == ["2026-09-11", "2026-09-30"]
 
 
@@ -74,9 +74,9 @@ def test_forecast_json_equals_library_and_schema(shop: api.ShopData) -> None:
         )
         code, out, _ = _run(*args)
         assert code == 0
-        payload = json.loads(out)
+        (payload,) = json.loads(out)
         assert payload == _plain(api.forecast(shop, "douyin", AS_OF, 15, assume).to_json())
-        jsonschema.validate(payload, SERIES_SCHEMA)
+        jsonschema.validate([payload], SERIES_SCHEMA)
         assert payload["days"][0]["date"] == "2026-10-01" and len(payload["days"]) == 15
         assert set(payload["days"][0]["leaving"]) == set(payload["days"][0]["metrics"])
 
@@ -84,19 +84,19 @@ def test_forecast_json_equals_library_and_schema(shop: api.ShopData) -> None:
 def test_target_and_whatif_json_equal_library_and_schema(shop: api.ShopData) -> None:
     code, out, _ = _run("target", str(CASE), "--as-of", "2026-09-30", "--score", "3", "-f", "json")
     assert code == 0
-    payload = json.loads(out)
+    (payload,) = json.loads(out)
     assert payload == _plain(api.target(shop, 3.0, "douyin", AS_OF).to_json())
-    jsonschema.validate(payload, TARGET_SCHEMA)
+    jsonschema.validate([payload], TARGET_SCHEMA)
     code, out, _ = _run(
         "whatif", str(CASE), "--as-of", "2026-09-30", "--set", "complaint-rate=0.1%", "-f", "json"
     )
     assert code == 0
-    payload = json.loads(out)
+    (payload,) = json.loads(out)
     prof = api.load_profile("douyin")
     settings = api.parse_settings(prof, ["complaint-rate=0.1%"])
     assert settings == {"complaint-rate": pytest.approx(0.001)}
     assert payload == _plain(api.whatif(shop, settings, prof, AS_OF).to_json())
-    jsonschema.validate(payload, COMPUTE_SCHEMA)
+    jsonschema.validate([payload], COMPUTE_SCHEMA)
     assert [m["id"] for m in payload["metrics"] if m["whatif"]] == ["complaint-rate"]
 
 
@@ -322,10 +322,10 @@ def test_sessions_win_over_daily_data_up_to_the_latest_session_as_of_the_day(
     folder = ROOT / "tests" / "fixtures" / "series" / "im_split"
     code, out, _ = _run("compute", str(folder), "--as-of", day, "-f", "json")
     assert code == 0
-    reply = next(m for m in json.loads(out)["metrics"] if m["id"] == "im-3min-reply-rate")
+    reply = next(m for m in json.loads(out)[0]["metrics"] if m["id"] == "im-3min-reply-rate")
     assert (reply["numerator"], reply["denominator"]) == (hits, sessions)
     code, out, _ = _run("trend", str(folder), "--as-of", "2026-09-30", "--days", "30", "-f", "json")
-    trend = {d["date"]: d["metrics"]["im-3min-reply-rate"] for d in json.loads(out)["days"]}
+    trend = {d["date"]: d["metrics"]["im-3min-reply-rate"] for d in json.loads(out)[0]["days"]}
     assert trend[day] == pytest.approx(hits / sessions, abs=1e-8)
 
 

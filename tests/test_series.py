@@ -33,7 +33,8 @@ runner = CliRunner()
 def _json(*args: str) -> Any:
     res = runner.invoke(app, list(args))
     assert res.exit_code == 0, (args, res.stdout, res.stderr)
-    return json.loads(res.stdout)
+    (payload,) = json.loads(res.stdout)  # one shop: a one-element array (SPEC §7)
+    return payload
 
 
 @functools.cache

@@ -481,6 +481,11 @@ def fmt_count(x: float) -> str:
     return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
 
 
+def _round(x: float | None) -> float | None:
+    """Figures in JSON carry 8 decimals (as the breakdowns do)."""
+    return None if x is None else round(float(x), 8)
+
+
 def recommendation_texts(report: Any, lang: str) -> list[dict[str, Any]]:
     """Recommendations grounded in the breakdowns: one per dimension whose top group holds
     at least a fifth of the bad events and does worse than the shop; each with its evidence."""
@@ -529,9 +534,9 @@ def recommendation_texts(report: Any, lang: str) -> list[dict[str, Any]]:
                     "label": g.label,
                     "events": g.events,
                     "bad": g.bad,
-                    "value": g.value,
-                    "share": g.share,
-                    "overall": e.overall,
+                    "value": _round(g.value),
+                    "share": _round(g.share),
+                    "overall": _round(e.overall),
                     "reason": e.reason,
                 },
             }
