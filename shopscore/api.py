@@ -651,3 +651,130 @@ def diagnose(
     m = _model(shop, profile, category)
     d = run(m, metric, as_of, by, top, category)
     return DiagnoseReport(shop.name, m.profile, d.card.as_of, d, shop)
+
+
+# ---------------------------------------------------------------- summary and history
+
+
+@dataclass(frozen=True)
+class ShopSummary:
+    """One shop's morning summary: the score, what changed since the previous recorded run,
+    what costs most, the forecast's next crossing, coverage and data problems."""
+
+    result: ShopScore
+    previous: Any  # history.Entry | None
+    delta: float | None
+    crossed: tuple[dict[str, Any], ...]  # thresholds whose verdict changed since then
+    key_opportunity: dict[str, Any] | None
+    next_crossing: dict[str, Any] | None
+    code: ExitCode
+
+    @property
+    def shop(self) -> str:
+        return self.result.shop
+
+    def problems(self) -> dict[str, int]:
+        files = self.result.data.report.files
+        return {
+            "rejected_rows": sum(f.rejected for f in files),
+            "problems": self.result.data.report.problems.height,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "shop": r.shop,
+            "profile": r.profile.id,
+            "as_of": r.as_of.isoformat() if r.as_of else None,
+            "status": r.status,
+            "score": _r(r.score),
+            "estimate": True,
+            "previous": (
+                {"as_of": self.previous.as_of.isoformat(), "score": _r(self.previous.score)}
+                if self.previous is not None
+                else None
+            ),
+            "delta": _r(self.delta),
+            "thresholds_crossed": list(self.crossed),
+            "thresholds_failed": [
+                {"id": t.id, "label": {"zh": t.zh, "en": t.en}, "bound": t.bound}
+                for t in r.thresholds
+                if t.passed is False
+            ],
+            "key_opportunity": self.key_opportunity,
+            "next_crossing": self.next_crossing,
+            "coverage": {"measured_weight": _r(r.coverage.measured_weight)} if r.coverage else None,
+            "problems": self.problems(),
+            "exit_code": int(self.code),
+            **({"error": {"message": r.error, "internal": r.internal}} if r.error else {}),
+        }
+
+
+def summarize(
+    shops: list[ShopData],
+    profile: Profile | str | None = None,
+    as_of: date | None = None,
+    category: str | None = None,
+    history: Any = None,
+    fail_below: float | None = None,
+    fail_drop: float | None = None,
+    min_coverage: float = 0.8,
+    forecast_days: int = 30,
+) -> list[ShopSummary]:
+    """Score each shop, compare with its previous recorded run (``history``: a
+    history.History, or None for no history) and record this one; worst shop first."""
+    from shopscore.engine.forecast import forecast as run_forecast
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    out = []
+    for shop, result in zip(shops, score_each(shops, prof, as_of, category), strict=True):
+        previous = None
+        if history is not None and result.as_of is not None:
+            previous = history.previous(result.shop, prof.id, result.as_of)
+        delta = None
+        if previous is not None and previous.score is not None and result.score is not None:
+            delta = result.score - previous.score
+        crossed = []
+        if previous is not None:
+            for t in result.thresholds:
+                before = previous.thresholds.get(t.id)
+                if before is not None and t.passed is not None and before != t.passed:
+                    direction = "up" if t.passed else "down"
+                    crossed.append(
+                        {"threshold": t.id, "label": {"zh": t.zh, "en": t.en}, "direction": direction}
+                    )
+        key = next((m for m in result.metrics if m.tag == "key-opportunity"), None)
+        key_json = (
+            {
+                "metric": key.id,
+                "label": {"zh": key.metric.zh, "en": key.metric.en},
+                "points_lost": _r(key.points_lost),
+            }
+            if key
+            else None
+        )
+        next_crossing = None
+        if result.status == "scored":
+            m = model(shop, prof)
+            f = run_forecast(m, result.as_of, forecast_days, "frozen", category)
+            if f.crossings:
+                c = f.crossings[0]
+                th = next(t for t in prof.thresholds if t.id == c.threshold)
+                next_crossing = {
+                    "threshold": c.threshold,
+                    "label": {"zh": th.zh, "en": th.en},
+                    "date": c.date.isoformat(),
+                    "direction": c.direction,
+                }
+        code = verdict(result, fail_below, min_coverage)
+        if code == ExitCode.OK and fail_drop is not None and delta is not None and delta < -fail_drop - 1e-9:
+            code = ExitCode.ALERT
+        if history is not None:
+            history.record(result)
+        out.append(ShopSummary(result, previous, delta, tuple(crossed), key_json, next_crossing, code))
+    order = {"error": 0, "insufficient-data": 1, "growth-stage": 2, "scored": 3}
+    out.sort(
+        key=lambda s: (order.get(s.result.status, 1), s.result.score if s.result.score is not None else 0.0)
+    )
+    return out

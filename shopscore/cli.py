@@ -614,6 +614,169 @@ def _export(reports: list[Any], target: Path, lang: Lang) -> None:
             _err_console().print(DIAGNOSE_TEXT["exported"][lang.value].format(path=p), soft_wrap=True)
 
 
+class SummaryFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    wecom = "wecom"
+    dingtalk = "dingtalk"
+    feishu = "feishu"
+
+
+HistoryOpt = Annotated[
+    Path | None,
+    typer.Option("--history", help="The history file (SQLite); default: in your user data folder."),
+]
+
+
+@app.command()
+def summary(
+    path: PathArg,
+    format: Annotated[
+        SummaryFormat, typer.Option("--format", "-f", help="text, markdown, json, or a chat robot's format.")
+    ] = SummaryFormat.text,
+    history: HistoryOpt = None,
+    post: Annotated[
+        str | None,
+        typer.Option("--post", help="Send the messages to this chat robot webhook (wecom/dingtalk/feishu)."),
+    ] = None,
+    fail_below: FailBelowOpt = None,
+    fail_drop: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-drop", help="Exit 1 when a shop's score fell by more than this since the previous run."
+        ),
+    ] = None,
+    min_coverage: MinCoverageOpt = 0.8,
+    as_of: AsOfOpt = None,
+    profile: ProfileOpt = None,
+    category: CategoryOpt = None,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+    shops_mode: ShopsOpt = Shops.auto,
+) -> None:
+    """A compact block per shop for cron and group chats; records each run in the history."""
+    with _errors():
+        from shopscore import api
+        from shopscore.history import History
+        from shopscore.report.summary import blocks
+
+        robot = (
+            format.value
+            if format in (SummaryFormat.wecom, SummaryFormat.dingtalk, SummaryFormat.feishu)
+            else None
+        )
+        if post is not None and robot is None:
+            raise ShopscoreError("--post needs --format wecom, dingtalk or feishu")
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        store = History(history)
+        try:
+            found = api.summarize(shops, prof, day, category, store, fail_below, fail_drop, min_coverage)
+        finally:
+            store.close()
+        for s in found:
+            if s.result.status == "error":
+                prefix = (
+                    f"{s.shop}: " if len(found) > 1 and not (s.result.error or "").startswith(s.shop) else ""
+                )
+                _say_error(prefix + (s.result.error or ""))
+        code = most_severe([s.code for s in found])
+        _state["code"] = code
+        if format == SummaryFormat.json:
+            _emit_json([s.to_json() for s in found])
+        elif robot is not None:
+            _robot(blocks(found, lang.value, True, fail_below), robot, post, lang)
+        else:
+            text = blocks(found, lang.value, format == SummaryFormat.markdown, fail_below)
+            sys.stdout.write("\n\n".join(text) + "\n")
+        if code != ExitCode.OK:
+            raise typer.Exit(code)
+
+
+def _robot(texts: list[str], kind: str, url: str | None, lang: Lang) -> None:
+    """Chat robot messages: printed as JSON lines, or sent to ``url``."""
+    from shopscore.report import robots
+
+    title = "shopscore 体验分日报" if lang == Lang.zh else "shopscore daily score"
+    payloads = robots.messages(texts, kind, title)
+    if url is None:
+        for p in payloads:
+            sys.stdout.write(json.dumps(p, ensure_ascii=False) + "\n")
+        return
+    sent = robots.post(url, payloads, kind)
+    _err_console().print(f"sent {sent} message(s) to the {kind} robot", soft_wrap=True)
+
+
+@app.command("history")
+def history_command(
+    path: Annotated[
+        Path | None, typer.Argument(help="Only the shops of this folder (default: every shop recorded).")
+    ] = None,
+    history: HistoryOpt = None,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Write every entry to FILE.csv or FILE.parquet.")
+    ] = None,
+    format: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    shops_mode: ShopsOpt = Shops.auto,
+) -> None:
+    """The recorded runs: shop, as-of day, status and score per run (what summary compares with)."""
+    with _errors():
+        from shopscore.history import History
+
+        names = None
+        if path is not None:
+            names = [s.name for s in _load(path, columns, shops_mode)]
+        store = History(history)
+        try:
+            entries = store.entries(names)
+        finally:
+            store.close()
+        if export is not None:
+            _export_history(entries, export)
+        if format == Format.json:
+            _emit_json([e.to_json() for e in entries])
+            return
+        rows = [
+            f"| {e.shop} | {e.profile} | {e.as_of} | {e.status} | {_score_cell(e.score)} |" for e in entries
+        ]
+        header = ["| shop | profile | as_of | status | score |", "|---|---|---|---|---:|"]
+        sys.stdout.write("\n".join([*header, *rows]) + "\n")
+
+
+def _score_cell(score: float | None) -> str:
+    return "—" if score is None else f"{score:.4f}"
+
+
+def _export_history(entries: list[Any], target: Path) -> None:
+    import polars as pl
+
+    rows = [
+        {
+            "shop": e.shop,
+            "profile": e.profile,
+            "as_of": e.as_of,
+            "recorded_at": e.recorded_at,
+            "status": e.status,
+            "score": e.score,
+            **{f"dimension.{k}": v for k, v in e.dimensions.items()},
+            **{f"metric.{k}": v for k, v in e.metrics.items()},
+        }
+        for e in entries
+    ]
+    frame = pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame({"shop": []})
+    suffix = target.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame.write_csv(target, include_bom=True)  # Excel reads the Chinese
+        elif suffix == ".parquet":
+            frame.write_parquet(target)
+        else:
+            raise ShopscoreError(f"--export {target}: expected a .csv or .parquet file name")
+    except OSError as exc:
+        raise ShopscoreError(f"--export {target}: cannot write it ({exc.strerror or exc})") from None
+
+
 @app.command()
 def metrics(
     profile: ProfileOpt = None,
