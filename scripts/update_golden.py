@@ -11,35 +11,54 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
+#: stands for a fresh, empty history file in a case's arguments
+HISTORY = "{fresh-history}"
 #: (golden file name, CLI arguments after `shopscore`), paths relative to the repository
-CASES: list[tuple[str, list[str]]] = [
-    (
-        f"{cmd}_{shop}_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
-        [cmd, f"sample_exports/{shop}", "--format", fmt, "--lang", lang],
-    )
-    for cmd in ("compute", "inspect")
-    for shop in ("douyin_flagship", "douyin_verbatim")
-    for fmt in ("table", "markdown")
-    for lang in ("zh", "en")
-] + [
-    (
-        f"{cmd}_douyin_flagship_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
-        [cmd, "sample_exports/douyin_flagship", *extra, "--format", fmt, "--lang", lang],
-    )
-    for cmd, extra in (
-        ("trend", ["--days", "60"]),
-        ("forecast", ["--days", "30"]),
-        ("target", ["--score", "4.8"]),
-        ("whatif", ["--set", "logistics-return-rate=0.5%"]),
-        ("diagnose", ["--top", "5"]),
-    )
-    for fmt in ("table", "markdown")
-    for lang in ("zh", "en")
-]
+CASES: list[tuple[str, list[str]]] = (
+    [
+        (
+            f"{cmd}_{shop}_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
+            [cmd, f"sample_exports/{shop}", "--format", fmt, "--lang", lang],
+        )
+        for cmd in ("compute", "inspect")
+        for shop in ("douyin_flagship", "douyin_verbatim")
+        for fmt in ("table", "markdown")
+        for lang in ("zh", "en")
+    ]
+    + [
+        (
+            f"{cmd}_douyin_flagship_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
+            [cmd, "sample_exports/douyin_flagship", *extra, "--format", fmt, "--lang", lang],
+        )
+        for cmd, extra in (
+            ("trend", ["--days", "60"]),
+            ("forecast", ["--days", "30"]),
+            ("target", ["--score", "4.8"]),
+            ("whatif", ["--set", "logistics-return-rate=0.5%"]),
+            ("diagnose", ["--top", "5"]),
+        )
+        for fmt in ("table", "markdown")
+        for lang in ("zh", "en")
+    ]
+    + [
+        # the morning summary of both sample shops, a first run (a fresh history each time)
+        (
+            f"summary_sample_exports_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
+            ["summary", "sample_exports", "--history", HISTORY, "--format", fmt, "--lang", lang],
+        )
+        for fmt in ("text", "markdown", "wecom", "dingtalk", "feishu")
+        for lang in ("zh", "en")
+    ]
+)
 
 
 def render(args: list[str]) -> str:
     import os
+    import tempfile
+
+    if HISTORY in args:  # each rendering starts from an empty history
+        fresh = Path(tempfile.mkdtemp()) / "history.sqlite"
+        args = [str(fresh) if a == HISTORY else a for a in args]
 
     from typer.testing import CliRunner
 

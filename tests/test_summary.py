@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from shopscore import api
 from shopscore.cli import app
 from shopscore.history import SCHEMA_VERSION, History
+from tests.test_robots import KEY, Robot
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "sample_exports" / "douyin_flagship"
@@ -177,3 +178,44 @@ def test_history_lists_and_exports(tmp_path: Path) -> None:
         assert res.exit_code == 0
         frame = pl.read_csv(target) if name.endswith(".csv") else pl.read_parquet(target)
         assert frame.height == 2 and "metric.negative-feedback-rate" in frame.columns
+
+
+@pytest.mark.parametrize("kind", ["wecom", "dingtalk", "feishu"])
+def test_a_local_robot_receives_every_shop_within_the_limits(kind: str, tmp_path: Path, robot: Robot) -> None:
+    """summary --post to a local webhook: every shop of an agency folder arrives, in order,
+    each message under its robot's byte limit; no buyer data, no key in the output."""
+    import shutil
+
+    from shopscore.report.robots import LIMITS
+
+    for i in range(6):
+        shutil.copytree(FLAGSHIP, tmp_path / "shops" / f"店铺{i:02d}")
+    res = runner.invoke(
+        app,
+        [
+            "summary",
+            str(tmp_path / "shops"),
+            "--shops",
+            "each",
+            "--history",
+            str(tmp_path / "h.sqlite"),
+            "--format",
+            kind,
+            "--post",
+            robot.url,
+        ],
+    )
+    assert res.exit_code == 0, res.stderr
+    assert KEY not in res.stdout + res.stderr
+    texts = []
+    for body in robot.bodies:
+        payload = json.loads(body.decode("utf-8"))
+        if kind == "feishu":
+            lines = payload["content"]["post"]["zh_cn"]["content"]
+            texts.append("\n".join(part["text"] for line in lines for part in line))
+        else:
+            texts.append(payload["markdown"]["content" if kind == "wecom" else "text"])
+    assert texts and all(len(t.encode("utf-8")) <= LIMITS[kind] for t in texts)
+    joined = "\n".join(texts)
+    assert all(f"店铺{i:02d}" in joined for i in range(6))
+    assert "收件人" not in joined

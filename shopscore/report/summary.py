@@ -66,7 +66,9 @@ def block(s: Any, lang: str, markdown: bool) -> str:
     lines = [head]
     failed = [t for t in r.thresholds if t.passed is False]
     if failed:
-        names = "、".join(f"{t.zh if lang == 'zh' else t.en} ({t.bound:g})" for t in failed[:3])
+        names = ("、" if lang == "zh" else ", ").join(
+            f"{t.zh if lang == 'zh' else t.en} ({t.bound:g})" for t in failed[:3]
+        )
         lines.append(f"{w('failed', lang)}: {names}")
     for c in s.crossed:
         key = "crossed_up" if c["direction"] == "up" else "crossed_down"
