@@ -219,3 +219,32 @@ def test_a_local_robot_receives_every_shop_within_the_limits(kind: str, tmp_path
     joined = "\n".join(texts)
     assert all(f"店铺{i:02d}" in joined for i in range(6))
     assert "收件人" not in joined
+
+
+def test_second_run_on_changed_exports(tmp_path: Path) -> None:
+    """The seller exports again a day later with a new complaint (2026-11-21): the second
+    run's previous is the first run, and its delta is the difference of the two scores."""
+    import shutil
+
+    shop = tmp_path / "douyin_flagship"
+    shutil.copytree(FLAGSHIP, shop)
+    db = tmp_path / "h.sqlite"
+
+    def run() -> tuple[int, dict]:
+        res = runner.invoke(
+            app, ["summary", str(shop), "--history", str(db), "-f", "json", "--fail-drop", "0"]
+        )
+        (payload,) = json.loads(res.stdout)
+        return res.exit_code, payload
+
+    code, first = run()
+    assert code == 0 and first["previous"] is None and first["as_of"] == "2026-11-20"
+    (shop / "投诉_补充.csv").write_text(
+        "投诉单号,订单编号,投诉时间,投诉类型\nC-NEW,4900000000000000001,2026-11-21 09:00:00,发货太慢\n",
+        "utf-8",
+    )
+    code, second = run()
+    assert second["as_of"] == "2026-11-21"
+    assert second["previous"] == {"as_of": "2026-11-20", "score": first["score"]}
+    assert second["delta"] == pytest.approx(second["score"] - first["score"], abs=1e-6)
+    assert second["delta"] < 0 and code == 1  # --fail-drop 0: any fall is an alert
