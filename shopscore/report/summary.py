@@ -14,7 +14,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "{n} shops · lowest {low} ({shop}) · {below} below {bound}",
     },
     "since": {"zh": "较 {day} {delta}", "en": "{delta} since {day}"},
-    "first": {"zh": "首次记录", "en": "first recorded run"},
+    "first": {"zh": "无更早记录", "en": "no earlier run recorded"},
     "failed": {"zh": "未达标", "en": "Failing"},
     "crossed_up": {"zh": "新达标", "en": "Now passing"},
     "crossed_down": {"zh": "新跌破", "en": "Newly failing"},
