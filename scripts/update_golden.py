@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 #: stands for a fresh, empty history file in a case's arguments
 HISTORY = "{fresh-history}"
+#: an argument starting with this sets the terminal width (COLUMNS) of the rendering
+WIDTH = "@columns="
 #: (golden file name, CLI arguments after `shopscore`), paths relative to the repository
 CASES: list[tuple[str, list[str]]] = (
     [
@@ -41,6 +43,16 @@ CASES: list[tuple[str, list[str]]] = (
         for lang in ("zh", "en")
     ]
     + [
+        # a narrow and a middle terminal (COLUMNS): the score, points lost and tag always fit
+        (
+            f"compute_{shop}_w{width}_{lang}.txt",
+            [f"{WIDTH}{width}", "compute", f"sample_exports/{shop}", "--lang", lang],
+        )
+        for shop in ("douyin_flagship", "douyin_verbatim")
+        for width in (80, 120)
+        for lang in ("zh", "en")
+    ]
+    + [
         # the morning summary of both sample shops, a first run (a fresh history each time)
         (
             f"summary_sample_exports_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
@@ -64,10 +76,14 @@ def render(args: list[str]) -> str:
 
     from shopscore.cli import app
 
+    env = {}
+    if args and args[0].startswith(WIDTH):
+        env["COLUMNS"] = args[0][len(WIDTH) :]
+        args = args[1:]
     cwd = os.getcwd()
     os.chdir(ROOT)  # paths in the output are as a seller types them
     try:
-        res = CliRunner().invoke(app, args)
+        res = CliRunner().invoke(app, args, env=env)
     finally:
         os.chdir(cwd)
     if res.exit_code != 0:

@@ -8,6 +8,7 @@ Heavy imports (polars, the engine) happen inside commands so `--help` stays inst
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,8 +128,8 @@ def _out_console() -> Console:
             raise BrokenPipeError
 
     console = _Out(highlight=False, soft_wrap=False)
-    if not console.is_terminal:  # files, pipes, cron mail: wide enough for every column
-        console.width = 150
+    if not console.is_terminal and not os.environ.get("COLUMNS"):  # files, pipes, cron mail
+        console.width = 150  # wide enough for every column, unless COLUMNS says otherwise
     return console
 
 

@@ -103,28 +103,58 @@ def render_score(result: Any, console: Console, lang: str) -> None:
             rows.append(_metric_cells(m, lang, d))
             for note in metric_notes(m, lang):  # one line under the metric
                 rows.append([Text(f"    ↳ {note}", style="dim italic"), *[""] * 6])
-    console.print(_metrics_table(rows, lang, console.width))
+    table, dropped = _metrics_table(rows, lang, console.width)
+    console.print(table)
+    if 2 in dropped:  # the windows, said once below the table
+        windows = sorted({f"{m.window.first_day:%m-%d}…{m.window.last_day:%m-%d}" for m in result.metrics})
+        console.print(Text(f"{t('window', lang)}: " + ", ".join(windows), style="dim"))
     render_load_summary(result.data.report, console, lang)
     console.print(Text(t("estimate", lang), style="dim"))
 
 
-def _metrics_table(rows: list[list[Any]], lang: str, width: int) -> Table:
-    """Data columns get exactly their content's width; the metric column (names and the
-    notes under them) takes the rest, and is the one cut short on a narrow terminal."""
+#: columns of the metrics table a narrow terminal drops first (never score, lost or tag)
+SECONDARY = (2, 3)  # window, sample
+#: the narrowest the metric-name column gets before a secondary column goes
+MIN_NAME = 16
+
+
+def _overhead(columns: int) -> int:
+    """Cells a SIMPLE_HEAD table adds around ``columns`` columns: a space of padding each
+    side of every cell, a separator between columns and an edge at each end."""
+    return 3 * columns + 1
+
+
+def metrics_layout(rows: list[list[Any]], lang: str, width: int) -> tuple[list[int], list[int]]:
+    """(columns kept, their widths): data columns get exactly their content's width, the
+    metric column the rest; on a narrow terminal the window, then the sample column goes
+    before the metric names are cut below MIN_NAME cells."""
     heads = [t(c, lang) for c in ("metric", "value", "window", "sample", "score", "points_lost", "tag")]
     natural = [
         max(cell_len(h), *(cell_len(r[i].plain if isinstance(r[i], Text) else r[i]) for r in rows))
         for i, h in enumerate(heads)
     ]
-    padding = 2 * len(heads) + 2
-    natural[0] = max(min(natural[0], 28), min(natural[0], width - sum(natural[1:]) - padding))
+    keep = list(range(len(heads)))
+    for drop in SECONDARY:
+        rest = sum(natural[i] for i in keep if i != 0) + _overhead(len(keep))
+        if width - rest >= min(natural[0], MIN_NAME):
+            break
+        keep.remove(drop)
+    rest = sum(natural[i] for i in keep if i != 0) + _overhead(len(keep))
+    widths = [max(min(natural[0], width - rest), min(natural[0], 8)) if i == 0 else natural[i] for i in keep]
+    return keep, widths
+
+
+def _metrics_table(rows: list[list[Any]], lang: str, width: int) -> tuple[Table, list[int]]:
+    """The metrics table fitted to ``width``, and the columns it dropped."""
+    heads = [t(c, lang) for c in ("metric", "value", "window", "sample", "score", "points_lost", "tag")]
+    keep, widths = metrics_layout(rows, lang, width)
     mt = Table(title=t("metrics", lang), box=box.SIMPLE_HEAD, title_justify="left")
-    for i, head in enumerate(heads):
+    for i, w in zip(keep, widths, strict=True):
         right = i in (1, 3, 4, 5)
-        mt.add_column(head, justify="right" if right else "left", no_wrap=True, width=natural[i])
+        mt.add_column(heads[i], justify="right" if right else "left", no_wrap=True, width=w)
     for r in rows:
-        mt.add_row(*r)
-    return mt
+        mt.add_row(*(r[i] for i in keep))
+    return mt, [i for i in range(len(heads)) if i not in keep]
 
 
 def _metric_cells(m: Any, lang: str, d: int) -> list[Any]:
