@@ -322,9 +322,11 @@ def _render_scores(results: list[Any], format: Format, lang: Lang) -> None:
         _emit_json([r.to_json() for r in results])
         return
     if format == Format.markdown:
+        from shopscore.report.markdown import render_multi as md_multi
         from shopscore.report.markdown import render_score as md
 
-        sys.stdout.write("\n\n".join(md(r, lang.value) for r in results))
+        head = [md_multi(results, lang.value)] if len(results) > 1 else []
+        sys.stdout.write("\n\n".join([*head, *(md(r, lang.value) for r in results)]))
         return
     from shopscore.report.table import render_multi, render_score
 

@@ -272,3 +272,20 @@ def test_fail_below_on_too_little_coverage_and_several_shops(tmp_path: Path) -> 
     shutil.copytree(ROOT / "sample_exports" / "douyin_flagship", tmp_path / "flagship")
     code, _, _ = _run("compute", str(tmp_path), "--shops", "each", "--fail-below", "4.5", "-f", "json")
     assert code == 1
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_multi_shop_summary_says_which_threshold_each_shop_clears(fmt: str, tmp_path: Path) -> None:
+    """A 4.42 shop clears 4.3 (精选联盟 entry) with 4.0 the next one down; the 3.68 shop of the
+    real export examples clears only the 3.2 清退 line — it stands out, in both formats."""
+    import shutil
+
+    shutil.copytree(ROOT / "sample_exports" / "douyin_flagship", tmp_path / "a_flagship")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "export_examples", tmp_path / "b_examples")
+    code, out, _ = _run("compute", str(tmp_path), "--shops", "each", "-f", fmt, "--lang", "en")
+    assert code == 0
+    rows = [line for line in out.splitlines() if "✓" in line or "✗" in line]  # the overview rows
+    flagship = next(line for line in rows if "a_flagship" in line)
+    examples = next(line for line in rows if "b_examples" in line)
+    assert "entry (4.3)" in flagship and "staying in 精选联盟 (4)" in flagship
+    assert "(3.2)" in examples and "(4.3)" not in examples

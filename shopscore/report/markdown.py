@@ -117,3 +117,17 @@ def render_metrics(rows: list[dict[str, Any]], lang: str) -> str:
             f"| {r['direction']} | {r['weight']:g} | {r['min_sample']:g} | {r[f'definition_{lang}']} |"
         )
     return "\n".join(out) + "\n"
+
+
+def render_multi(results: list[Any], lang: str) -> str:
+    """The several-shop overview: score, status, the highest threshold each clears and the
+    next one down."""
+    from shopscore.report.texts import standing
+
+    heads = [t(c, lang) for c in ("shop", "score", "status", "clears", "next_down")]
+    out = [f"# {t('summary', lang)}", "", "| " + " | ".join(heads) + " |", "|---|---:|---|---|---|"]
+    for r in results:
+        top, down, _ = standing(r, lang)
+        cells = [r.shop, fmt_score(r.score, r.profile.decimals), status_text(r.status, lang), top, down]
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(out) + "\n"

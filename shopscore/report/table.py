@@ -20,6 +20,7 @@ from shopscore.report.texts import (
     layout_text,
     metric_notes,
     name,
+    standing,
     status_text,
     t,
     tag_text,
@@ -197,18 +198,19 @@ def render_load_summary(report: Any, console: Console, lang: str) -> None:
 
 
 def render_multi(results: list[Any], console: Console, lang: str) -> None:
+    """A row per shop: score, status, the highest threshold it clears and the next one down."""
     tab = Table(title=t("summary", lang), box=box.SIMPLE_HEAD, title_justify="left")
-    for col in ("shop", "score", "status", "thresholds"):
-        tab.add_column(t(col, lang))
+    for col in ("shop", "score", "status", "clears", "next_down"):
+        tab.add_column(t(col, lang), justify="right" if col == "score" else "left")
     for r in results:
-        failed = [x for x in r.thresholds if x.passed is False]
-        worst = max(failed, key=lambda x: x.bound) if failed else None
-        th = ("✗ " + (name(worst, lang))) if worst else ("✓" if r.status == "scored" else "—")
+        top, down, _ = standing(r, lang)
+        cleared = top.startswith("✓")
         tab.add_row(
             Text(r.shop),  # Text: a folder name like 店[1] is not rich markup
             fmt_score(r.score, r.profile.decimals),
             status_text(r.status, lang),
-            Text(th, style="red" if worst else "green"),
+            Text(top, style="green" if cleared else ("red" if top != "—" else "")),
+            Text(down, style="dim"),
         )
     console.print(tab)
 

@@ -51,6 +51,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "needs": {"zh": "所需数据", "en": "What each metric needs"},
     "summary": {"zh": "各店铺", "en": "Shops"},
+    "clears": {"zh": "已达到的最高门槛", "en": "Highest threshold cleared"},
+    "next_down": {"zh": "下一道门槛（跌破风险）", "en": "Next one down"},
     "definition": {"zh": "定义", "en": "Definition"},
     "direction": {"zh": "方向", "en": "Better"},
     "lower": {"zh": "越低越好", "en": "lower"},
@@ -255,6 +257,29 @@ def coverage_lines(cov: Any, lang: str, scored: bool = True) -> list[str]:
             )
         )
     return lines
+
+
+def standing(result: Any, lang: str) -> tuple[str, str, bool]:
+    """(the highest threshold the score clears, the next one down it would fall to, whether
+    any is failed) — so a 3.68 shop below the 4.0 精选联盟 line stands apart from a 4.42 one.
+    Only thresholds on the composite's current value, highest bound first."""
+    ths = sorted(
+        (x for x in result.thresholds if x.applies_to == "composite" and x.statistic == "current"),
+        key=lambda x: -x.bound,
+    )
+    judged = [x for x in ths if x.passed is not None]
+    if not judged:
+        return "—", "—", False
+    cleared = next((x for x in judged if x.passed), None)
+    below = [x for x in judged if x.bound < (cleared.bound if cleared else float("inf"))]
+    nearest_below = next((x for x in below if x is not cleared), None)
+    top = (
+        f"✓ {name(cleared, lang)} ({cleared.bound:g})"
+        if cleared
+        else f"✗ {name(judged[-1], lang)} ({judged[-1].bound:g})"
+    )
+    down = f"{name(nearest_below, lang)} ({nearest_below.bound:g})" if nearest_below and cleared else "—"
+    return top, down, any(x.passed is False for x in judged)
 
 
 def name(obj: Any, lang: str) -> str:
