@@ -101,17 +101,24 @@ MinCoverageOpt = Annotated[
 _state: dict[str, Any] = {"debug": False}
 
 
-@app.callback()
-def _main(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
-) -> None:
-    _state["debug"] = debug
-    if version:
+def _print_version(value: bool) -> None:
+    """``--version`` alone, without a command (an eager option runs before the command)."""
+    if value:
         from shopscore import __version__
 
         typer.echo(f"shopscore {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    _state["debug"] = debug
 
 
 def _err_console() -> Console:

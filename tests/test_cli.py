@@ -289,3 +289,17 @@ def test_multi_shop_summary_says_which_threshold_each_shop_clears(fmt: str, tmp_
     examples = next(line for line in rows if "b_examples" in line)
     assert "entry (4.3)" in flagship and "staying in 精选联盟 (4)" in flagship
     assert "(3.2)" in examples and "(4.3)" not in examples
+
+
+def test_version_alone_and_python_dash_m() -> None:
+    import subprocess
+    import sys
+
+    from shopscore import __version__
+
+    code, out, _ = _run("--version")
+    assert code == 0 and out.strip() == f"shopscore {__version__}"
+    res = subprocess.run(
+        [sys.executable, "-m", "shopscore", "--version"], cwd=ROOT, capture_output=True, timeout=60
+    )
+    assert res.returncode == 0 and res.stdout.decode().strip() == f"shopscore {__version__}"
