@@ -778,3 +778,35 @@ def summarize(
         key=lambda s: (order.get(s.result.status, 1), s.result.score if s.result.score is not None else 0.0)
     )
     return out
+
+
+def fix_first(result: ShopScore, top: int = 3, lang: str = "zh") -> list[dict[str, Any]]:
+    """The metrics costing the most points (at least the profile's key-opportunity bound),
+    each with one sentence grounded in its diagnosis and the command that drills into it."""
+    from shopscore.engine.diagnose import diagnose as run
+
+    if result.status != "scored":
+        return []
+    bound = result.profile.tags.min_points_lost
+    worst = sorted(
+        (m for m in result.metrics if m.points_lost is not None and m.points_lost >= bound - 1e-9),
+        key=lambda m: -(m.points_lost or 0.0),
+    )[:top]
+    if not worst:
+        return []
+    m = model(result.data, result.profile)
+    out = []
+    for metric in worst:
+        d = run(m, metric.id, result.as_of, None, 1, result.category)
+        report = DiagnoseReport(result.shop, result.profile, d.card.as_of, d, result.data)
+        recs = report.recommendations(lang)
+        grounded = [r for r in recs if r["evidence"]]
+        out.append(
+            {
+                "metric": metric.id,
+                "points_lost": metric.points_lost,
+                "text": (grounded or recs)[0]["text"] if recs else "",
+                "command": f"shopscore diagnose {result.data.path} -m {metric.id}",
+            }
+        )
+    return out

@@ -335,13 +335,14 @@ def _render_scores(results: list[Any], format: Format, lang: Lang) -> None:
         head = [md_multi(results, lang.value)] if len(results) > 1 else []
         sys.stdout.write("\n\n".join([*head, *(md(r, lang.value) for r in results)]))
         return
+    from shopscore import api
     from shopscore.report.table import render_multi, render_score
 
     out = _out_console()
     if len(results) > 1:
         render_multi(results, out, lang.value)
     for r in results:
-        render_score(r, out, lang.value)
+        render_score(r, out, lang.value, api.fix_first(r, lang=lang.value))
 
 
 DaysOpt = Annotated[int, typer.Option("--days", help="How many days.")]

@@ -303,3 +303,20 @@ def test_version_alone_and_python_dash_m() -> None:
         [sys.executable, "-m", "shopscore", "--version"], cwd=ROOT, capture_output=True, timeout=60
     )
     assert res.returncode == 0 and res.stdout.decode().strip() == f"shopscore {__version__}"
+
+
+def test_fix_first_block_names_what_to_fix_and_how_to_drill() -> None:
+    """The compute table opens with the metrics costing most points, each with one sentence
+    from its diagnosis and the command that drills into it; a legend explains tags."""
+    code, out, _ = _run("compute", str(ROOT / "sample_exports" / "douyin_flagship"))
+    assert code == 0
+    block = out[out.index("先改这里") : out.index("门槛")]
+    assert "综合负向反馈率 (CCR)" in block and "纯棉T恤" in block
+    assert "shopscore diagnose" in block and "-m negative-feedback-rate" in block.replace("\n", " ").replace(
+        "│", ""
+    )
+    assert block.index("综合负向反馈率") < block.index("物流品退率")  # most points lost first
+    assert "重点机会 = 失分最多的指标" in out and "仅诊断 = 只展示" in out
+    (shop,) = api.load(CASE.parent / "shop_below_min_orders")
+    unscored = api.score(shop, "douyin", date(2026, 9, 30))
+    assert unscored.status == "insufficient-data" and api.fix_first(unscored) == []

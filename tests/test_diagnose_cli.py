@@ -232,3 +232,20 @@ def test_several_shops(tmp_path: Path) -> None:
     target = tmp_path / "x.xlsx"
     code, _, _ = _run("diagnose", str(tmp_path), "--shops", "each", "--export", str(target))
     assert code == 0 and (tmp_path / "x-a.xlsx").is_file() and (tmp_path / "x-b.xlsx").is_file()
+
+
+def test_orders_whose_lines_name_no_product(tmp_path: Path) -> None:
+    """Order exports without a product column still break a quality metric down by product
+    (one group, key null) instead of failing."""
+    (tmp_path / "orders.csv").write_text(
+        "主订单编号,子订单编号,支付完成时间,签收时间\n"
+        + "".join(f"{i},{i}-1,2026-09-01 10:00:00,2026-09-03 10:00:00\n" for i in range(1, 41)),
+        "utf-8",
+    )
+    (tmp_path / "after_sales.csv").write_text(
+        "售后单号,订单号,售后类型,售后原因,售后申请时间\nA1,1,仅退款,质量问题,2026-09-05 10:00:00\n", "utf-8"
+    )
+    (s,) = api.load(tmp_path)
+    report = api.diagnose(s, "quality-return-rate", "douyin")
+    groups = report.diagnosis.breakdowns["product"]
+    assert [(g.key, g.events, g.bad) for g in groups] == [(None, 40.0, 1.0)]

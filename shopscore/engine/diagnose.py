@@ -146,8 +146,9 @@ def _products(m: ShopModel, units: pl.DataFrame, dataset: str) -> pl.DataFrame:
     own = pl.col("by_product") if has_named else pl.lit(None, pl.String)
     name = pl.col("by_product_name") if "by_product_name" in units.columns else pl.lit(None, pl.String)
     lines = pl.DataFrame(schema={"order_id": pl.String, "product_id": pl.String, "product_name": pl.String})
-    if "order_lines" in m.prepared.frames:
-        found = m.prepared.frames["order_lines"]
+    found_lines = m.prepared.frames.get("order_lines")
+    if found_lines is not None and "product_id" in found_lines.columns:  # lines may name no product
+        found = found_lines
         lines = found.select(
             "order_id",
             "product_id",

@@ -49,7 +49,7 @@ def render_error(result: Any, console: Console, lang: str) -> None:
     render_load_summary(result.data.report, console, lang)
 
 
-def render_score(result: Any, console: Console, lang: str) -> None:
+def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str, Any]] | None = None) -> None:
     if result.status == "error":
         render_error(result, console, lang)
         return
@@ -72,6 +72,15 @@ def render_score(result: Any, console: Console, lang: str) -> None:
     for line in coverage_lines(result.coverage, lang, result.status == "scored"):
         head.append(f"\n⚠ {line}", style="yellow")
     console.print(Panel(head, box=box.ROUNDED, expand=False))
+    if fixes:
+        block = Text()
+        for i, fix in enumerate(fixes, start=1):
+            lost = f"{fix['points_lost']:.{d + 1}f}"
+            block.append(f"{i}. {REGISTRY[fix['metric']].name(lang)} (−{lost}) ", style="bold")
+            block.append(f"{fix['text']}\n")
+            block.append(f"   → {fix['command']}\n", style="dim")
+        block.rstrip()
+        console.print(Panel(block, title=t("fix_first", lang), title_align="left", box=box.ROUNDED))
 
     th = Table(title=t("thresholds", lang), box=box.SIMPLE_HEAD, title_justify="left")
     for col in ("threshold", "bound", "passed", "distance"):
@@ -109,6 +118,10 @@ def render_score(result: Any, console: Console, lang: str) -> None:
     if 2 in dropped:  # the windows, said once below the table
         windows = sorted({f"{m.window.first_day:%m-%d}…{m.window.last_day:%m-%d}" for m in result.metrics})
         console.print(Text(f"{t('window', lang)}: " + ", ".join(windows), style="dim"))
+    tags = result.profile.tags
+    console.print(
+        Text(t("legend", lang).format(attention=tags.attention_below, good=tags.good_from), style="dim")
+    )
     render_load_summary(result.data.report, console, lang)
     console.print(Text(t("estimate", lang), style="dim"))
 

@@ -52,6 +52,14 @@ TEXT: dict[str, dict[str, str]] = {
     "needs": {"zh": "所需数据", "en": "What each metric needs"},
     "summary": {"zh": "各店铺", "en": "Shops"},
     "clears": {"zh": "已达到的最高门槛", "en": "Highest threshold cleared"},
+    "fix_first": {"zh": "先改这里", "en": "Fix first"},
+    "legend": {
+        "zh": "标签：重点机会 = 失分最多的指标；待改进 = 低于 {attention:g}；优秀 = 不低于 {good:g}；"
+        "仅诊断 = 只展示、不计入总分；失分 = 该指标让总分少得的分数。",
+        "en": "Tags: key opportunity = the metric losing most points; needs attention = below "
+        "{attention:g}; good = from {good:g}; diagnostic = shown, not in the score; lost = the "
+        "points this metric costs the composite.",
+    },
     "next_down": {"zh": "下一道门槛（跌破风险）", "en": "Next one down"},
     "definition": {"zh": "定义", "en": "Definition"},
     "direction": {"zh": "方向", "en": "Better"},
