@@ -48,6 +48,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils.cell import get_column_letter
+
 # --------------------------------------------------------------------------------------
 # Shop catalogue and behaviour (the knobs that make the shop "mediocre": ≈ 4.3-4.7)
 # --------------------------------------------------------------------------------------
@@ -1434,16 +1436,7 @@ def _init_worker(ctx: Ctx) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _col_letters(k: int) -> str:
-    s = ""
-    k += 1
-    while k:
-        k, r = divmod(k - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-_COLS = [_col_letters(k) for k in range(80)]
+_COLS = [get_column_letter(k + 1) for k in range(80)]
 _EXCEL_DAY: dict[str, int] = {}  # "YYYY-MM-DD" -> Excel serial day (1899-12-30 is day 0)
 _TEMPLATES: dict[tuple[str, bool], tuple[list[tuple[str, bytes]], str, str]] = {}
 

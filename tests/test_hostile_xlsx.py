@@ -49,6 +49,7 @@ def cell_xml(ref: str, value: Any) -> str:
 
 
 def letters(col: int) -> str:
+    """0 → ``A``; also past openpyxl's 18,278 columns, which a hostile sheet may claim."""
     out = ""
     col += 1
     while col:

@@ -695,12 +695,10 @@ def _col_number(letters: bytes) -> int:
 
 
 def _col_letters(col: int) -> str:
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """0 → ``A``: openpyxl's column letters (imported only for a message)."""
+    from openpyxl.utils.cell import get_column_letter
+
+    return get_column_letter(col + 1)
 
 
 def _ref(row: int, col: int) -> str:
