@@ -349,7 +349,7 @@ register(
         direction="higher",
         unit="ratio",
         population=Count("im_sessions", "started_at", HUMAN_WORKING_HOURS),
-        hit_at=at_when(pl.col("reply_seconds") <= 180, "reply_at"),
+        hit_at=at_when(pl.col("reply_in_time"), "reply_at"),  # ≤ the profile's reply_within_seconds
         needs=("im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.reply_3min_rate",),
         daily=Daily(value="reply_3min_rate", weight=("sessions",)),
         drill=("session_id", "started_at", "agent", "reply_seconds", "order_id"),
@@ -373,7 +373,7 @@ register(
         direction="lower",
         unit="ratio",
         population=Count("im_sessions", "started_at", pl.col("human") & pl.col("rating").is_not_null()),
-        hit_at=at_when(pl.col("rating") <= 3, "started_at"),
+        hit_at=at_when(pl.col("dissatisfied"), "started_at"),  # ≤ the profile's dissatisfied_max_stars
         needs=("im_sessions.rating|im_daily.dissatisfaction_rate|im_daily.dissatisfied",),
         daily=Daily(
             value="dissatisfaction_rate",

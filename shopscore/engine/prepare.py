@@ -177,6 +177,8 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
             reply_seconds=seconds,
             rating=_col(s, "rating", pl.Int8),
         ).with_columns(
+            reply_in_time=pl.col("reply_seconds") <= rules.reply_within_seconds,
+            dissatisfied=pl.col("rating") <= rules.dissatisfied_max_stars,
             # the reply is known when it happens (a negative duration: at the session's start;
             # an absurd one, beyond ten years, is kept at ten years rather than overflow)
             reply_at=pl.col("started_at")

@@ -212,6 +212,8 @@ class Rules:
     pickup_deadline_hours: float
     logistics_return_days: float
     negative_review_max_stars: int
+    reply_within_seconds: float
+    dissatisfied_max_stars: int
     coverage: CoverageRules
     order_status: StatusWords
     reason_groups: ReasonGroups
@@ -408,6 +410,8 @@ def _rules(raw: dict[str, Any]) -> Rules:
         pickup_deadline_hours=float(raw["pickup_deadline_hours"]),
         logistics_return_days=float(raw["logistics_return_days"]),
         negative_review_max_stars=int(raw["negative_review_max_stars"]),
+        reply_within_seconds=float(raw["reply_within_seconds"]),
+        dissatisfied_max_stars=int(raw["dissatisfied_max_stars"]),
         coverage=CoverageRules(float(cov["late_start_share"]), tuple(str(s) for s in cov["sparse"])),
         order_status=StatusWords(
             tuple(words["closed"]), tuple(words["unpaid"]), tuple(words.get("unpaid_reason", ()))
