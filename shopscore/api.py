@@ -54,6 +54,8 @@ class ShopScore:
     error: str | None = None  # status "error": why the shop could not be scored
     internal: bool = False  # the error is a bug in shopscore (exit 70), not the input
     unknown_reasons: tuple[str, ...] = ()  # reasons the profile's keyword table puts in no group
+    #: the prepared shop it was judged from, so fix-first and summary need not prepare again
+    model: ShopModel | None = field(default=None, repr=False, compare=False)
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
@@ -177,6 +179,7 @@ def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | Non
         category=category,
         coverage=card.coverage,
         unknown_reasons=m.unknown_reasons,
+        model=m,
     )
 
 
@@ -756,7 +759,7 @@ def summarize(
         )
         next_crossing = None
         if result.status == "scored":
-            m = model(shop, prof)
+            m = result.model or model(shop, prof)
             f = run_forecast(m, result.as_of, forecast_days, "frozen", category)
             if f.crossings:
                 c = f.crossings[0]
@@ -794,7 +797,7 @@ def fix_first(result: ShopScore, top: int = 3, lang: str = "zh") -> list[dict[st
     )[:top]
     if not worst:
         return []
-    m = model(result.data, result.profile)
+    m = result.model or model(result.data, result.profile)
     out = []
     for metric in worst:
         d = run(m, metric.id, result.as_of, None, 1, result.category)
