@@ -43,15 +43,20 @@ def _grid(unit: str) -> float:
     return 1e-6 if unit == "ratio" else 0.01
 
 
-def towards_better(value: float, unit: str, direction: str) -> float:
-    """``value`` on the unit's grid (1e-6 for rates, 0.01 otherwise), on its better side."""
-    g = _grid(unit)
-    steps = value / g
+def round_better(value: float, step: float, direction: str) -> float:
+    """``value`` on a grid of ``step``, on its better side (down when lower is better); a
+    value already on the grid up to float noise stays where it is."""
+    steps = value / step
     near = round(steps)
     if abs(steps - near) < 1e-6:
         steps = near
     n = math.floor(steps) if direction == "lower" else math.ceil(steps)
-    return round(n * g, 10)
+    return round(n * step, 10)
+
+
+def towards_better(value: float, unit: str, direction: str) -> float:
+    """``value`` on the unit's grid (1e-6 for rates, 0.01 otherwise), on its better side."""
+    return round_better(value, _grid(unit), direction)
 
 
 def _step(value: float, unit: str, direction: str) -> float:

@@ -185,17 +185,10 @@ def render_forecast(report: Any, console: Console, lang: str) -> None:
 def fmt_needed(value: float, unit: str, direction: str) -> str:
     """A needed value as shown, rounded to the better side at the shown precision, so that
     typing the shown figure into `whatif` reaches the target too."""
-    import math
+    from shopscore.engine.whatif import round_better
 
-    scale = {"ratio": 10_000, "h": 10, "s": 1}.get(unit, 100)  # 0.01 %, 0.1 h, 1 s, 0.01
-    steps = value * scale
-    near = round(steps)
-    steps = (
-        near
-        if abs(steps - near) < 1e-6
-        else (math.floor(steps) if direction == "lower" else math.ceil(steps))
-    )
-    return fmt_value(steps / scale, unit)
+    step = {"ratio": 1e-4, "h": 0.1, "s": 1.0}.get(unit, 0.01)  # 0.01 %, 0.1 h, 1 s, 0.01
+    return fmt_value(round_better(value, step, direction), unit)
 
 
 def _need_cells(report: Any, n: Any, lang: str) -> list[str]:
