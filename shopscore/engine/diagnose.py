@@ -240,15 +240,16 @@ def diagnose(
     dataset = ev.plan.metric.population.dataset if ev.plan.metric.numerator is None else ""
     bad_total = float(units["bad_w"].sum())
     breakdowns: dict[str, tuple[Group, ...]] = {}
+    # (unit, product) rows, built once: the product breakdown and its evidence's reason read them
+    products = _products(m, units, dataset) if "product" in dims else None
     for dim in dims:
-        if dim == "product":
-            rows = _products(m, units, dataset)
-            breakdowns[dim] = _groups(rows, pl.col("product"), pl.col("name"), kind, direction, bad_total)
+        if products is not None and dim == "product":
+            breakdowns[dim] = _groups(products, pl.col("product"), pl.col("name"), kind, direction, bad_total)
         else:
             key = _key(dim, units.columns)
             breakdowns[dim] = _groups(units, key, pl.lit(None, pl.String), kind, direction, bad_total)
     records = _records(units, top)
-    evidence = _evidence(m, units, dataset, breakdowns, result)
+    evidence = _evidence(units, products, breakdowns, result)
     return Diagnosis(card, result, breakdowns, records, bad_total, _aging(ev, day, category), evidence)
 
 
@@ -283,9 +284,8 @@ def _aging(ev: MetricEvents, day: date, category: str | None) -> dict[int, int]:
 
 
 def _evidence(
-    m: ShopModel,
     units: pl.DataFrame,
-    dataset: str,
+    products: pl.DataFrame | None,
     breakdowns: Mapping[str, tuple[Group, ...]],
     result: MetricResult,
 ) -> tuple[Evidence, ...]:
@@ -303,18 +303,17 @@ def _evidence(
             worse = g.value > result.value if result.direction == "lower" else g.value < result.value
             if not worse:
                 continue
-            reason = _top_reason(m, units, dataset, g.key) if dim == "product" else None
+            reason = _top_reason(units, products, g.key) if dim == "product" else None
             out.append(Evidence(dim, g, result.value, reason))
             break
     return tuple(out)
 
 
-def _top_reason(m: ShopModel, units: pl.DataFrame, dataset: str, product: Any) -> str | None:
+def _top_reason(units: pl.DataFrame, products: pl.DataFrame | None, product: Any) -> str | None:
     """The reason most of a product's bad units give (where the metric has reasons)."""
-    if "by_reason" not in units.columns:
+    if "by_reason" not in units.columns or products is None:
         return None
-    rows = _products(m, units, dataset)
-    bad_units = rows.filter((pl.col("product") == product) & (pl.col("bad_w") > 0))["unit"]
+    bad_units = products.filter((pl.col("product") == product) & (pl.col("bad_w") > 0))["unit"]
     chosen = units.with_row_index("unit").filter(pl.col("unit").is_in(bad_units.implode()))
     reasons = chosen["by_reason"].drop_nulls()
     if reasons.len() == 0:
