@@ -427,11 +427,14 @@ def trend(
 ) -> SeriesReport:
     """The composite, dimension and metric values as of each of the ``days`` days ending at
     ``as_of``; day D equals :func:`score` as of D."""
+    return _trend(_model(shop, profile, category), as_of, _days(days), category)
+
+
+def _trend(m: ShopModel, as_of: date | None, days: int, category: str | None) -> SeriesReport:
     from shopscore.engine.forecast import trend as run
 
-    m = _model(shop, profile, category)
-    series = run(m, as_of, _days(days), category)
-    return SeriesReport(shop.name, m.profile, m.as_of(as_of), series.days, category=category)
+    series = run(m, as_of, days, category)
+    return SeriesReport(m.name, m.profile, m.as_of(as_of), series.days, category=category)
 
 
 def forecast(
@@ -444,14 +447,17 @@ def forecast(
 ) -> SeriesReport:
     """The score per coming day as events age out (``frozen``: no new events; ``recent``:
     the last 14 days' daily rates go on), threshold crossings and bad events leaving."""
-    from shopscore.engine.forecast import forecast as run
-
     if assume not in ("frozen", "recent"):
         raise ShopscoreError(f"--assume {assume!r}: expected frozen or recent")
-    m = _model(shop, profile, category)
-    f = run(m, as_of, _days(days), "recent" if assume == "recent" else "frozen", category)
+    return _forecast(_model(shop, profile, category), as_of, _days(days), assume, category)
+
+
+def _forecast(m: ShopModel, as_of: date | None, days: int, assume: str, category: str | None) -> SeriesReport:
+    from shopscore.engine.forecast import forecast as run
+
+    f = run(m, as_of, days, "recent" if assume == "recent" else "frozen", category)
     return SeriesReport(
-        shop.name,
+        m.name,
         m.profile,
         f.today.as_of,
         f.series.days,
@@ -783,9 +789,9 @@ def summarize(
     return out
 
 
-def fix_first(result: ShopScore, top: int = 3, lang: str = "zh") -> list[dict[str, Any]]:
-    """The metrics costing the most points (at least the profile's key-opportunity bound),
-    each with one sentence grounded in its diagnosis and the command that drills into it."""
+def fix_diagnoses(result: ShopScore, top: int = 3) -> list[DiagnoseReport]:
+    """The diagnoses of the metrics costing the most points (at least the profile's
+    key-opportunity bound), worst first."""
     from shopscore.engine.diagnose import diagnose as run
 
     if result.status != "scored":
@@ -801,9 +807,20 @@ def fix_first(result: ShopScore, top: int = 3, lang: str = "zh") -> list[dict[st
     out = []
     for metric in worst:
         d = run(m, metric.id, result.as_of, None, 1, result.category)
-        report = DiagnoseReport(result.shop, result.profile, d.card.as_of, d, result.data)
+        out.append(DiagnoseReport(result.shop, result.profile, d.card.as_of, d, result.data))
+    return out
+
+
+def fix_first(
+    result: ShopScore, top: int = 3, lang: str = "zh", diagnoses: list[DiagnoseReport] | None = None
+) -> list[dict[str, Any]]:
+    """The metrics costing the most points, each with one sentence grounded in its
+    diagnosis and the command that drills into it (``diagnoses``: from fix_diagnoses)."""
+    out = []
+    for report in fix_diagnoses(result, top) if diagnoses is None else diagnoses:
         recs = report.recommendations(lang)
         grounded = [r for r in recs if r["evidence"]]
+        metric = report.metric
         out.append(
             {
                 "metric": metric.id,
@@ -812,4 +829,50 @@ def fix_first(result: ShopScore, top: int = 3, lang: str = "zh") -> list[dict[st
                 "command": f"shopscore diagnose {result.data.path} -m {metric.id}",
             }
         )
+    return out
+
+
+# ---------------------------------------------------------------- the page a seller shares
+
+
+@dataclass(frozen=True)
+class ShopReport:
+    """`report`: one shop's score, its trend and forecast, and the diagnoses of the metrics
+    to fix first — everything the shared page shows, from one preparation."""
+
+    result: ShopScore
+    trend: SeriesReport | None
+    forecast: SeriesReport | None
+    diagnoses: tuple[DiagnoseReport, ...]
+
+    @property
+    def shop(self) -> str:
+        return self.result.shop
+
+
+def report(
+    shops: list[ShopData],
+    profile: Profile | str | None = None,
+    as_of: date | None = None,
+    category: str | None = None,
+    trend_days: int = 90,
+    forecast_days: int = 30,
+) -> list[ShopReport]:
+    """Per shop, what the HTML page shows; a shop that cannot be scored keeps its result
+    (error or insufficient data) without series."""
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    trend_days, forecast_days = _days(trend_days), _days(forecast_days, "--forecast-days")
+    out = []
+    for result in score_each(shops, prof, as_of, category):
+        m = result.model
+        if result.status == "error" or m is None:
+            out.append(ShopReport(result, None, None, ()))
+            continue
+        past = _trend(m, result.as_of, trend_days, category)
+        ahead = (
+            _forecast(m, result.as_of, forecast_days, "frozen", category)
+            if result.status == "scored"
+            else None
+        )
+        out.append(ShopReport(result, past, ahead, tuple(fix_diagnoses(result))))
     return out

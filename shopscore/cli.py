@@ -789,6 +789,57 @@ def _export_history(entries: list[Any], target: Path) -> None:
 
 
 @app.command()
+def report(
+    path: PathArg,
+    html: Annotated[
+        str,
+        typer.Option("--html", help="Write the page to this file (- for stdout)."),
+    ],
+    days: Annotated[int, typer.Option("--days", help="Days of the trend chart.")] = 90,
+    forecast_days: Annotated[int, typer.Option("--forecast-days", help="Days of the forecast chart.")] = 30,
+    as_of: AsOfOpt = None,
+    profile: ProfileOpt = None,
+    category: CategoryOpt = None,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+    shops_mode: ShopsOpt = Shops.auto,
+) -> None:
+    """One self-contained HTML page to share: score, thresholds, metrics, what to fix
+    first with its breakdowns, and the trend and forecast charts. Opens offline."""
+    with _errors():
+        from shopscore import api
+        from shopscore.report.html import render_html
+
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        reports = api.report(shops, prof, day, category, days, forecast_days)
+        code = _shop_errors([r.result for r in reports])
+        _state["code"] = code
+        page = render_html(reports, lang.value)
+        if html == "-":
+            sys.stdout.write(page)
+        else:
+            _write_page(Path(html), page)
+            size = len(page.encode("utf-8")) / 1024
+            _err_console().print(f"{html} ({size:,.0f} KB)", soft_wrap=True, highlight=False)
+        if code != ExitCode.OK:
+            raise typer.Exit(code)
+
+
+def _write_page(target: Path, page: str) -> None:
+    """Write through a temporary file beside the target, so a reader never sees half a page."""
+    import tempfile
+
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=target.parent or Path("."), suffix=".tmp", delete=False
+        ) as f:
+            f.write(page)
+        Path(f.name).replace(target)
+    except OSError as exc:
+        raise ShopscoreError(f"--html {target}: cannot write it ({exc.strerror or exc})") from None
+
+
+@app.command()
 def metrics(
     profile: ProfileOpt = None,
     format: FormatOpt = Format.table,

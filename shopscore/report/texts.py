@@ -580,3 +580,72 @@ def recommendation_texts(report: Any, lang: str) -> list[dict[str, Any]]:
             {"text": words["spread"][lang].format(dims=dims, share=fmt_share(FOCUS_SHARE)), "evidence": None}
         )
     return out
+
+
+#: words of the shared HTML page (`report --html`)
+HTML_TEXT: dict[str, dict[str, str]] = {
+    "title": {"zh": "体验分报告", "en": "shop score report"},
+    "overview": {"zh": "各店铺体验分", "en": "Shop scores"},
+    "shop": {"zh": "店铺", "en": "Shop"},
+    "score": {"zh": "体验分", "en": "Score"},
+    "status": {"zh": "状态", "en": "Status"},
+    "as_of": {"zh": "截至", "en": "As of"},
+    "standing": {"zh": "已达到的最高门槛", "en": "Highest threshold cleared"},
+    "next_down": {"zh": "下一道门槛（跌破风险）", "en": "Next one down"},
+    "fix_first": {"zh": "先改这里", "en": "Fix first"},
+    "fix_intro": {
+        "zh": "失分最多的指标，按失分排序；每条建议都来自本店数据。",
+        "en": "The metrics costing the most points, worst first; each advice comes from this shop's data.",
+    },
+    "nothing_to_fix": {
+        "zh": "没有明显拖分的指标。",
+        "en": "No metric costs enough points to single out.",
+    },
+    "drill": {"zh": "查看明细", "en": "Drill down"},
+    "thresholds": {"zh": "门槛", "en": "Thresholds"},
+    "threshold": {"zh": "门槛", "en": "Threshold"},
+    "bound": {"zh": "分数线", "en": "Bound"},
+    "passed": {"zh": "达标", "en": "Passed"},
+    "distance": {"zh": "差距", "en": "Distance"},
+    "dimensions": {"zh": "维度与指标", "en": "Dimensions and metrics"},
+    "weight": {"zh": "权重", "en": "weight"},
+    "metric": {"zh": "指标", "en": "Metric"},
+    "value": {"zh": "数值", "en": "Value"},
+    "sample": {"zh": "样本", "en": "Sample"},
+    "window": {"zh": "考核期", "en": "Window"},
+    "metric_score": {"zh": "得分", "en": "Score"},
+    "lost": {"zh": "失分", "en": "Lost"},
+    "tag": {"zh": "标签", "en": "Tag"},
+    "charts": {"zh": "走势与预测", "en": "Trend and forecast"},
+    "trend_title": {"zh": "近 {days} 天体验分", "en": "Score over the last {days} days"},
+    "forecast_title": {
+        "zh": "未来 {days} 天预测（不再新增差评、售后等）",
+        "en": "The next {days} days (if no new bad events arrive)",
+    },
+    "no_trend": {
+        "zh": "这段时间没有可计分的日子，无走势图。",
+        "en": "No scored day in this period: no trend chart.",
+    },
+    "no_forecast": {"zh": "店铺未计分，无预测图。", "en": "The shop is not scored: no forecast chart."},
+    "statistic": {"zh": "（近 {days} 天{statistic}）", "en": "({statistic} of the last {days} days)"},
+    "mean": {"zh": "平均", "en": "mean"},
+    "min": {"zh": "最低", "en": "minimum"},
+    "max": {"zh": "最高", "en": "maximum"},
+    "current": {"zh": "当前", "en": "current"},
+    "unscored": {
+        "zh": "{start} 至 {end} 有效订单 {count} 单，满 {need} 单才计分。",
+        "en": "{count} valid orders from {start} to {end}; the score needs {need}.",
+    },
+    "load_line": {
+        "zh": "数据读取：{files} 个文件，读取 {read} 行，保留 {kept}，重复 {dup}，拒绝 {rejected}"
+        "（原因见 shopscore inspect）",
+        "en": "Data read: {files} files, {read} rows read, {kept} kept, {dup} duplicates, "
+        "{rejected} rejected (see shopscore inspect for why)",
+    },
+    "error": {"zh": "无法读取", "en": "Could not be read"},
+    "generated": {
+        "zh": "由 shopscore {version} 于 {date} 生成",
+        "en": "Made by shopscore {version} on {date}",
+    },
+    "notes": {"zh": "说明", "en": "Notes"},
+}
