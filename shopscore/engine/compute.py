@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal, Protocol
+from itertools import pairwise
+from typing import Any, Literal, Protocol
 
 import polars as pl
 
 from shopscore.engine.events import Totals, bad_rows, collect_totals, totals_at, totals_query, totals_series
 from shopscore.engine.metrics import POPULATIONS, REGISTRY, Count, Daily, Metric
 from shopscore.engine.prepare import DT, EXISTS_AT, Prepared, proxies_for
-from shopscore.engine.profiles import MetricRule, Profile
+from shopscore.engine.profiles import TOLERANCE, Curve, MetricRule, Profile
 from shopscore.engine.windows import Window
 
 
@@ -51,6 +52,9 @@ class MetricResult:
     notes: tuple[str, ...] = ()  # codes, worded by report.texts.NOTES
     missing: tuple[str, ...] = ()  # needs not met (status no-data)
     whatif: bool = False  # the value was set by `whatif`, not computed
+    #: bad events: a rate's hits; a mean's units its declaration calls bad (hit_at), if any
+    bad: float | None = None
+    small_shop: bool = False  # scored by the small-shop rule (SPEC §4b), not its curve
 
     @property
     def sample(self) -> float:
@@ -309,6 +313,25 @@ class MetricEvents:
         return window
 
 
+def unit_scores(curve: Curve, value: pl.Expr, direction: str) -> pl.Expr:
+    """Each unit's ``value`` scored on ``curve`` (a mean of per-unit scores, SPEC §4b
+    pickup-score); null stays null."""
+    if curve.kind == "identity":
+        return value
+    if curve.kind == "steps":
+        expr: Any = pl.when(value.is_null()).then(pl.lit(None, pl.Float64))
+        for bound, score in curve.points:  # best first: the first bound met gives the score
+            met = value <= bound + TOLERANCE if direction == "lower" else value >= bound - TOLERANCE
+            expr = expr.when(met).then(pl.lit(score))
+        return expr.otherwise(pl.lit(curve.floor, pl.Float64))
+    pts = sorted(curve.points)
+    expr = pl.when(value.is_null()).then(pl.lit(None, pl.Float64))
+    expr = expr.when(value <= pts[0][0]).then(pl.lit(pts[0][1]))
+    for (x0, s0), (x1, s1) in pairwise(pts):
+        expr = expr.when(value <= x1).then(s0 + (s1 - s0) * (value - x0) / (x1 - x0))
+    return expr.otherwise(pl.lit(pts[-1][1]))
+
+
 def build(prep: Prepared, plans: Mapping[str, MetricPlan]) -> dict[str, MetricEvents]:
     """Every metric's event frames (lazy: nothing is read until evaluated)."""
     out = {}
@@ -322,7 +345,10 @@ def build(prep: Prepared, plans: Mapping[str, MetricPlan]) -> dict[str, MetricEv
         pop = num = daily = None
         undated = False
         if p.use_events and m.population.dataset in prep.frames:
-            pop = event_frame(prep, m.population, m.hit_at, m.value, clip_day, m.drill, m.facets)
+            value = m.value
+            if value is not None and p.rule.unit_curve is not None:
+                value = unit_scores(p.rule.unit_curve, value, p.rule.unit_direction)
+            pop = event_frame(prep, m.population, m.hit_at, value, clip_day, m.drill, m.facets)
             if m.numerator is not None:
                 num = event_frame(prep, m.numerator, None, None, clip_day, m.drill)
         if p.use_daily and m.daily is not None:
@@ -375,6 +401,7 @@ def _result(
             **common,  # type: ignore[arg-type]
             numerator=hits,
             denominator=den,
+            bad=hits,
             value=hits / den if den else None,
             proxy=p.proxy,
             approximate=approximate,
@@ -385,6 +412,7 @@ def _result(
     return MetricResult(
         **common,  # type: ignore[arg-type]
         count=int(n),
+        bad=pop.h if m.hit_at is not None else None,
         value=total / n if n else None,
         left_out=pop.neg,
         proxy=p.proxy,

@@ -492,6 +492,271 @@ register(
     )
 )
 
+# ---------------------------------------------------------------- SPEC §4b (douyin-2026)
+#: human sessions started in the profile's service hours (08:00:00–22:59:59)
+HUMAN_IN_HOURS = Count("im_sessions", "started_at", HUMAN_WORKING_HOURS)
+
+register(
+    Metric(
+        id="product-rating",
+        zh="商品综合评分",
+        en="Product rating",
+        kind="mean",
+        direction="higher",
+        unit="stars",
+        # delivered orders whose first review (with a product rating) is known by the day
+        population=Count("orders", "delivered_time", known=("paid_at", "delivered_time", "first_review_at")),
+        value=pl.col("first_review_rating").cast(pl.Float64),
+        hit_at=at_when(pl.col("first_review_negative"), "first_review_at"),  # a 1–2★ first review
+        needs=("orders.delivered_at|orders.completed_at", "reviews"),
+        uses=("paid_at", "delivered_at"),
+        drill=("order_id", "delivered_time", "first_review_at", "first_review_rating"),
+        by=("product", "week"),
+        facets=(("product", pl.col("first_review_product")),),
+        doc=Doc(
+            "签收订单中首条评价的商品评分的平均值（每单只看首评）",
+            "mean product rating of the first review of each delivered order (later reviews ignored)",
+            "The product dimension's main metric in the 2026 model: what buyers say first.",
+            "Fix the products behind 1–2★ first reviews; a later edit or second review does not count.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="quality-return-rate-30d",
+        zh="商品品质退货率",
+        en="Quality return rate (30 days)",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=DELIVERED_ORDERS,
+        hit_at=at_when(pl.col("first_aftersale_group") == "quality", "first_aftersale_at"),
+        needs=("orders.delivered_at|orders.completed_at", "after_sales.reason|after_sales.reason_tag"),
+        uses=("paid_at", "delivered_at"),
+        drill=("order_id", "delivered_time", "first_aftersale_at", "first_aftersale_reason"),
+        by=("product", "reason", "week"),
+        facets=(
+            ("product", pl.col("first_aftersale_product")),
+            ("reason", pl.col("first_aftersale_reason")),
+        ),
+        doc=Doc(
+            "签收订单中首次售后为品质原因的订单数 / 签收订单数",
+            "delivered orders whose first after-sale is of reason group quality / delivered orders",
+            "Quality returns in the 2026 product dimension: only an order's first after-sale counts.",
+            "Quality control before shipping, accurate descriptions and size charts.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="pickup-score",
+        zh="揽收时长平均得分",
+        en="Pickup time score",
+        kind="mean",
+        direction="higher",
+        unit="score",
+        population=Count("orders", "pickup_time", ~pl.col("is_platform"), known=("paid_at", "pickup_time")),
+        # hours from the pickup clock's start (night payments: 06:00) to pickup, never below
+        # 0; the profile's unit_curve turns each order's hours into its step score
+        value=hours_between("pickup_start", "pickup_time").clip(lower_bound=0),
+        needs=("orders.picked_up_at|orders.shipped_at",),
+        uses=("paid_at", "picked_up_at"),
+        drill=("order_id", "paid_at", "pickup_start", "pickup_time", "carrier"),
+        by=("carrier", "week"),
+        facets=CARRIER,
+        doc=Doc(
+            "揽收订单每单揽收时长（支付后起算；18:00–06:00支付从06:00起算）的阶梯得分的平均值",
+            "mean of each picked-up order's step score of its pickup hours (from payment; paid "
+            "18:00–05:59 from 06:00)",
+            "The 2026 logistics dimension scores every order's pickup, not an on-time share.",
+            "Hand parcels over the same day; evening orders have until the next morning's clock.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="waybill-on-time-rate",
+        zh="运单配送时效达成率",
+        en="Waybill on-time delivery rate",
+        kind="rate",
+        direction="higher",
+        unit="ratio",
+        # the platform's internal route time limits are in no export: no-data unless the
+        # seller supplies the value from their backend page
+        population=Count("waybill_limits", "delivered_at"),
+        hit_at=pl.col("delivered_at"),
+        needs=("waybill_limits",),
+        doc=Doc(
+            "按平台线路时效按时送达的运单比例（平台内部时效，导出数据无法计算）",
+            "waybills delivered within the platform's route time limit / waybills (the limits "
+            "are internal to the platform: supply the value from the backend page)",
+            "The largest logistics weight in the 2026 model.",
+            "Use carriers and routes that meet the platform's time limits; ship sooner.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="logistics-return-rate-30d",
+        zh="发货物流品退率",
+        en="Logistics return rate (30 days)",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=PAID_ORDERS,
+        # the first after-sale is of group logistics and, where the export judges it,
+        # merchant-responsible
+        hit_at=at_when(
+            (pl.col("first_aftersale_group") == "logistics")
+            & pl.col("first_aftersale_merchant").fill_null(True),
+            "first_aftersale_at",
+        ),
+        needs=("orders", "after_sales.reason|after_sales.reason_tag"),
+        uses=("paid_at",),
+        drill=("order_id", "paid_at", "carrier", "first_aftersale_at", "first_aftersale_reason"),
+        by=("carrier", "reason", "week"),
+        facets=(
+            *CARRIER,
+            ("product", pl.col("first_aftersale_product")),
+            ("reason", pl.col("first_aftersale_reason")),
+        ),
+        doc=Doc(
+            "支付订单中首次售后为物流原因（且判定商责，如有）的订单数 / 支付订单数",
+            "paid orders whose first after-sale is of reason group logistics (and merchant-"
+            "responsible, where the export says) / paid orders",
+            "Damaged and lost parcels in the 2026 logistics dimension.",
+            "Better packaging and carriers; chase stuck parcels before buyers ask for refunds.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="aftersale-review-hours",
+        zh="售后平均审核时长",
+        en="After-sale review time",
+        kind="mean",
+        direction="lower",
+        unit="h",
+        # refunded requests the merchant decided, not handled by the platform: return-and-
+        # refund, and refund-only applied after the order shipped
+        population=Count(
+            "after_sales",
+            "completed_at",
+            pl.col("decided_at").is_not_null()
+            & ~pl.col("platform_intervened")
+            & (
+                (pl.col("type") == "return_refund")
+                | (
+                    (pl.col("type") == "refund_only")
+                    & (pl.col("applied_at") > pl.col("order_shipped_at")).fill_null(False)
+                )
+            ),
+            known=("completed_at",),
+        ),
+        # from the review clock's start (applied 23:00–07:59: 08:00) to the decision, ≥ 0
+        value=hours_between("review_start", "decided_at").clip(lower_bound=0),
+        needs=("after_sales.decided_at", "after_sales.completed_at"),
+        drill=(*AFTER_SALE_DRILL, "type", "review_start", "decided_at", "completed_at"),
+        by=("reason", "product", "week"),
+        facets=AFTER_SALE_FACETS,
+        doc=Doc(
+            "已退款售后（发货后仅退款、退货退款；平台介入的除外）从申请（23:00–08:00申请从08:00起算）到审核的平均小时数",
+            "mean hours from application (applied 23:00–07:59: from 08:00) to the merchant's "
+            "decision, over refunded return-and-refund and after-shipping refund-only requests "
+            "not handled by the platform",
+            "The 2026 service dimension rewards deciding after-sales quickly.",
+            "Review requests as they arrive; automate approval of small refunds.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="im-response-seconds",
+        zh="飞鸽平均响应时长",
+        en="IM mean response time",
+        kind="mean",
+        direction="lower",
+        unit="s",
+        population=HUMAN_IN_HOURS,
+        # the first reply, uncapped; never answered: the profile's unanswered_seconds
+        value=pl.col("reply_or_unanswered"),
+        needs=("im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.avg_reply_seconds",),
+        daily=Daily(value="avg_reply_seconds", weight=("sessions",)),
+        always_approximate=True,  # the platform averages every turn; exports hold the first
+        drill=("session_id", "started_at", "agent", "reply_seconds", "order_id"),
+        by=("agent", "hour", "week"),
+        facets=AGENT,
+        doc=Doc(
+            "08:00–23:00 人工会话首次响应的平均秒数（未回复计600秒；平台按每轮计，导出只有首次）",
+            "mean first-reply seconds of human sessions started 08:00–22:59:59 (unanswered: "
+            "600 s; the platform averages every turn, exports hold the first)",
+            "The 2026 service dimension's response metric.",
+            "Staff the busy hours, auto-assign chats, keep quick replies ready.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="im-dissatisfaction-30d",
+        zh="飞鸽会话不满意率",
+        en="IM dissatisfaction rate (30 days)",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=Count("im_sessions", "started_at", HUMAN_WORKING_HOURS & pl.col("rating").is_not_null()),
+        hit_at=at_when(pl.col("dissatisfied"), "started_at"),
+        needs=("im_sessions.rating|im_daily.dissatisfaction_rate|im_daily.dissatisfied",),
+        daily=Daily(
+            value="dissatisfaction_rate",
+            weight=("rated", "sessions"),
+            counts=("dissatisfied", "rated"),
+        ),
+        drill=("session_id", "started_at", "agent", "rating", "reply_seconds", "order_id"),
+        by=("agent", "hour", "week"),
+        facets=AGENT,
+        doc=Doc(
+            "08:00–23:00 人工会话中评价1–3星的会话数 / 有评价的此类会话数",
+            "human sessions started 08:00–22:59:59 rated 1–3★ / such sessions with a rating",
+            "Unhappy chats in the 2026 service dimension.",
+            "Review the agents and topics behind 1–3★ chats; resolve before asking for ratings.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="platform-help-rate",
+        zh="平台求助率",
+        en="Platform help rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        # orders asking for help (an after-sale or a human chat about the order), placed by
+        # their first request; hits: the platform stepped in (handled an after-sale, or a
+        # complaint) by the day
+        population=Count("orders", "help_at", known=("help_at",)),
+        hit_at=pl.col("platform_help_at"),
+        needs=("orders", "after_sales"),
+        optional=("im_sessions.order_id", "complaints"),
+        drill=("order_id", "paid_at", "help_at", "intervened_at", "complaint_at"),
+        by=("week",),
+        doc=Doc(
+            "求助订单（有售后申请或人工咨询）中平台介入（平台处理售后或投诉）的订单数 / 求助订单数",
+            "orders asking for help (an after-sale, or a human chat naming the order) in which the "
+            "platform stepped in (it handled an after-sale, or the buyer complained) / those orders",
+            "Every case the platform has to settle counts against the 2026 service dimension.",
+            "Settle after-sales and complaints with the buyer before they escalate to the platform.",
+        ),
+    )
+)
+
 #: populations a profile's [eligibility] can name (SPEC §3 min_orders, §4b stages)
 POPULATIONS: dict[str, Count] = {
     "delivered-orders": DELIVERED_ORDERS,

@@ -87,6 +87,23 @@ def reason_group(text: pl.Expr, groups: ReasonGroups) -> pl.Expr:
     return expr.otherwise(pl.lit("other"))
 
 
+def shifted(ts: pl.Expr, night: tuple[int, int] | None) -> pl.Expr:
+    """``ts``, or when it falls in the night (from ``night[0]``:00 to ``night[1]``:00 the next
+    morning) the morning's ``night[1]``:00 (SPEC §4b: a clock that starts at 06:00 / 08:00)."""
+    if night is None:
+        return ts
+    late, morning = night
+    day = ts.dt.truncate("1d")
+    hour = ts.dt.hour()
+    return (
+        pl.when(hour >= late)
+        .then(day + timedelta(days=1, hours=morning))
+        .when(hour < morning)
+        .then(day + timedelta(hours=morning))
+        .otherwise(ts)
+    )
+
+
 def unknown_reasons(shop: ShopData, groups: ReasonGroups) -> list[str]:
     """After-sales reasons (and complaint types) the keyword table puts in no group: they
     count as `other`; listed, most frequent first, so the seller can extend the table."""
@@ -148,6 +165,9 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
             merchant_responsible=_col(a, "merchant_responsible", pl.Boolean).fill_null(False),
             completed_at=_col(a, "completed_at", DT),
             decided_at=_col(a, "decided_at", DT),
+            review_start=shifted(pl.col("applied_at"), rules.review_night),
+            # the merchant's responsibility where the export says it (null: it does not)
+            merchant_judged=_col(a, "merchant_responsible", pl.Boolean),
         )
     if "complaints" in f:
         c = drop_tied(f["complaints"])
@@ -177,6 +197,10 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
             reply_seconds=seconds,
             rating=_col(s, "rating", pl.Int8),
         ).with_columns(
+            # a mean response time counts an unanswered session at the profile's seconds
+            reply_or_unanswered=pl.col("reply_seconds").fill_null(
+                pl.lit(rules.unanswered_seconds, pl.Float64)
+            ),
             reply_in_time=pl.col("reply_seconds") <= rules.reply_within_seconds,
             dissatisfied=pl.col("rating") <= rules.dissatisfied_max_stars,
             # the reply is known when it happens (a negative duration: at the session's start;
@@ -191,6 +215,11 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
 
     if orders is not None:
         out["orders"] = _prepare_orders(orders, proxies, rules, out)
+        if "after_sales" in out:  # the order's shipping time (refund-only after shipping)
+            shipped = out["orders"].select("order_id", order_shipped_at=pl.col("shipped_at"))
+            out["after_sales"] = out["after_sales"].join(
+                shipped, on="order_id", how="left", maintain_order="left"
+            )
         if "order_lines" in f:
             out["order_lines"] = f["order_lines"].filter(
                 pl.col("order_id").is_in(out["orders"]["order_id"].implode())
@@ -250,6 +279,7 @@ def _prepare_orders(
         delivered_time=pl.col(proxies.get("delivered_at", "delivered_at")),
         pickup_time=pl.col(proxies.get("picked_up_at", "picked_up_at")),
         is_platform=(pl.col("fulfillment") == "platform").fill_null(False),
+        pickup_start=shifted(pl.col("paid_at"), rules.pickup_night),
     )
     return _order_facts(o, out, rules)
 
@@ -266,9 +296,29 @@ def _first(frame: pl.DataFrame, ts: str, tie: str) -> pl.DataFrame:
 
 
 #: per-order times of facts from the other datasets (null: never)
-FACT_TIMES = ("neg_review_at", "quality_aftersale_at", "logistics_aftersale_at", "quality_complaint_at")
+FACT_TIMES = (
+    "neg_review_at",
+    "quality_aftersale_at",
+    "logistics_aftersale_at",
+    "quality_complaint_at",
+    "first_review_at",
+    "first_aftersale_at",
+    "first_chat_at",
+    "intervened_at",
+    "complaint_at",
+)
+#: per-order facts that are values, typed null when their dataset is absent
+FACT_FLAGS = {
+    "first_review_rating": pl.Int8,
+    "first_review_negative": pl.Boolean,
+    "first_aftersale_merchant": pl.Boolean,
+}
 #: what those facts name: the product and reason behind a bad order (diagnose)
 FACT_DETAILS = (
+    "first_aftersale_group",
+    "first_aftersale_reason",
+    "first_aftersale_product",
+    "first_review_product",
     "neg_review_product",
     "quality_aftersale_product",
     "quality_aftersale_reason",
@@ -296,6 +346,8 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) ->
                 "order_id",
                 first_review_at=pl.col("reviewed_at"),
                 first_review_rating=pl.col("product_rating"),
+                first_review_negative=pl.col("negative"),
+                first_review_product=_col(first, "product_id"),
             )
         )
     a = out.get("after_sales")
@@ -325,19 +377,50 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) ->
                 "order_id",
                 first_aftersale_at=pl.col("applied_at"),
                 first_aftersale_group=pl.col("reason_group"),
-                first_aftersale_merchant=pl.col("merchant_responsible"),
+                first_aftersale_merchant=pl.col("merchant_judged"),
+                first_aftersale_product=_col(first_as, "product_id"),
+                first_aftersale_reason=pl.col("reason_text"),
             )
+        )
+        # SPEC §4b platform help: the first after-sale, and the first the platform stepped in
+        facts.append(
+            a.lazy()
+            .group_by("order_id")
+            .agg(
+                intervened_at=pl.col("applied_at").filter(pl.col("platform_intervened")).min(),
+            )
+            .collect()
         )
     c = out.get("complaints")
     if c is not None:
         facts.append(
             c.lazy()
             .group_by("order_id")
-            .agg(quality_complaint_at=pl.col("created_at").filter(pl.col("reason_group") == "quality").min())
+            .agg(
+                quality_complaint_at=pl.col("created_at").filter(pl.col("reason_group") == "quality").min(),
+                complaint_at=pl.col("created_at").min(),
+            )
+            .collect()
+        )
+    chats = out.get("im_sessions")
+    if chats is not None and "order_id" in chats.columns:  # a human chat about the order: a help request
+        facts.append(
+            chats.lazy()
+            .filter(pl.col("human") & pl.col("order_id").is_not_null())
+            .group_by("order_id")
+            .agg(first_chat_at=pl.col("started_at").min())
             .collect()
         )
     for fact in facts:
         o = o.join(fact, on="order_id", how="left", maintain_order="left")
     missing = [pl.lit(None, DT).alias(t) for t in FACT_TIMES if t not in o.columns]
-    missing += [pl.lit(None, pl.String).alias(c) for c in FACT_DETAILS if c not in o.columns]
+    o = o.with_columns(missing)
+    # SPEC §4b: an order asks for help at its first after-sale or human chat; the platform
+    # steps in at its first platform-handled after-sale or complaint
+    o = o.with_columns(
+        help_at=pl.min_horizontal("first_aftersale_at", "first_chat_at"),
+        platform_help_at=pl.min_horizontal("intervened_at", "complaint_at"),
+    )
+    missing = [pl.lit(None, pl.String).alias(c) for c in FACT_DETAILS if c not in o.columns]
+    missing += [pl.lit(None, t).alias(c) for c, t in FACT_FLAGS.items() if c not in o.columns]
     return o.with_columns(missing)

@@ -140,6 +140,10 @@ class MetricRule:
     min_sample: float
     curve: Curve
     categories: Mapping[str, Curve]
+    #: a mean of per-unit scores (SPEC §4b pickup-score): each unit's value is scored on
+    #: this curve, in this direction, before the mean is taken
+    unit_curve: Curve | None = None
+    unit_direction: Direction = "lower"
 
     def curve_for(self, category: str | None) -> Curve:
         return self.categories.get(category, self.curve) if category else self.curve
@@ -181,6 +185,59 @@ class Eligibility:
 
 
 @dataclass(frozen=True)
+class SmallShop:
+    """SPEC §4b small-shop rule: below ``below_orders`` of the eligibility population, a
+    listed metric with at most ``max_bad`` bad events scores exactly ``score``; ``counts``
+    names, per metric, which of its counts are its bad events (numerator, denominator, bad)."""
+
+    below_orders: int
+    max_bad: float
+    score: float
+    counts: Mapping[str, str]
+
+
+#: the counts of a metric result the small-shop rule can read
+SMALL_SHOP_COUNTS = ("numerator", "denominator", "bad")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of a display mapping: for scores ≤ ``upto``,
+    base + step × round((score − start) / per)."""
+
+    upto: float
+    start: float
+    per: float
+    base: float
+    step: float
+    rounding: Literal["floor", "ceil", "nearest"]
+
+
+@dataclass(frozen=True)
+class Display:
+    """A second figure derived from the score (SPEC §4b: the 5-point figure buyers see),
+    judged against another profile's thresholds."""
+
+    zh: str
+    en: str
+    scale_max: float
+    decimals: int
+    segments: tuple[Segment, ...]
+    thresholds_of: str | None
+
+    def value(self, score: float) -> float:
+        for seg in self.segments:
+            if score <= seg.upto + TOLERANCE:
+                x = (score - seg.start) / seg.per
+                # a hair of float noise must not move a value sitting on a step
+                n = {"floor": math.floor(x + TOLERANCE), "ceil": math.ceil(x - TOLERANCE)}.get(seg.rounding)
+                steps = n if n is not None else round(x)
+                return round(seg.base + seg.step * steps, 10)
+        last = self.segments[-1]
+        return round(last.base + last.step * math.ceil((last.upto - last.start) / last.per - TOLERANCE), 10)
+
+
+@dataclass(frozen=True)
 class Tags:
     min_points_lost: float
     attention_below: float
@@ -217,6 +274,13 @@ class Rules:
     coverage: CoverageRules
     order_status: StatusWords
     reason_groups: ReasonGroups
+    #: (night starts, day starts) hours: an order paid at night starts its pickup clock at
+    #: the day start (SPEC §4b); None: the clock starts at payment
+    pickup_night: tuple[int, int] | None = None
+    #: the same for an after-sale's review clock
+    review_night: tuple[int, int] | None = None
+    #: seconds an unanswered human session counts in a mean response time
+    unanswered_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +298,8 @@ class Profile:
     tags: Tags
     eligibility: Eligibility
     rules: Rules
+    small_shop: SmallShop | None = None
+    display: Display | None = None
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -339,8 +405,14 @@ def _build(data: dict[str, Any], source: str) -> Profile:
             try:
                 curve = Curve.parse(cfg.get("curve", {}))
                 cats = {c: Curve.parse(v) for c, v in cfg.get("categories", {}).items()}
+                unit = Curve.parse(cfg["unit_curve"]) if "unit_curve" in cfg else None
             except ValueError as exc:
                 raise bad(f"metric '{mid}': {exc}") from None
+            unit_direction = str(cfg.get("unit_curve", {}).get("direction", "lower"))
+            if unit_direction not in ("lower", "higher"):
+                raise bad(f"metric '{mid}': unit_curve direction must be lower or higher")
+            if unit is not None and REGISTRY[mid].kind != "mean":
+                raise bad(f"metric '{mid}': unit_curve needs a mean metric")
             metrics[mid] = MetricRule(
                 mid,
                 str(cfg["dimension"]),
@@ -349,6 +421,8 @@ def _build(data: dict[str, Any], source: str) -> Profile:
                 float(cfg.get("min_sample", 0)),
                 curve,
                 MappingProxyType(cats),
+                unit,
+                "higher" if unit_direction == "higher" else "lower",
             )
         ths = []
         for t in data.get("thresholds", []):
@@ -394,9 +468,62 @@ def _build(data: dict[str, Any], source: str) -> Profile:
             tags=tags,
             eligibility=eligibility,
             rules=rules,
+            small_shop=_small_shop(data.get("small_shop"), metrics, bad),
+            display=_display(data.get("display"), bad),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise bad(f"malformed value ({type(exc).__name__}: {exc})") from None
+
+
+def _small_shop(raw: Any, metrics: Mapping[str, MetricRule], bad: Any) -> SmallShop | None:
+    if raw is None:
+        return None
+    counts = {str(k): str(v) for k, v in raw.get("metrics", {}).items()}
+    for mid, count in counts.items():
+        if mid not in metrics:
+            raise bad(f"[small_shop.metrics] names '{mid}', not a metric of the profile")
+        if count not in SMALL_SHOP_COUNTS:
+            raise bad(f"[small_shop.metrics] {mid} = '{count}': expected {', '.join(SMALL_SHOP_COUNTS)}")
+    return SmallShop(
+        int(raw["below_orders"]), float(raw["max_bad"]), float(raw["score"]), MappingProxyType(counts)
+    )
+
+
+def _display(raw: Any, bad: Any) -> Display | None:
+    if raw is None:
+        return None
+    segments = []
+    for seg in raw["segments"]:
+        rounding = str(seg.get("round", "nearest"))
+        if rounding not in ("floor", "ceil", "nearest"):
+            raise bad("[display] segments: round must be floor, ceil or nearest")
+        per = float(seg.get("per", 1))
+        if per <= 0:
+            raise bad("[display] segments: per must be > 0")
+        segments.append(
+            Segment(
+                float(seg["upto"]),
+                float(seg["from"]),
+                per,
+                float(seg["base"]),
+                float(seg["step"]),
+                "floor" if rounding == "floor" else ("ceil" if rounding == "ceil" else "nearest"),
+            )
+        )
+    if not segments:
+        raise bad("[display] needs segments")
+    return Display(
+        str(raw.get("zh", "")),
+        str(raw.get("en", "")),
+        float(raw["max"]),
+        int(raw.get("decimals", 1)),
+        tuple(sorted(segments, key=lambda x: x.upto)),
+        str(raw["thresholds_of"]) if "thresholds_of" in raw else None,
+    )
+
+
+def _night(raw: Any) -> tuple[int, int] | None:
+    return None if raw is None else (int(raw[0]), int(raw[1]))
 
 
 def _rules(raw: dict[str, Any]) -> Rules:
@@ -419,6 +546,9 @@ def _rules(raw: dict[str, Any]) -> Rules:
         reason_groups=ReasonGroups(
             order, MappingProxyType({g: tuple(str(k) for k in groups[g]) for g in order})
         ),
+        pickup_night=_night(raw.get("pickup_night")),
+        review_night=_night(raw.get("review_night")),
+        unanswered_seconds=float(raw["unanswered_seconds"]) if "unanswered_seconds" in raw else None,
     )
 
 

@@ -105,7 +105,7 @@ def judge(
     """Scores, roll-up, status, thresholds, tags and coverage from one day's metric values
     (``detail`` False: no tags and coverage — a day of a series, where only scores count)."""
     prof = m.profile
-    roll = rollup(score_metrics(values, prof, category), prof)
+    roll = rollup(score_metrics(values, prof, category, elig.count), prof)
     status, composite, dims, metrics = "scored", roll.score, roll.dimensions, roll.metrics
     if not elig.met:
         status = prof.eligibility.status

@@ -50,11 +50,21 @@ class Rollup:
     metrics: tuple[MetricResult, ...]
 
 
-def score_metric(r: MetricResult, profile: Profile, category: str | None) -> MetricResult:
-    """A metric's score and status from its curve and minimum sample."""
+def score_metric(
+    r: MetricResult, profile: Profile, category: str | None, small_shop: bool = False
+) -> MetricResult:
+    """A metric's score and status from its curve and minimum sample (``small_shop``: the
+    shop is below the profile's small-shop order count, SPEC §4b)."""
     rule = profile.metrics[r.id]
     if r.status == "no-data" and not r.whatif:
         return r
+    small = profile.small_shop
+    if small_shop and small is not None and r.id in small.counts and not r.whatif:
+        bad = getattr(r, small.counts[r.id])
+        if (bad or 0.0) <= small.max_bad + TOLERANCE:  # any sample, none included
+            return evolve(
+                r, score=small.score, status="scored" if rule.weight > 0 else "diagnostic", small_shop=True
+            )
     if r.value is None or (not r.whatif and r.sample < rule.min_sample - TOLERANCE):
         return evolve(r, status="insufficient", score=None)
     score = rule.curve_for(category).score(r.value, r.direction)
@@ -62,9 +72,12 @@ def score_metric(r: MetricResult, profile: Profile, category: str | None) -> Met
 
 
 def score_metrics(
-    results: Sequence[MetricResult], profile: Profile, category: str | None
+    results: Sequence[MetricResult], profile: Profile, category: str | None, orders: int | None = None
 ) -> list[MetricResult]:
-    return [score_metric(r, profile, category) for r in results]
+    """Every metric's score; ``orders``: the shop's count of the eligibility population,
+    which decides the small-shop rule."""
+    small = profile.small_shop is not None and orders is not None and orders < profile.small_shop.below_orders
+    return [score_metric(r, profile, category, small) for r in results]
 
 
 def rollup(results: Sequence[MetricResult], profile: Profile) -> Rollup:
