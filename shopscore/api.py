@@ -54,11 +54,33 @@ class ShopScore:
     error: str | None = None  # status "error": why the shop could not be scored
     internal: bool = False  # the error is a bug in shopscore (exit 70), not the input
     unknown_reasons: tuple[str, ...] = ()  # reasons the profile's keyword table puts in no group
+    display: float | None = None  # the figure buyers see (SPEC §4b), if the profile has one
+    display_thresholds: tuple[ThresholdResult, ...] = ()
     #: the prepared shop it was judged from, so fix-first and summary need not prepare again
     model: ShopModel | None = field(default=None, repr=False, compare=False)
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
+
+    def _display_json(self) -> dict[str, Any] | None:
+        d = self.profile.display
+        if d is None:
+            return None
+        return {
+            "label": {"zh": d.zh, "en": d.en},
+            "value": self.display,
+            "max": d.scale_max,
+            "thresholds": [
+                {
+                    "id": t.id,
+                    "label": {"zh": t.zh, "en": t.en},
+                    "bound": t.bound,
+                    "passed": t.passed,
+                    "distance": _r(t.distance),
+                }
+                for t in self.display_thresholds
+            ],
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +112,7 @@ class ShopScore:
             ],
             "metrics": [metric_json(m) for m in self.metrics],
             "coverage": self.coverage.to_json() if self.coverage else None,
+            "display": self._display_json(),
             "load": load_json(self.data, self.unknown_reasons),
             **({"error": {"message": self.error, "internal": self.internal}} if self.error else {}),
         }
@@ -180,6 +203,8 @@ def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | Non
         coverage=card.coverage,
         unknown_reasons=m.unknown_reasons,
         model=m,
+        display=card.display,
+        display_thresholds=card.display_thresholds,
     )
 
 

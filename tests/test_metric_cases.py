@@ -11,8 +11,11 @@ import pytest
 
 from shopscore import api
 
-CASES = Path(__file__).parent / "fixtures" / "metrics"
-CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "expected.toml").is_file())
+FIXTURES = Path(__file__).parent / "fixtures"
+#: the 5-point cases (metrics/) and the 2026 100-point ones (metrics2026/)
+CASE_DIRS = sorted(
+    p for d in ("metrics", "metrics2026") for p in (FIXTURES / d).iterdir() if (p / "expected.toml").is_file()
+)
 
 
 def _expected(case: Path) -> dict:
@@ -20,7 +23,7 @@ def _expected(case: Path) -> dict:
         return tomllib.load(fh)
 
 
-@pytest.fixture(scope="module", params=CASE_DIRS, ids=[p.name for p in CASE_DIRS])
+@pytest.fixture(scope="module", params=CASE_DIRS, ids=[f"{p.parent.name}/{p.name}" for p in CASE_DIRS])
 def case(request: pytest.FixtureRequest) -> tuple[dict, api.ShopScore]:
     exp = _expected(request.param)
     (shop,) = api.load(request.param)
@@ -36,6 +39,12 @@ def test_shop_status(case: tuple[dict, api.ShopScore]) -> None:
         assert result.score == pytest.approx(exp["score"], abs=1e-6)
     if "eligibility_count" in exp:
         assert result.eligibility["count"] == exp["eligibility_count"]
+    if "display" in exp:  # SPEC §4b: the figure buyers see
+        assert result.display == pytest.approx(exp["display"], abs=1e-9)
+    if "small_shop" in exp:  # SPEC §4b: below the profile's order count
+        small = result.profile.small_shop
+        assert small is not None
+        assert (result.eligibility["count"] < small.below_orders) is exp["small_shop"]
 
 
 def test_dimensions_and_thresholds(case: tuple[dict, api.ShopScore]) -> None:
@@ -102,9 +111,27 @@ def test_unscored_shop_has_no_score_verdicts_or_tags(case: tuple[dict, api.ShopS
     _, result = case
     if result.status == "scored":
         return  # test_points_lost_add_up covers scored shops
+    assert [d.score for d in result.dimensions] == [None] * len(result.dimensions)
+    if result.status == "growth-stage":  # SPEC §0/§4b: the profile's fixed score, not computed
+        assert result.score == result.profile.eligibility.score
+        assert [m.id for m in result.metrics if m.score is not None or m.points_lost is not None] == []
+        return
     assert result.status == "insufficient-data"
     assert result.score is None
-    assert [d.score for d in result.dimensions] == [None] * len(result.dimensions)
     for t in result.thresholds:
         assert (t.value, t.passed, t.distance) == (None, None, None), t.id
     assert [m.id for m in result.metrics if m.tag is not None] == []
+
+
+def test_consumer_display_at_every_band_edge() -> None:
+    """SPEC §4b: the 5-point figure buyers see, at each edge of its bands (hand-worked in
+    tests/fixtures/metrics2026/display.toml)."""
+    from shopscore.engine.profiles import load_profile
+
+    display = load_profile("douyin-2026").display
+    assert display is not None
+    with (FIXTURES / "metrics2026" / "display.toml").open("rb") as fh:
+        pairs = tomllib.load(fh)["pairs"]
+    assert len(pairs) >= 13
+    for pair in pairs:
+        assert display.value(pair["score"]) == pytest.approx(pair["display"], abs=1e-9), pair

@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 import polars as pl
 
 from shopscore.engine.events import Totals, bad_rows, collect_totals, totals_at, totals_query, totals_series
-from shopscore.engine.metrics import POPULATIONS, REGISTRY, Count, Daily, Metric
+from shopscore.engine.metrics import DERIVED, POPULATIONS, REGISTRY, Count, Daily, Metric
 from shopscore.engine.prepare import DT, EXISTS_AT, Prepared, proxies_for
 from shopscore.engine.profiles import TOLERANCE, Curve, MetricRule, Profile
 from shopscore.engine.windows import Window
@@ -131,7 +131,7 @@ def plan(
         missing = tuple(n for n in m.needs if not available(shop, n))
         absent = tuple(o for o in m.optional if not available(shop, o))
         used = tuple(dict.fromkeys(proxies[u] for u in m.uses if u in proxies))
-        has_events = shop.has(m.population.dataset)
+        has_events = any(shop.has(d) for d in DERIVED.get(m.population.dataset, (m.population.dataset,)))
         use_daily = (
             m.daily is not None and shop.has("im_daily") and (not has_events or shop.has("im_daily", "date"))
         )
@@ -178,8 +178,12 @@ def event_frame(
     clip_from: date | None = None,
     drill: tuple[str, ...] = (),
     facets: tuple[tuple[str, pl.Expr], ...] = (),
+    days: int | None = None,
 ) -> pl.LazyFrame:
-    """The population rows of ``c`` with the event columns (see engine/events.py)."""
+    """The population rows of ``c`` with the event columns (see engine/events.py). With
+    ``c.distinct``, a key counts once per window of ``days`` days: a row of the same key
+    starts counting only on the day after the previous row's window ends, so the windows
+    of one key's rows never overlap and any day counts the key at most once."""
     frame = prep.frames[c.dataset]
     known = [c.anchor, *c.known]
     if c.dataset in EXISTS_AT:
@@ -206,10 +210,15 @@ def event_frame(
     for name, expr in facets:  # diagnose's breakdown columns (null where the files lack them)
         present = all(root in frame.columns for root in expr.meta.root_names())
         keep.append((expr if present else pl.lit(None, pl.String)).alias(f"by_{name}"))
+    known_at = pl.max_horizontal([pl.col(k) for k in dict.fromkeys(known)]).cast(DT)
+    if c.distinct is not None and days is not None:
+        lf = lf.sort(c.distinct, c.anchor)
+        previous_ends = pl.col(c.anchor).shift(1).over(c.distinct).dt.truncate("1d") + timedelta(days=days)
+        known_at = pl.max_horizontal(known_at, previous_ends.cast(DT))
     return lf.select(
         *keep,
         anchor=pl.col(c.anchor).cast(DT),
-        known=pl.max_horizontal([pl.col(k) for k in dict.fromkeys(known)]).cast(DT),
+        known=known_at,
         w=w,
         h=one,
         hit_at=(hit_at if hit_at is not None else pl.col(c.anchor)).cast(DT),
@@ -281,8 +290,10 @@ def population_start(m: Metric, prep: HasSpans) -> tuple[str, date] | None:
         if m.daily is None:
             found = found[:1] if found and found[0][0] == "im_sessions" else []
         return min(found, key=lambda f: f[1]) if found else None
-    dataset = m.population.dataset
-    return (dataset, spans[dataset][0]) if dataset in spans else None
+    found = [
+        (d, spans[d][0]) for d in DERIVED.get(m.population.dataset, (m.population.dataset,)) if d in spans
+    ]
+    return min(found, key=lambda f: f[1]) if found else None
 
 
 class HasSpans(Protocol):
@@ -348,7 +359,9 @@ def build(prep: Prepared, plans: Mapping[str, MetricPlan]) -> dict[str, MetricEv
             value = m.value
             if value is not None and p.rule.unit_curve is not None:
                 value = unit_scores(p.rule.unit_curve, value, p.rule.unit_direction)
-            pop = event_frame(prep, m.population, m.hit_at, value, clip_day, m.drill, m.facets)
+            pop = event_frame(
+                prep, m.population, m.hit_at, value, clip_day, m.drill, m.facets, sum(p.rule.window)
+            )
             if m.numerator is not None:
                 num = event_frame(prep, m.numerator, None, None, clip_day, m.drill)
         if p.use_daily and m.daily is not None:

@@ -41,6 +41,13 @@ class Count:
     anchor: str
     where: pl.Expr = field(default_factory=lambda: pl.lit(True))
     known: tuple[str, ...] = ()
+    #: count each value of this column once per window, however many of its rows fall in
+    #: it (SPEC §4b: an order asking for help twice is one help order)
+    distinct: str | None = None
+
+
+#: datasets preparation derives from others (each → the datasets it is made from)
+DERIVED: dict[str, tuple[str, ...]] = {"help_requests": ("after_sales", "im_sessions")}
 
 
 @dataclass(frozen=True)
@@ -738,14 +745,14 @@ register(
         kind="rate",
         direction="lower",
         unit="ratio",
-        # orders asking for help (an after-sale or a human chat about the order), placed by
-        # their first request; hits: the platform stepped in (handled an after-sale, or a
-        # complaint) by the day
-        population=Count("orders", "help_at", known=("help_at",)),
+        # orders (orphans too) asking for help in the window — an after-sale applied, or a
+        # human chat naming the order — each once; hits: the platform stepped in for the
+        # order (handled an after-sale, or a complaint) by the day
+        population=Count("help_requests", "asked_at", distinct="order_id"),
         hit_at=pl.col("platform_help_at"),
-        needs=("orders", "after_sales"),
+        needs=("after_sales",),
         optional=("im_sessions.order_id", "complaints"),
-        drill=("order_id", "paid_at", "help_at", "intervened_at", "complaint_at"),
+        drill=("order_id", "asked_at", "after_sale_id", "session_id", "platform_help_at"),
         by=("week",),
         doc=Doc(
             "求助订单（有售后申请或人工咨询）中平台介入（平台处理售后或投诉）的订单数 / 求助订单数",

@@ -213,6 +213,9 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
     if "im_daily" in f:
         out["im_daily"] = f["im_daily"]
 
+    help_requests = _help_requests(out)
+    if help_requests is not None:
+        out["help_requests"] = help_requests
     if orders is not None:
         out["orders"] = _prepare_orders(orders, proxies, rules, out)
         if "after_sales" in out:  # the order's shipping time (refund-only after shipping)
@@ -230,6 +233,41 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
         spans=MappingProxyType(dict(shop.spans)),
         proxies=MappingProxyType(proxies),
     )
+
+
+def _help_requests(out: Mapping[str, pl.DataFrame]) -> pl.DataFrame | None:
+    """SPEC §4b platform help: one row per request for help — an after-sale, or a human chat
+    naming an order — with the order's id (orphans too) and when the platform stepped in for
+    that order (its first platform-handled after-sale or complaint; null: never)."""
+    parts: list[pl.LazyFrame] = []
+    stepped_in: list[pl.LazyFrame] = []
+    a = out.get("after_sales")
+    if a is not None:
+        keep = [c for c in ("__file", "__row", "after_sale_id") if c in a.columns]
+        parts.append(a.lazy().select("order_id", *keep, asked_at=pl.col("applied_at")))
+        stepped_in.append(
+            a.lazy().filter(pl.col("platform_intervened")).select("order_id", at=pl.col("applied_at"))
+        )
+    chats = out.get("im_sessions")
+    if chats is not None and "order_id" in chats.columns:
+        keep_chat = [c for c in ("__file", "__row", "session_id") if c in chats.columns]
+        parts.append(
+            chats.lazy().filter(pl.col("human")).select("order_id", *keep_chat, asked_at=pl.col("started_at"))
+        )
+    c = out.get("complaints")
+    if c is not None:
+        stepped_in.append(c.lazy().select("order_id", at=pl.col("created_at")))
+    if not parts:
+        return None
+    asked = pl.concat(parts, how="diagonal_relaxed").filter(
+        pl.col("order_id").is_not_null() & pl.col("asked_at").is_not_null()
+    )
+    if stepped_in:
+        first = pl.concat(stepped_in).group_by("order_id").agg(platform_help_at=pl.col("at").min())
+        asked = asked.join(first, on="order_id", how="left", maintain_order="left")
+    else:
+        asked = asked.with_columns(platform_help_at=pl.lit(None, DT))
+    return asked.collect()
 
 
 #: order timestamps that are events (hidden after D) and deadlines (never hidden)
@@ -303,9 +341,6 @@ FACT_TIMES = (
     "quality_complaint_at",
     "first_review_at",
     "first_aftersale_at",
-    "first_chat_at",
-    "intervened_at",
-    "complaint_at",
 )
 #: per-order facts that are values, typed null when their dataset is absent
 FACT_FLAGS = {
@@ -382,45 +417,18 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) ->
                 first_aftersale_reason=pl.col("reason_text"),
             )
         )
-        # SPEC §4b platform help: the first after-sale, and the first the platform stepped in
-        facts.append(
-            a.lazy()
-            .group_by("order_id")
-            .agg(
-                intervened_at=pl.col("applied_at").filter(pl.col("platform_intervened")).min(),
-            )
-            .collect()
-        )
+
     c = out.get("complaints")
     if c is not None:
         facts.append(
             c.lazy()
             .group_by("order_id")
-            .agg(
-                quality_complaint_at=pl.col("created_at").filter(pl.col("reason_group") == "quality").min(),
-                complaint_at=pl.col("created_at").min(),
-            )
-            .collect()
-        )
-    chats = out.get("im_sessions")
-    if chats is not None and "order_id" in chats.columns:  # a human chat about the order: a help request
-        facts.append(
-            chats.lazy()
-            .filter(pl.col("human") & pl.col("order_id").is_not_null())
-            .group_by("order_id")
-            .agg(first_chat_at=pl.col("started_at").min())
+            .agg(quality_complaint_at=pl.col("created_at").filter(pl.col("reason_group") == "quality").min())
             .collect()
         )
     for fact in facts:
         o = o.join(fact, on="order_id", how="left", maintain_order="left")
     missing = [pl.lit(None, DT).alias(t) for t in FACT_TIMES if t not in o.columns]
-    o = o.with_columns(missing)
-    # SPEC §4b: an order asks for help at its first after-sale or human chat; the platform
-    # steps in at its first platform-handled after-sale or complaint
-    o = o.with_columns(
-        help_at=pl.min_horizontal("first_aftersale_at", "first_chat_at"),
-        platform_help_at=pl.min_horizontal("intervened_at", "complaint_at"),
-    )
-    missing = [pl.lit(None, pl.String).alias(c) for c in FACT_DETAILS if c not in o.columns]
+    missing += [pl.lit(None, pl.String).alias(c) for c in FACT_DETAILS if c not in o.columns]
     missing += [pl.lit(None, t).alias(c) for c, t in FACT_FLAGS.items() if c not in o.columns]
     return o.with_columns(missing)

@@ -223,18 +223,20 @@ class Display:
     scale_max: float
     decimals: int
     segments: tuple[Segment, ...]
-    thresholds_of: str | None
+    #: the thresholds the figure is judged against (another profile's, on its composite)
+    thresholds: tuple[Threshold, ...] = ()
 
     def value(self, score: float) -> float:
-        for seg in self.segments:
-            if score <= seg.upto + TOLERANCE:
-                x = (score - seg.start) / seg.per
-                # a hair of float noise must not move a value sitting on a step
-                n = {"floor": math.floor(x + TOLERANCE), "ceil": math.ceil(x - TOLERANCE)}.get(seg.rounding)
-                steps = n if n is not None else round(x)
-                return round(seg.base + seg.step * steps, 10)
-        last = self.segments[-1]
-        return round(last.base + last.step * math.ceil((last.upto - last.start) / last.per - TOLERANCE), 10)
+        seg = next((x for x in self.segments if score <= x.upto + TOLERANCE), self.segments[-1])
+        x = (score - seg.start) / seg.per
+        # a hair of float noise must not move a score sitting on a step's edge
+        if seg.rounding == "floor":
+            steps = math.floor(x + TOLERANCE)
+        elif seg.rounding == "ceil":
+            steps = math.ceil(x - TOLERANCE)
+        else:
+            steps = round(x)
+        return round(seg.base + seg.step * steps, 10)
 
 
 @dataclass(frozen=True)
@@ -512,13 +514,19 @@ def _display(raw: Any, bad: Any) -> Display | None:
         )
     if not segments:
         raise bad("[display] needs segments")
+    judged: tuple[Threshold, ...] = ()
+    if "thresholds_of" in raw:  # e.g. the 5-point lines of `douyin`, on the figure buyers see
+        other = load_profile(str(raw["thresholds_of"]))
+        judged = tuple(
+            t for t in other.thresholds if t.applies_to == "composite" and t.statistic == "current"
+        )
     return Display(
         str(raw.get("zh", "")),
         str(raw.get("en", "")),
         float(raw["max"]),
         int(raw.get("decimals", 1)),
         tuple(sorted(segments, key=lambda x: x.upto)),
-        str(raw["thresholds_of"]) if "thresholds_of" in raw else None,
+        judged,
     )
 
 

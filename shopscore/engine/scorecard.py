@@ -28,7 +28,7 @@ from shopscore.engine.compute import (
 from shopscore.engine.coverage import Coverage, coverage
 from shopscore.engine.events import Totals
 from shopscore.engine.prepare import Prepared, prepare, unknown_reasons
-from shopscore.engine.profiles import Profile
+from shopscore.engine.profiles import TOLERANCE, Profile
 from shopscore.engine.scoring import DimensionResult, ThresholdResult, rollup, score_metrics, tag, thresholds
 from shopscore.engine.windows import default_as_of
 from shopscore.errors import ShopscoreError
@@ -85,6 +85,9 @@ class Scorecard:
     thresholds: tuple[ThresholdResult, ...]
     eligibility: EligibilityCount
     coverage: Coverage | None  # None on the days of a series (trend, forecast print none)
+    #: the figure buyers see (SPEC §4b consumer display) and its thresholds, if the profile has one
+    display: float | None = None
+    display_thresholds: tuple[ThresholdResult, ...] = ()
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
@@ -118,6 +121,7 @@ def judge(
     ths = thresholds(prof, composite if status == "scored" else None, dims, history)
     if status == "scored" and detail:
         metrics = tuple(tag(metrics, prof))
+    shown, shown_ths = display(prof, composite)
     return Scorecard(
         as_of=as_of,
         status=status,
@@ -127,7 +131,24 @@ def judge(
         thresholds=tuple(ths),
         eligibility=elig,
         coverage=coverage(metrics, prof, m.prepared.spans) if detail else None,
+        display=shown,
+        display_thresholds=shown_ths,
     )
+
+
+def display(profile: Profile, score: float | None) -> tuple[float | None, tuple[ThresholdResult, ...]]:
+    """The figure buyers see for ``score`` and its thresholds (none without a display)."""
+    d = profile.display
+    if d is None or score is None:
+        return None, ()
+    value = d.value(score)
+    out = []
+    for t in d.thresholds:
+        passed = value >= t.bound - TOLERANCE
+        out.append(
+            ThresholdResult(t.id, t.bound, "display", t.statistic, value, passed, value - t.bound, t.zh, t.en)
+        )
+    return value, tuple(out)
 
 
 def _history_days(profile: Profile) -> int:
