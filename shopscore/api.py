@@ -158,6 +158,7 @@ def metric_json(m: MetricResult) -> dict[str, Any]:
         "notes": list(m.notes),
         "missing": list(m.missing),
         "whatif": m.whatif,
+        "small_shop": m.small_shop,
     }
 
 
@@ -822,8 +823,12 @@ def fix_diagnoses(result: ShopScore, top: int = 3) -> list[DiagnoseReport]:
     if result.status != "scored":
         return []
     bound = result.profile.tags.min_points_lost
-    worst = sorted(
-        (m for m in result.metrics if m.points_lost is not None and m.points_lost >= bound - 1e-9),
+    worst = sorted(  # a small-shop score is fixed by order count: nothing to fix in the metric
+        (
+            m
+            for m in result.metrics
+            if m.points_lost is not None and m.points_lost >= bound - 1e-9 and not m.small_shop
+        ),
         key=lambda m: -(m.points_lost or 0.0),
     )[:top]
     if not worst:

@@ -399,7 +399,7 @@ def _result(
     if p.state == "missing":
         why = (p.note,) if p.note else ()
         return MetricResult(**common, status="no-data", missing=p.missing, notes=why)  # type: ignore[arg-type]
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ("first-reply-only",) if m.always_approximate else ()
     approximate = m.always_approximate or bool(p.absent)
     if daily is not None and daily.rows > 0:
         approximate = True

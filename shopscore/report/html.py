@@ -221,7 +221,7 @@ def _metrics(result: Any, lang: str) -> list[dict[str, Any]]:
                     "lost": "—" if m.points_lost is None or not scored else f"{m.points_lost:.{d + 1}f}",
                     "tag": tag_text(m.tag, lang) if scored else "",
                     "tag_id": m.tag or "",
-                    "notes": metric_notes(m, lang),
+                    "notes": metric_notes(m, lang, result.profile.small_shop),
                 }
             )
         if rows:

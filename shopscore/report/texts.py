@@ -145,6 +145,20 @@ NO_DATA_HINTS: dict[str, dict[str, str]] = {
         "en": "needs 售后完结时间 in the after-sales export",
     },
     "orders": {"zh": "缺订单导出", "en": "needs the order export"},
+    "after_sales": {"zh": "缺售后导出", "en": "needs the after-sales export"},
+    "after_sales.decided_at": {
+        "zh": "缺“审核时间/处理时间”列：补售后导出",
+        "en": "needs the review (审核) time in the after-sales export",
+    },
+    "waybill_limits": {
+        "zh": "平台内部线路时效，导出数据无法计算；请按后台页面填写该值",
+        "en": "depends on the platform's internal route limits: no export has them; "
+        "enter the value your backend page shows",
+    },
+    "im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.avg_reply_seconds": {
+        "zh": "缺响应时长：补飞鸽会话明细或客服数据",
+        "en": "needs reply times: 飞鸽 sessions or daily data",
+    },
 }
 NOTES: dict[str, dict[str, str]] = {
     "im-daily": {
@@ -162,6 +176,14 @@ NOTES: dict[str, dict[str, str]] = {
     "approximate": {
         "zh": "近似值：可选数据缺失，按无计",
         "en": "approximate: an optional export is missing",
+    },
+    "first-reply-only": {
+        "zh": "近似值：平台按每轮响应计，导出只有首次响应",
+        "en": "approximate: the platform times every turn; exports hold the first reply",
+    },
+    "small-shop": {
+        "zh": "小店规则：近30天有效支付订单不足{orders}单且负向事件≤{bad:g}，固定{score:g}分",
+        "en": "small-shop rule: under {orders} valid paid orders and ≤ {bad:g} bad events: fixed {score:g}",
     },
 }
 
@@ -334,8 +356,9 @@ def fmt_score(x: float | None, decimals: int = 2) -> str:
     return "—" if x is None else f"{x:.{decimals}f}"
 
 
-def metric_notes(m: Any, lang: str) -> list[str]:
-    """One-line explanations under a metric: proxies, approximations, missing data."""
+def metric_notes(m: Any, lang: str, small: Any = None) -> list[str]:
+    """One-line explanations under a metric: proxies, approximations, missing data, the
+    small-shop rule (``small``: the profile's SmallShop)."""
     notes: list[str] = []
     if m.proxy:
         for p in m.proxy.split(", "):
@@ -358,6 +381,10 @@ def metric_notes(m: Any, lang: str) -> list[str]:
         )
     if m.approximate and not m.notes:
         notes.append(NOTES["approximate"][lang])
+    if getattr(m, "small_shop", False) and small is not None:
+        notes.append(
+            NOTES["small-shop"][lang].format(orders=small.below_orders, bad=small.max_bad, score=small.score)
+        )
     if getattr(m, "whatif", False):
         notes.append(SERIES_TEXT["whatif_note"][lang])
     return notes
@@ -433,6 +460,26 @@ UNITS: dict[str, dict[str, tuple[str, str]]] = {
         "zh": ("个售后", "完结慢于满分时长"),
         "en": ("returns", "slower than the full-score time"),
     },
+    "product-rating": {"zh": ("单", "首评1–2星"), "en": ("orders", "with a 1–2★ first review")},
+    "quality-return-rate-30d": {
+        "zh": ("单", "首次售后为品质原因"),
+        "en": ("orders", "first returned for quality"),
+    },
+    "pickup-score": {"zh": ("单", "揽收未得满分"), "en": ("orders", "picked up below full score")},
+    "logistics-return-rate-30d": {
+        "zh": ("单", "首次售后为物流原因"),
+        "en": ("orders", "first returned for logistics"),
+    },
+    "aftersale-review-hours": {
+        "zh": ("个售后", "审核慢于满分时长"),
+        "en": ("after-sales", "reviewed slower than the full-score time"),
+    },
+    "im-response-seconds": {
+        "zh": ("个会话", "响应慢于满分时长"),
+        "en": ("chats", "answered slower than the full-score time"),
+    },
+    "im-dissatisfaction-30d": {"zh": ("个会话", "评价1–3星"), "en": ("chats", "rated 1–3★")},
+    "platform-help-rate": {"zh": ("单", "平台介入"), "en": ("orders", "where the platform stepped in")},
 }
 
 DIMENSION_NAMES: dict[str, dict[str, str]] = {
