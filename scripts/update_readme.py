@@ -19,7 +19,7 @@ from shopscore.report.markdown import render_metrics  # noqa: E402
 
 def generated_sections() -> dict[str, str]:
     out = {}
-    for profile in ("douyin", "douyin-2023"):
+    for profile in ("douyin", "douyin-2023", "douyin-2026"):
         rows = api.describe_metrics(api.load_profile(profile))
         out[f"metrics-{profile}"] = render_metrics(rows, "en")
     return out

@@ -151,9 +151,9 @@ NO_DATA_HINTS: dict[str, dict[str, str]] = {
         "en": "needs the review (审核) time in the after-sales export",
     },
     "waybill_limits": {
-        "zh": "平台内部线路时效，导出数据无法计算；请按后台页面填写该值",
-        "en": "depends on the platform's internal route limits: no export has them; "
-        "enter the value your backend page shows",
+        "zh": "平台内部线路时效，导出数据无法计算；可用 whatif --set waybill-on-time-rate=后台数值 代入",
+        "en": "depends on the platform's internal route limits, in no export: put your backend "
+        "page's value in with whatif --set waybill-on-time-rate=VALUE",
     },
     "im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.avg_reply_seconds": {
         "zh": "缺响应时长：补飞鸽会话明细或客服数据",
