@@ -302,6 +302,8 @@ class Profile:
     rules: Rules
     small_shop: SmallShop | None = None
     display: Display | None = None
+    industry: str | None = None  # the [[variants]] chosen (SPEC §4b)
+    shop_type: str | None = None
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -326,6 +328,8 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     for k, v in over.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
             out[k] = _merge(out[k], v)
+        elif k == "variants" and isinstance(v, list) and isinstance(out.get(k), list):
+            out[k] = [*out[k], *copy.deepcopy(v)]  # a profile adds variants to its parent's
         else:
             out[k] = copy.deepcopy(v)
     return out
@@ -472,6 +476,8 @@ def _build(data: dict[str, Any], source: str) -> Profile:
             rules=rules,
             small_shop=_small_shop(data.get("small_shop"), metrics, bad),
             display=_display(data.get("display"), bad),
+            industry=data.get("industry"),
+            shop_type=data.get("shop_type"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise bad(f"malformed value ({type(exc).__name__}: {exc})") from None
@@ -560,7 +566,55 @@ def _rules(raw: dict[str, Any]) -> Rules:
     )
 
 
-def load_profile(ref: str | None = None) -> Profile:
-    """A shipped profile by name (``douyin``) or a TOML file path."""
+#: shop types a profile's [[variants]] may name (SPEC §4b: 旗舰 / 非旗舰 / 通用)
+SHOP_TYPES = ("flagship", "non-flagship", "general")
+#: what a variant may override
+VARIANT_KEYS = ("dimensions", "metrics", "small_shop")
+
+
+def load_profile(
+    ref: str | None = None, industry: str | None = None, shop_type: str | None = None
+) -> Profile:
+    """A shipped profile by name (``douyin``) or a TOML file path; ``industry`` and
+    ``shop_type`` pick its weights, cut-offs and small-shop bound from its [[variants]]
+    (SPEC §4b: weights per 考核行业 and shop type)."""
     data, source = _read(ref or DEFAULT_PROFILE)
+    data = _variant(data, source, industry, shop_type)
     return _build(data, source)
+
+
+def _variant(
+    data: dict[str, Any], source: str, industry: str | None, shop_type: str | None
+) -> dict[str, Any]:
+    """``data`` with the overrides of every variant matching (industry, shop type), the
+    more specific last: any/any, then the industry's, then the shop type's, then both."""
+    variants = data.pop("variants", [])
+    if not isinstance(variants, list):
+        raise ShopscoreError(f"profile {source}: [[variants]] must be an array of tables")
+    industries = sorted({str(v["industry"]) for v in variants if "industry" in v})
+    if industry is not None and industry not in industries:
+        known = ", ".join(industries) or "none"
+        raise ShopscoreError(
+            f"--industry {industry!r}: profile {source} has no weights for it (it has: {known}); "
+            "omit --industry for the default weights, or add a [[variants]] table to your profile"
+        )
+    if shop_type is not None and shop_type not in SHOP_TYPES:
+        raise ShopscoreError(f"--shop-type {shop_type!r}: expected one of {', '.join(SHOP_TYPES)}")
+
+    def matches(v: Mapping[str, Any]) -> bool:
+        return v.get("industry") in (None, industry) and v.get("shop_type") in (None, shop_type)
+
+    chosen = sorted(
+        (v for v in variants if matches(v)),
+        key=lambda v: ("industry" in v) + 2 * ("shop_type" in v),
+    )
+    for v in chosen:
+        unknown = set(v) - {"industry", "shop_type", *VARIANT_KEYS}
+        if unknown:
+            raise ShopscoreError(
+                f"profile {source}: a [[variants]] table sets {', '.join(sorted(unknown))}; "
+                f"it may set {', '.join(VARIANT_KEYS)}"
+            )
+        data = _merge(data, {k: v[k] for k in VARIANT_KEYS if k in v})
+    data["industry"], data["shop_type"] = industry, shop_type
+    return data
