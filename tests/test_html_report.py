@@ -151,3 +151,13 @@ def test_page_to_stdout_and_unwritable_target(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "--html" in res.stderr and "cannot write" in res.stderr
     assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_a_100_point_page_shows_the_figure_buyers_see(tmp_path: Path) -> None:
+    html, res = page(tmp_path, FLAGSHIP, "--profile", "douyin-2026")
+    assert res.exit_code == 0, res.stderr
+    shop = computed(FLAGSHIP, "--profile", "douyin-2026")[0]
+    body = markup(html)
+    shown = shop["display"]
+    assert f'data-score="{shop["score"]:.1f}"' in body and "/ 100" in body
+    assert f"消费者看到的店铺体验分: {shown['value']:.1f} / 5" in body
