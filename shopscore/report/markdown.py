@@ -10,8 +10,9 @@ from shopscore.report.texts import (
     fmt_sample,
     fmt_score,
     fmt_value,
-    metric_notes,
     name,
+    note_mark,
+    note_marks,
     status_text,
     t,
     tag_text,
@@ -48,17 +49,21 @@ def render_score(result: Any, lang: str) -> str:
     cols = ("metric", "value", "window", "sample", "score", "points_lost", "tag")
     out.append("| " + " | ".join(t(c, lang) for c in cols) + " |")
     out.append("|---|---:|---|---:|---:|---:|---|")
+    notes: dict[str, int] = {}  # each distinct note once, numbered, listed under the table
     for m in result.metrics:
         sample = fmt_sample(m)
         score = status_text(m.status, lang) if m.score is None else fmt_score(m.score, d)
         lost = "—" if m.points_lost is None else f"{m.points_lost:.{d + 1}f}"
         window = f"{m.window.first_day} … {m.window.last_day}"
         label = REGISTRY[m.id].name(lang)
-        notes = metric_notes(m, lang)
-        if notes:
-            label += "<br><sub>" + "; ".join(notes) + "</sub>"
+        marks = note_marks(m, lang, notes)
+        if marks:
+            label += f" {note_mark(marks)}"
         cells = [label, fmt_value(m.value, m.unit), window, sample, score, lost, tag_text(m.tag, lang)]
         out.append("| " + " | ".join(cells) + " |")
+    if notes:
+        out.append("")
+        out += [f"- {note_mark([n])} {text}" for text, n in notes.items()]
     tot = result.data.report.totals
     out += [
         "",

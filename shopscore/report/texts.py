@@ -363,6 +363,17 @@ def metric_notes(m: Any, lang: str) -> list[str]:
     return notes
 
 
+def note_marks(m: Any, lang: str, numbers: dict[str, int]) -> list[int]:
+    """The numbers of a metric's notes in ``numbers`` (note text → number), adding its new
+    notes in order: a note shared by several metrics is listed once under the table."""
+    return [numbers.setdefault(n, len(numbers) + 1) for n in dict.fromkeys(metric_notes(m, lang))]
+
+
+def note_mark(marks: list[int]) -> str:
+    """A metric's note marker, [1] or [1,2]: plain ASCII, so any console encodes it."""
+    return "[" + ",".join(str(n) for n in marks) + "]"
+
+
 #: words of the trend, forecast and target reports
 SERIES_TEXT: dict[str, dict[str, str]] = {
     "trend": {"zh": "体验分走势（过去 {n} 天）", "en": "Score trend (past {n} days)"},
