@@ -16,6 +16,7 @@ from shopscore.report.texts import (
     status_text,
     t,
     tag_text,
+    unscored_text,
 )
 
 
@@ -30,6 +31,8 @@ def render_score(result: Any, lang: str) -> str:
     if result.score is not None:
         out.append(f"- {t('score', lang)}: **{fmt_score(result.score, d)}** / {prof.scale_max:g}")
     out.append(f"- {t('status', lang)}: {status_text(result.status, lang)}")
+    if result.status == "insufficient-data":
+        out.append(f"- {unscored_text(result.eligibility, lang)}")
     out += [f"- ⚠ {line}" for line in coverage_lines(result.coverage, lang, result.status == "scored")]
     out += ["", f"## {t('thresholds', lang)}", ""]
     out.append(
@@ -52,7 +55,8 @@ def render_score(result: Any, lang: str) -> str:
     notes: dict[str, int] = {}  # each distinct note once, numbered, listed under the table
     for m in result.metrics:
         sample = fmt_sample(m)
-        score = status_text(m.status, lang) if m.score is None else fmt_score(m.score, d)
+        unscored = m.score is None and m.status in ("insufficient", "no-data")
+        score = status_text(m.status, lang) if unscored else fmt_score(m.score, d)
         lost = "—" if m.points_lost is None else f"{m.points_lost:.{d + 1}f}"
         window = f"{m.window.first_day} … {m.window.last_day}"
         label = REGISTRY[m.id].name(lang)

@@ -25,6 +25,7 @@ from shopscore.report.texts import (
     status_text,
     t,
     tag_text,
+    unscored_text,
 )
 
 TAG_STYLE = {"key-opportunity": "bold yellow", "needs-attention": "red", "good": "green"}
@@ -66,10 +67,8 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         if result.status == "growth-stage":
             head.append(f"  ({status_text(result.status, lang)})", style="yellow")
     else:
-        e = result.eligibility
         head.append(f"{status_text(result.status, lang)}", style="bold yellow")
-        win = e["window"]
-        head.append(f" ({e['count']} / {e['min_orders']} {e['population']} {win['start']}…{win['end']})")
+        head.append(f"\n{unscored_text(result.eligibility, lang)}")
     for line in coverage_lines(result.coverage, lang, result.status == "scored"):
         head.append(f"\n⚠ {line}", style="yellow")
     console.print(Panel(head, box=box.ROUNDED, expand=False))
@@ -123,9 +122,10 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         windows = sorted({f"{m.window.first_day:%m-%d}…{m.window.last_day:%m-%d}" for m in result.metrics})
         console.print(Text(f"{t('window', lang)}: " + ", ".join(windows), style="dim"))
     tags = result.profile.tags
-    console.print(
-        Text(t("legend", lang).format(attention=tags.attention_below, good=tags.good_from), style="dim")
-    )
+    if result.status == "scored":  # an unscored shop has no tags or points lost to explain
+        console.print(
+            Text(t("legend", lang).format(attention=tags.attention_below, good=tags.good_from), style="dim")
+        )
     render_load_summary(result.data.report, console, lang)
     console.print(Text(t("estimate", lang), style="dim"))
 
@@ -228,6 +228,8 @@ def _metric_cells(m: Any, lang: str, d: int, marks: list[int] | None = None) -> 
         label.append(f" {note_mark(marks)}", style="dim")
     if m.status in ("insufficient", "no-data"):
         score_cell = Text(status_text(m.status, lang), style="dim")
+    elif m.score is None:  # the shop is not scored: its metrics are shown, not scored
+        score_cell = Text("—", style="dim")
     else:
         score_cell = Text(fmt_score(m.score, d), style="red" if m.tag == "needs-attention" else "")
         if m.status == "diagnostic":
