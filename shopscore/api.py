@@ -326,7 +326,8 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
 
 def inspect_json(shop: ShopData, profile: Profile) -> dict[str, Any]:
     """`inspect --format json`: `shop` and the `load` object of SPEC §7 (plus what each
-    metric needs)."""
+    metric needs); a shop that could not be read has, as in compute, `status` error and
+    `error` {message, internal}."""
     needs = [
         {"metric": n["id"], "state": n["state"], "hint": n["text"]} for n in metric_needs(shop, profile, "en")
     ]
@@ -335,7 +336,7 @@ def inspect_json(shop: ShopData, profile: Profile) -> dict[str, Any]:
         "shop": shop.name,
         "load": load_json(shop, unknown_reasons(shop, profile)),
         "metrics": needs,
-        **({"error": {"message": shop.error}} if shop.error else {}),
+        **({"status": "error", "error": {"message": shop.error, "internal": False}} if shop.error else {}),
     }
 
 

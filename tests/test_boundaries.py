@@ -351,6 +351,10 @@ def test_shop_below_min_orders_has_no_score_in_json() -> None:
     assert [m["id"] for m in payload["metrics"] if m["tag"] is not None] == []
     pickup = next(m for m in payload["metrics"] if m["id"] == "pickup-on-time-rate")
     assert (pickup["numerator"], pickup["denominator"]) == (35, 35)
+    # values and samples are given; no metric score or points lost poses as the shop's
+    hours = next(m for m in payload["metrics"] if m["id"] == "delivery-hours")
+    assert (pickup["value"], hours["value"], hours["count"]) == (1.0, 72.0, 29)
+    assert [(m["score"], m["points_lost"]) for m in payload["metrics"]] == [(None, None)] * 12
 
 
 def test_the_same_shop_scores_once_min_orders_is_met(tmp_path: Path) -> None:

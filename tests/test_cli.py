@@ -320,3 +320,41 @@ def test_fix_first_block_names_what_to_fix_and_how_to_drill() -> None:
     (shop,) = api.load(CASE.parent / "shop_below_min_orders")
     unscored = api.score(shop, "douyin", date(2026, 9, 30))
     assert unscored.status == "insufficient-data" and api.fix_first(unscored) == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_unscored_shop_shows_values_and_why_not_scored(fmt: str) -> None:
+    """An insufficient-data shop (29 delivered orders < 30) whose pickup-on-time-rate (35/35)
+    and delivery-hours (29 × 72 h) would score: the table and Markdown show their values and
+    samples, say how many more orders a score needs, and show no metric score (5.00, 4.50),
+    no points lost (0.214) and no legend of tags; there is no Fix-first block."""
+    shop = ROOT / "tests" / "fixtures" / "metrics" / "shop_below_min_scored_metrics"
+    for lang, why in (
+        ("zh", "签收订单 29 单，满 30 单才计分，还差 1 单"),
+        ("en", "30 are needed for a score, 1 more"),
+    ):
+        res = runner.invoke(
+            app,
+            ["compute", str(shop), "--as-of", "2026-09-30", "--format", fmt, "--lang", lang],
+            env={"COLUMNS": "120"},
+        )
+        assert res.exit_code == 0
+        out = res.stdout
+        assert why in out, lang
+        assert "100.00%" in out and "35/35" in out and "72.0 h" in out
+        for shown in ("5.00", "4.50", "0.214", "0.000"):
+            assert shown not in out, (lang, shown)
+        assert "先改这里" not in out and "Fix first" not in out
+        assert "重点机会 =" not in out and "key opportunity =" not in out
+
+
+def test_unscored_shop_with_enough_orders_says_no_metric_has_its_sample(tmp_path: Path) -> None:
+    """insufficient-data also when min_orders is met but no weighted metric has its minimum
+    sample: the reason given is then the metrics', not a count of orders."""
+    mine = tmp_path / "min1.toml"
+    mine.write_text('extends = "douyin"\nid = "min1"\n[eligibility]\nmin_orders = 1\n', "utf-8")
+    shop = ROOT / "tests" / "fixtures" / "metrics" / "orders_only_no_data"
+    code, out, _ = _run("compute", str(shop), "--profile", str(mine), "--format", "markdown", "--lang", "en")
+    assert code == 0
+    assert "- no weighted metric has its minimum sample, so there is no score" in out
+    assert "more" not in out

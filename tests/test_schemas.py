@@ -87,3 +87,22 @@ def test_labels_in_both_languages() -> None:
         assert all(set(x["label"]) == {"zh", "en"} and all(x["label"].values()) for x in shop[part]), part
     metric = next(m for m in shop["metrics"] if m["id"] == "pickup-on-time-rate")
     assert metric["label"] == {"zh": "揽收及时率", "en": "Pickup on-time rate"}
+
+
+def test_inspect_error_object_is_compute_s(tmp_path: Path) -> None:
+    """A shop that cannot be read has the same error object in inspect as in compute:
+    `status` error and `error` {message, internal}, so a script checks one shape."""
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "notes.csv").write_text("备注,内容\n1,x\n", "utf-8")  # no export
+    out = {}
+    for command in ("compute", "inspect"):
+        res = CliRunner().invoke(app, [command, str(tmp_path / "c"), "--format", "json"])
+        assert res.exit_code == 2
+        (out[command],) = json.loads(res.stdout)
+        jsonschema.validate([out[command]], _schema(command))
+    for key in ("shop", "status", "error"):
+        assert out["inspect"][key] == out["compute"][key], key
+    assert out["inspect"]["status"] == "error" and out["inspect"]["error"]["internal"] is False
+    assert out["inspect"]["load"]["skipped"] == [
+        {"path": "notes.csv", "sheet": None, "reason": "no header row recognised"}
+    ]

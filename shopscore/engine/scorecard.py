@@ -114,10 +114,10 @@ def judge(
         status = prof.eligibility.status
         composite = prof.eligibility.score
         dims = tuple(replace(d, score=None) for d in dims)
-        if status == "growth-stage":  # SPEC §0: metrics shown, score/points/tag null
-            metrics = tuple(evolve(r, score=None, points_lost=None) for r in metrics)
     elif composite is None:
         status = "insufficient-data"
+    if status != "scored":  # SPEC §0: metrics computed and shown, score/points/tag null
+        metrics = tuple(evolve(r, score=None, points_lost=None) for r in metrics)
     ths = thresholds(prof, composite if status == "scored" else None, dims, history)
     if status == "scored" and detail:
         metrics = tuple(tag(metrics, prof))

@@ -10,11 +10,13 @@ from shopscore.report.texts import (
     fmt_sample,
     fmt_score,
     fmt_value,
-    metric_notes,
     name,
+    note_mark,
+    note_marks,
     status_text,
     t,
     tag_text,
+    unscored_text,
 )
 
 
@@ -29,6 +31,8 @@ def render_score(result: Any, lang: str) -> str:
     if result.score is not None:
         out.append(f"- {t('score', lang)}: **{fmt_score(result.score, d)}** / {prof.scale_max:g}")
     out.append(f"- {t('status', lang)}: {status_text(result.status, lang)}")
+    if result.status == "insufficient-data":
+        out.append(f"- {unscored_text(result.eligibility, lang)}")
     out += [f"- ⚠ {line}" for line in coverage_lines(result.coverage, lang, result.status == "scored")]
     out += ["", f"## {t('thresholds', lang)}", ""]
     out.append(
@@ -48,17 +52,22 @@ def render_score(result: Any, lang: str) -> str:
     cols = ("metric", "value", "window", "sample", "score", "points_lost", "tag")
     out.append("| " + " | ".join(t(c, lang) for c in cols) + " |")
     out.append("|---|---:|---|---:|---:|---:|---|")
+    notes: dict[str, int] = {}  # each distinct note once, numbered, listed under the table
     for m in result.metrics:
         sample = fmt_sample(m)
-        score = status_text(m.status, lang) if m.score is None else fmt_score(m.score, d)
+        unscored = m.score is None and m.status in ("insufficient", "no-data")
+        score = status_text(m.status, lang) if unscored else fmt_score(m.score, d)
         lost = "—" if m.points_lost is None else f"{m.points_lost:.{d + 1}f}"
         window = f"{m.window.first_day} … {m.window.last_day}"
         label = REGISTRY[m.id].name(lang)
-        notes = metric_notes(m, lang)
-        if notes:
-            label += "<br><sub>" + "; ".join(notes) + "</sub>"
+        marks = note_marks(m, lang, notes)
+        if marks:
+            label += f" {note_mark(marks)}"
         cells = [label, fmt_value(m.value, m.unit), window, sample, score, lost, tag_text(m.tag, lang)]
         out.append("| " + " | ".join(cells) + " |")
+    if notes:
+        out.append("")
+        out += [f"- {note_mark([n])} {text}" for text, n in notes.items()]
     tot = result.data.report.totals
     out += [
         "",

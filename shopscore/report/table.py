@@ -18,12 +18,14 @@ from shopscore.report.texts import (
     fmt_score,
     fmt_value,
     layout_text,
-    metric_notes,
     name,
+    note_mark,
+    note_marks,
     standing,
     status_text,
     t,
     tag_text,
+    unscored_text,
 )
 
 TAG_STYLE = {"key-opportunity": "bold yellow", "needs-attention": "red", "good": "green"}
@@ -65,10 +67,8 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         if result.status == "growth-stage":
             head.append(f"  ({status_text(result.status, lang)})", style="yellow")
     else:
-        e = result.eligibility
         head.append(f"{status_text(result.status, lang)}", style="bold yellow")
-        win = e["window"]
-        head.append(f" ({e['count']} / {e['min_orders']} {e['population']} {win['start']}…{win['end']})")
+        head.append(f"\n{unscored_text(result.eligibility, lang)}")
     for line in coverage_lines(result.coverage, lang, result.status == "scored"):
         head.append(f"\n⚠ {line}", style="yellow")
     console.print(Panel(head, box=box.ROUNDED, expand=False))
@@ -84,7 +84,9 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
 
     th = Table(title=t("thresholds", lang), box=box.SIMPLE_HEAD, title_justify="left")
     for col in ("threshold", "bound", "passed", "distance"):
-        th.add_column(t(col, lang), justify="right" if col in ("bound", "distance") else "left")
+        th.add_column(
+            t(col, lang), justify="right" if col in ("bound", "distance") else "left", overflow="fold"
+        )
     for x in result.thresholds:
         mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
         style = "" if x.passed is None else ("green" if x.passed else "red")
@@ -103,6 +105,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
     console.print(Group(th, dims))
 
     rows: list[list[Any]] = []
+    notes: dict[str, int] = {}  # each distinct note once, numbered in order of first use
     for dm in result.dimensions:  # one block per dimension, in the profile's order
         members = [m for m in result.metrics if m.dimension == dm.id]
         if not members:
@@ -110,18 +113,19 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         dim_name = Text(name(dm, lang), style="bold")
         rows.append([dim_name, "", "", "", Text(fmt_score(dm.score, d), style="bold"), "", ""])
         for m in members:
-            rows.append(_metric_cells(m, lang, d))
-            for note in metric_notes(m, lang):  # one line under the metric
-                rows.append([Text(f"    ↳ {note}", style="dim italic"), *[""] * 6])
-    table, dropped = _metrics_table(rows, lang, console.width)
+            rows.append(_metric_cells(m, lang, d, note_marks(m, lang, notes)))
+    table, dropped = _metrics_table(rows, lang, console)
     console.print(table)
+    if notes:  # the full texts, wrapped to the width under the table, never cut
+        console.print(notes_block(notes))
     if 2 in dropped:  # the windows, said once below the table
         windows = sorted({f"{m.window.first_day:%m-%d}…{m.window.last_day:%m-%d}" for m in result.metrics})
         console.print(Text(f"{t('window', lang)}: " + ", ".join(windows), style="dim"))
     tags = result.profile.tags
-    console.print(
-        Text(t("legend", lang).format(attention=tags.attention_below, good=tags.good_from), style="dim")
-    )
+    if result.status == "scored":  # an unscored shop has no tags or points lost to explain
+        console.print(
+            Text(t("legend", lang).format(attention=tags.attention_below, good=tags.good_from), style="dim")
+        )
     render_load_summary(result.data.report, console, lang)
     console.print(Text(t("estimate", lang), style="dim"))
 
@@ -130,6 +134,10 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
 SECONDARY = (2, 3)  # window, sample
 #: the narrowest the metric-name column gets before a secondary column goes
 MIN_NAME = 16
+#: the narrowest the metric-name column gets at all (a name wraps onto more lines below it)
+FLOOR_NAME = 8
+#: columns that may wrap at their spaces when nothing else is left to give: score, tag
+WRAPPABLE = (4, 6)
 
 
 def _overhead(columns: int) -> int:
@@ -138,44 +146,90 @@ def _overhead(columns: int) -> int:
     return 3 * columns + 1
 
 
+def _plain(cell: Any) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
 def metrics_layout(rows: list[list[Any]], lang: str, width: int) -> tuple[list[int], list[int]]:
     """(columns kept, their widths): data columns get exactly their content's width, the
     metric column the rest; on a narrow terminal the window, then the sample column goes
-    before the metric names are cut below MIN_NAME cells."""
+    before the metric names get narrower than MIN_NAME cells (they wrap, never cut). Below
+    that, the score and tag columns wrap at their spaces ("4.02 / (diagnostic)") before the
+    names get narrower than FLOOR_NAME."""
     heads = [t(c, lang) for c in ("metric", "value", "window", "sample", "score", "points_lost", "tag")]
-    natural = [
-        max(cell_len(h), *(cell_len(r[i].plain if isinstance(r[i], Text) else r[i]) for r in rows))
-        for i, h in enumerate(heads)
-    ]
+    natural = [max(cell_len(h), *(cell_len(_plain(r[i])) for r in rows)) for i, h in enumerate(heads)]
     keep = list(range(len(heads)))
     for drop in SECONDARY:
         rest = sum(natural[i] for i in keep if i != 0) + _overhead(len(keep))
         if width - rest >= min(natural[0], MIN_NAME):
             break
         keep.remove(drop)
-    rest = sum(natural[i] for i in keep if i != 0) + _overhead(len(keep))
-    widths = [max(min(natural[0], width - rest), min(natural[0], 8)) if i == 0 else natural[i] for i in keep]
-    return keep, widths
+    widths = {i: natural[i] for i in keep}
+    floor = min(natural[0], FLOOR_NAME)
+    for i in WRAPPABLE:  # the longest word of the column is as narrow as it gets
+        short = max(cell_len(w) for w in (heads[i], *(_plain(r[i]) for r in rows)) for w in w.split() or [""])
+        over = sum(widths[j] for j in keep if j != 0) + _overhead(len(keep)) + floor - width
+        if over > 0:
+            widths[i] = max(short, widths[i] - over)
+    rest = sum(widths[i] for i in keep if i != 0) + _overhead(len(keep))
+    widths[0] = max(min(natural[0], width - rest), floor)
+    return keep, [widths[i] for i in keep]
 
 
-def _metrics_table(rows: list[list[Any]], lang: str, width: int) -> tuple[Table, list[int]]:
-    """The metrics table fitted to ``width``, and the columns it dropped."""
+def _fold(cell: Any, width: int, console: Console) -> Any:
+    """A name longer than its column, wrapped onto more lines under its own indent; a last
+    line of one character borrows from the line above: 退货退款自主完结 / 时长, not
+    退货退款自主完结时 / 长."""
+    if not isinstance(cell, Text) or cell.cell_len <= width:
+        return cell
+    indent = len(cell.plain) - len(cell.plain.lstrip(" "))
+    indent = indent if width - indent >= FLOOR_NAME // 2 else 0
+    body, room = cell[indent:], width - indent
+    lines = body.wrap(console, room, overflow="fold")
+    while (
+        lines[-1].cell_len <= 2
+        and room > 1
+        and len(narrower := body.wrap(console, room - 1, overflow="fold")) == len(lines)
+    ):
+        lines, room = narrower, room - 1
+    return Text("\n").join(Text(" " * indent) + line for line in lines)
+
+
+def _metrics_table(rows: list[list[Any]], lang: str, console: Console) -> tuple[Table, list[int]]:
+    """The metrics table fitted to the console's width, and the columns it dropped."""
     heads = [t(c, lang) for c in ("metric", "value", "window", "sample", "score", "points_lost", "tag")]
-    keep, widths = metrics_layout(rows, lang, width)
+    keep, widths = metrics_layout(rows, lang, console.width)
     mt = Table(title=t("metrics", lang), box=box.SIMPLE_HEAD, title_justify="left")
     for i, w in zip(keep, widths, strict=True):
         right = i in (1, 3, 4, 5)
-        mt.add_column(heads[i], justify="right" if right else "left", no_wrap=True, width=w)
+        wrap = i == 0 or i in WRAPPABLE
+        mt.add_column(
+            heads[i], justify="right" if right else "left", no_wrap=not wrap, overflow="fold", width=w
+        )
     for r in rows:
-        mt.add_row(*(r[i] for i in keep))
+        mt.add_row(*(_fold(r[i], widths[0], console) if i == 0 else r[i] for i in keep))
     return mt, [i for i in range(len(heads)) if i not in keep]
 
 
-def _metric_cells(m: Any, lang: str, d: int) -> list[Any]:
-    """One metric's row."""
+def notes_block(notes: dict[str, int]) -> Table:
+    """The numbered notes of the metrics table, "[1] text" each, wrapped under their number."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(overflow="fold", style="dim")
+    for text, number in notes.items():
+        grid.add_row(note_mark([number]), Text(text))
+    return grid
+
+
+def _metric_cells(m: Any, lang: str, d: int, marks: list[int] | None = None) -> list[Any]:
+    """One metric's row; ``marks``: the numbers of its notes (listed under the table)."""
     label = Text(f"  {REGISTRY[m.id].name(lang)}")
+    if marks:
+        label.append(f" {note_mark(marks)}", style="dim")
     if m.status in ("insufficient", "no-data"):
         score_cell = Text(status_text(m.status, lang), style="dim")
+    elif m.score is None:  # the shop is not scored: its metrics are shown, not scored
+        score_cell = Text("—", style="dim")
     else:
         score_cell = Text(fmt_score(m.score, d), style="red" if m.tag == "needs-attention" else "")
         if m.status == "diagnostic":

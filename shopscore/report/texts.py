@@ -390,6 +390,56 @@ def metric_notes(m: Any, lang: str, small: Any = None) -> list[str]:
     return notes
 
 
+def note_marks(m: Any, lang: str, numbers: dict[str, int]) -> list[int]:
+    """The numbers of a metric's notes in ``numbers`` (note text → number), adding its new
+    notes in order: a note shared by several metrics is listed once under the table."""
+    return [numbers.setdefault(n, len(numbers) + 1) for n in dict.fromkeys(metric_notes(m, lang))]
+
+
+def note_mark(marks: list[int]) -> str:
+    """A metric's note marker, [1] or [1,2]: plain ASCII, so any console encodes it."""
+    return "[" + ",".join(str(n) for n in marks) + "]"
+
+
+#: why a shop has no score (status insufficient-data): what it has and what it needs
+UNSCORED_TEXT: dict[str, dict[str, str]] = {
+    "orders": {
+        "zh": "近 {days} 天（{start}…{end}）{population} {count} 单，满 {min_orders} 单才计分，"
+        "还差 {more} 单；下表的数值与样本照常计算，但不给体验分和失分",
+        "en": "{count} {population} in the {days} days {start}…{end}; {min_orders} are needed for a "
+        "score, {more} more. The metrics below are computed, but neither scored nor counted as "
+        "points lost",
+    },
+    "metrics": {
+        "zh": "没有一项计分指标达到最小样本，暂不计分；下表的数值与样本照常计算",
+        "en": "no weighted metric has its minimum sample, so there is no score; the metrics below "
+        "are computed",
+    },
+    "delivered-orders": {"zh": "签收订单", "en": "delivered orders"},
+    "paid-orders": {"zh": "有效支付订单", "en": "valid paid orders"},
+}
+
+
+def unscored_text(eligibility: dict[str, Any], lang: str) -> str:
+    """Why an insufficient-data shop has no score, and how many more orders it needs."""
+    e = eligibility
+    if not e or e["count"] >= e["min_orders"]:
+        return UNSCORED_TEXT["metrics"][lang]
+    from datetime import date
+
+    start, end = date.fromisoformat(e["window"]["start"]), date.fromisoformat(e["window"]["end"])
+    population = UNSCORED_TEXT.get(e["population"], {}).get(lang, e["population"])
+    return UNSCORED_TEXT["orders"][lang].format(
+        days=(end - start).days + 1,
+        start=f"{start:%m-%d}",
+        end=f"{end:%m-%d}",
+        population=population,
+        count=e["count"],
+        min_orders=e["min_orders"],
+        more=e["min_orders"] - e["count"],
+    )
+
+
 #: words of the trend, forecast and target reports
 SERIES_TEXT: dict[str, dict[str, str]] = {
     "trend": {"zh": "体验分走势（过去 {n} 天）", "en": "Score trend (past {n} days)"},
