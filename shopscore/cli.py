@@ -728,6 +728,7 @@ def history_command(
         Path | None, typer.Option("--export", help="Write every entry to FILE.csv or FILE.parquet.")
     ] = None,
     format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
@@ -748,11 +749,32 @@ def history_command(
         if format == Format.json:
             _emit_json([e.to_json() for e in entries])
             return
-        rows = [
-            f"| {e.shop} | {e.profile} | {e.as_of} | {e.status} | {_score_cell(e.score)} |" for e in entries
-        ]
-        header = ["| shop | profile | as_of | status | score |", "|---|---|---|---|---:|"]
-        sys.stdout.write("\n".join([*header, *rows]) + "\n")
+        sys.stdout.write(_history_table(entries, lang.value))
+
+
+def _history_table(entries: list[Any], lang: str) -> str:
+    """The entries as a Markdown table (also the terminal's: it reads as one)."""
+    from shopscore.report.texts import status_text, t
+
+    names: dict[str, str] = {}
+
+    def profile_name(ref: str) -> str:  # a profile file since moved keeps its recorded id
+        if ref not in names:
+            from shopscore.api import load_profile
+
+            try:
+                names[ref] = load_profile(ref).name(lang)
+            except ShopscoreError:
+                names[ref] = ref
+        return names[ref]
+
+    rows = [
+        f"| {e.shop} | {profile_name(e.profile)} | {e.as_of} | {status_text(e.status, lang)} | "
+        f"{_score_cell(e.score)} |"
+        for e in entries
+    ]
+    header = "| " + " | ".join(t(c, lang) for c in ("shop", "profile", "as_of", "status", "score")) + " |"
+    return "\n".join([header, "|---|---|---|---|---:|", *rows]) + "\n"
 
 
 def _score_cell(score: float | None) -> str:
