@@ -10,9 +10,10 @@ imports this for its usage errors too.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 #: what stands for a cell that looks like buyer personal data (see loaders/privacy.py)
 HIDDEN = {"en": "‹hidden›", "zh": "‹已隐藏›"}
@@ -24,15 +25,17 @@ class Message:
 
     en: str
     zh: str
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """``en`` as a regular expression, each field a group (compiled when first needed:
+        `shopscore --help` never is)."""
         parts = []
         for literal, name, _, _ in string.Formatter().parse(self.en):
             parts.append(re.escape(literal))
             if name is not None:
                 parts.append(f"(?P<{name}>.*?)")
-        object.__setattr__(self, "pattern", re.compile("".join(parts), re.S))
+        return re.compile("".join(parts), re.S)
 
     def __call__(self, **params: object) -> str:
         """The English text, as stored."""
@@ -133,27 +136,39 @@ SHEET_CHART = Message("chart sheet", "图表工作表")
 SHEET_DIALOG = Message("dialogsheet", "对话框工作表")
 SHEET_MACRO = Message("macrosheet", "宏工作表")
 
-#: every message, the longest literal text first (a more specific template wins)
-CATALOG: list[Message] = sorted(
-    (v for v in globals().values() if isinstance(v, Message)),
-    key=lambda m: -len(re.sub(r"\{[^}]*\}", "", m.en)),
-)
+
+def by_specificity(messages: list[Message]) -> list[Message]:
+    """The longest literal text first: a more specific template wins."""
+    return sorted(messages, key=lambda m: -len(re.sub(r"\{[^}]*\}", "", m.en)))
+
+
+#: every message of the load report
+CATALOG: list[Message] = by_specificity([v for v in globals().values() if isinstance(v, Message)])
 #: fields holding a message of their own (translated too); other fields are data
 _NESTED = {"what", "msg", "suffix", "kind"}
 
 
-def localize(text: str | None, lang: str) -> str:
-    """A stored (English) message in ``lang``; a text no template matches stays as it is."""
+def localize(
+    text: str | None, lang: str, catalog: list[Message] | None = None, nested: set[str] | None = None
+) -> str:
+    """A stored (English) message in ``lang``; a text no template of ``catalog`` (default:
+    the load report's) matches stays as it is. ``nested``: the fields holding a message of
+    their own, translated too; other fields are data (a header, a cell) and kept."""
     if not text:
         return ""
     if lang == "en":
         return text
-    for message in CATALOG:
+    catalog = CATALOG if catalog is None else by_specificity(catalog)
+    nested = _NESTED if nested is None else nested
+    for message in catalog:
         found = message.pattern.fullmatch(text)
         if found:
-            params = {k: localize(v, lang) if k in _NESTED else v for k, v in found.groupdict().items()}
-            return message.say(lang, **params).replace(HIDDEN["en"], HIDDEN[lang])
-    return text.replace(HIDDEN["en"], HIDDEN[lang])
+            params = {
+                k: localize(v, lang, catalog, nested) if k in nested else v
+                for k, v in found.groupdict().items()
+            }
+            return hidden_text(message.say(lang, **params), lang)
+    return hidden_text(text, lang)
 
 
 def hidden_text(text: str, lang: str) -> str:
