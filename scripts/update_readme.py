@@ -21,7 +21,7 @@ def generated_sections() -> dict[str, str]:
     out = {}
     for profile in ("douyin", "douyin-2023", "douyin-2026"):
         rows = api.describe_metrics(api.load_profile(profile))
-        out[f"metrics-{profile}"] = render_metrics(rows, "en")
+        out[f"metrics-{profile}"] = render_metrics(rows, "en", zh_names=True)
     return out
 
 

@@ -288,7 +288,7 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
     """Per metric of the profile: ok, computed with a stand-in column, approximate, or
     missing an export (what `inspect` tells the seller to add) — the engine's own plan, so
     `inspect` and `compute` cannot disagree."""
-    from shopscore.report.texts import NO_DATA_HINTS, NOTES, PROXY_HINTS
+    from shopscore.report.texts import NO_DATA_HINTS, NOTES, PROXY_HINTS, t
 
     out = []
     for mid, p in plan(shop, shop.columns, profile).items():
@@ -309,7 +309,7 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
             out.append({"metric": name, "id": mid, "state": "approximate", "text": text, "style": "yellow"})
         elif p.state == "approximate":
             text = "; ".join(NO_DATA_HINTS.get(o, {}).get(lang, o) for o in p.absent)
-            ok = "可计算（近似）" if lang == "zh" else "computable, approximate"
+            ok = t("computable_approx", lang)
             out.append(
                 {
                     "metric": name,

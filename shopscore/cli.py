@@ -7,6 +7,7 @@ Heavy imports (polars, the engine) happen inside commands so `--help` stays inst
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -20,18 +21,20 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from shopscore.errors import ExitCode, ShopscoreError, most_severe
+from shopscore.help import ENV, Command, Group
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+# every help text is in shopscore/help.py, in zh and en; the group puts them in place
 app = typer.Typer(
     name="shopscore",
-    help="Recompute and diagnose the 抖店 / TikTok Shop shop experience score (商家体验分) "
-    "from your own backend exports. Scores are estimates.",
+    cls=Group,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+command = functools.partial(app.command, cls=Command)
 
 
 class Format(StrEnum):
@@ -46,20 +49,32 @@ class Lang(StrEnum):
 
 
 # ---- shared options, declared once
-PathArg = Annotated[Path, typer.Argument(help="Folder of exports (sub-folders = shops), or one export file.")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the table/markdown output.")]
+PathArg = Annotated[Path, typer.Argument()]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f")]
+
+
+def _group_lang(ctx: typer.Context, value: Lang) -> Lang:
+    """``shopscore --lang en compute …``: the group's --lang where the command has none."""
+    from typer._click.core import ParameterSource
+
+    given = ctx.parent.params.get("lang") if ctx.parent is not None else None
+    source = ctx.get_parameter_source("lang")
+    if given is not None and source in (ParameterSource.DEFAULT, ParameterSource.ENVIRONMENT):
+        return Lang(given)
+    return value
+
+
+#: the output language: --lang, else SHOPSCORE_LANG, else zh (the help follows it too)
+LangOpt = Annotated[Lang, typer.Option("--lang", envvar=ENV, callback=_group_lang)]
 ProfileOpt = Annotated[
     str | None,
-    typer.Option("--profile", "-p", help="Rule profile: douyin, douyin-2023, or a .toml file."),
+    typer.Option("--profile", "-p"),
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="Score as of this day (YYYY-MM-DD); default: latest event date."),
+    typer.Option("--as-of"),
 ]
-CategoryOpt = Annotated[
-    str | None, typer.Option("--category", help="Use the profile's curves for this category.")
-]
+CategoryOpt = Annotated[str | None, typer.Option("--category")]
 
 
 class Shops(StrEnum):
@@ -72,27 +87,23 @@ ShopsOpt = Annotated[
     Shops,
     typer.Option(
         "--shops",
-        help="Which folders are shops: auto (guess), one (the whole folder is one shop), "
-        "each (every direct sub-folder is a shop).",
     ),
 ]
 ColumnsOpt = Annotated[
     Path | None,
-    typer.Option("--columns", help="TOML file of extra header aliases (see README)."),
+    typer.Option("--columns"),
 ]
 
 FailBelowOpt = Annotated[
     float | None,
     typer.Option(
         "--fail-below",
-        help="Exit 1 when a shop's score is below this (3 when it has no score or too little coverage).",
     ),
 ]
 MinCoverageOpt = Annotated[
     float,
     typer.Option(
         "--min-coverage",
-        help="With --fail-below: a score on less of the profile's weight than this is not judged (exit 3).",
         min=0.0,
         max=1.0,
     ),
@@ -112,11 +123,12 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    debug: Annotated[bool, typer.Option("--debug")] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", help="Print the version.", callback=_print_version, is_eager=True),
+        typer.Option("--version", callback=_print_version, is_eager=True),
     ] = False,
+    lang: Annotated[Lang | None, typer.Option("--lang", envvar=ENV)] = None,
 ) -> None:
     _state["debug"] = debug
 
@@ -246,7 +258,7 @@ def _emit_json(items: list[dict[str, Any]]) -> None:
     sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-@app.command()
+@command()
 def inspect(
     path: PathArg,
     format: FormatOpt = Format.table,
@@ -255,8 +267,6 @@ def inspect(
     profile: ProfileOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
-    """What shopscore found: files and their dataset, row accounting, date ranges,
-    unmapped columns, unknown reasons, problems, and which metrics lack an export."""
     with _errors():
         from shopscore import api
 
@@ -296,7 +306,7 @@ def _render_inspect(shops: list[Any], prof: Any, format: Format, lang: Lang) -> 
         render_inspect(s, api.metric_needs(s, prof, lang.value), r, out, lang.value)
 
 
-@app.command()
+@command()
 def compute(
     path: PathArg,
     as_of: AsOfOpt = None,
@@ -309,7 +319,6 @@ def compute(
     fail_below: FailBelowOpt = None,
     min_coverage: MinCoverageOpt = 0.8,
 ) -> None:
-    """Recompute every metric, the dimension scores and the composite; check thresholds."""
     with _errors():
         from shopscore import api
 
@@ -345,7 +354,7 @@ def _render_scores(results: list[Any], format: Format, lang: Lang) -> None:
         render_score(r, out, lang.value, api.fix_first(r, lang=lang.value))
 
 
-DaysOpt = Annotated[int, typer.Option("--days", help="How many days.")]
+DaysOpt = Annotated[int, typer.Option("--days")]
 
 
 class Assume(StrEnum):
@@ -419,7 +428,7 @@ def _render_each(results: list[Any], format: Format, lang: Lang, table: str, mar
         getattr(render, table)(r, out, lang.value)
 
 
-@app.command()
+@command()
 def trend(
     path: PathArg,
     days: DaysOpt = 90,
@@ -431,7 +440,6 @@ def trend(
     columns: ColumnsOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
-    """The composite, dimension and metric values per past day (day D = compute --as-of D)."""
     with _errors():
         from shopscore import api
 
@@ -446,7 +454,7 @@ def trend(
         )
 
 
-@app.command()
+@command()
 def forecast(
     path: PathArg,
     days: DaysOpt = 30,
@@ -454,7 +462,6 @@ def forecast(
         Assume,
         typer.Option(
             "--assume",
-            help="frozen: no new events, today's age out; recent: the last 14 days' daily rates go on.",
         ),
     ] = Assume.frozen,
     as_of: AsOfOpt = None,
@@ -465,7 +472,6 @@ def forecast(
     columns: ColumnsOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
-    """The score per coming day as bad events leave the windows, and the days thresholds are crossed."""
     with _errors():
         from shopscore import api
 
@@ -480,14 +486,13 @@ def forecast(
         )
 
 
-@app.command()
+@command()
 def whatif(
     path: PathArg,
     set_: Annotated[
         list[str],
         typer.Option(
             "--set",
-            help="METRIC=VALUE, repeatable; a rate as a fraction (0.012) or a percent (1.2%).",
         ),
     ],
     as_of: AsOfOpt = None,
@@ -498,7 +503,6 @@ def whatif(
     columns: ColumnsOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
-    """The compute result with some metric values set by hand: scores, composite, thresholds recomputed."""
     with _errors():
         from shopscore import api
 
@@ -513,10 +517,10 @@ def whatif(
             raise typer.Exit(code)
 
 
-@app.command()
+@command()
 def target(
     path: PathArg,
-    score: Annotated[float, typer.Option("--score", help="The composite score to reach, e.g. 4.8.")],
+    score: Annotated[float, typer.Option("--score")],
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
     category: CategoryOpt = None,
@@ -525,8 +529,6 @@ def target(
     columns: ColumnsOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
-    """The value each metric alone must reach for the score to reach --score, in bad events,
-    and a cheapest combination of changes."""
     with _errors():
         from shopscore import api
 
@@ -541,7 +543,7 @@ def target(
         )
 
 
-@app.command()
+@command()
 def diagnose(
     path: PathArg,
     metric: Annotated[
@@ -549,21 +551,17 @@ def diagnose(
         typer.Option(
             "--metric",
             "-m",
-            help="Metric id, Chinese or English name, or id prefix; default: the one costing most points.",
         ),
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option(
-            "--by", help="One breakdown: product, agent, carrier, reason, reason-group, hour, week."
-        ),
+        typer.Option("--by"),
     ] = None,
-    top: Annotated[int, typer.Option("--top", help="How many bad records to list.")] = 20,
+    top: Annotated[int, typer.Option("--top")] = 20,
     export: Annotated[
         Path | None,
         typer.Option(
             "--export",
-            help="Write the breakdowns and records to FILE.xlsx, or FILE.csv (+ one CSV per breakdown).",
         ),
     ] = None,
     as_of: AsOfOpt = None,
@@ -574,7 +572,6 @@ def diagnose(
     columns: ColumnsOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
-    """From a metric to its records: breakdowns, bad records, aging, and what to fix first."""
     with _errors():
         from shopscore import api
 
@@ -636,27 +633,23 @@ class SummaryFormat(StrEnum):
 
 HistoryOpt = Annotated[
     Path | None,
-    typer.Option("--history", help="The history file (SQLite); default: in your user data folder."),
+    typer.Option("--history"),
 ]
 
 
-@app.command()
+@command()
 def summary(
     path: PathArg,
-    format: Annotated[
-        SummaryFormat, typer.Option("--format", "-f", help="text, markdown, json, or a chat robot's format.")
-    ] = SummaryFormat.text,
+    format: Annotated[SummaryFormat, typer.Option("--format", "-f")] = SummaryFormat.text,
     history: HistoryOpt = None,
     post: Annotated[
         str | None,
-        typer.Option("--post", help="Send the messages to this chat robot webhook (wecom/dingtalk/feishu)."),
+        typer.Option("--post"),
     ] = None,
     fail_below: FailBelowOpt = None,
     fail_drop: Annotated[
         float | None,
-        typer.Option(
-            "--fail-drop", help="Exit 1 when a shop's score fell by more than this since the previous run."
-        ),
+        typer.Option("--fail-drop"),
     ] = None,
     min_coverage: MinCoverageOpt = 0.8,
     as_of: AsOfOpt = None,
@@ -666,7 +659,6 @@ def summary(
     columns: ColumnsOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
-    """A compact block per shop for cron and group chats; records each run in the history."""
     with _errors():
         from shopscore import api
         from shopscore.history import History
@@ -718,20 +710,16 @@ def _robot(texts: list[str], kind: str, url: str | None, lang: Lang) -> None:
     _err_console().print(f"sent {sent} message(s) to the {kind} robot", soft_wrap=True)
 
 
-@app.command("history")
+@command("history")
 def history_command(
-    path: Annotated[
-        Path | None, typer.Argument(help="Only the shops of this folder (default: every shop recorded).")
-    ] = None,
+    path: Annotated[Path | None, typer.Argument()] = None,
     history: HistoryOpt = None,
-    export: Annotated[
-        Path | None, typer.Option("--export", help="Write every entry to FILE.csv or FILE.parquet.")
-    ] = None,
+    export: Annotated[Path | None, typer.Option("--export")] = None,
     format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
-    """The recorded runs: shop, as-of day, status and score per run (what summary compares with)."""
     with _errors():
         from shopscore.history import History
 
@@ -748,11 +736,32 @@ def history_command(
         if format == Format.json:
             _emit_json([e.to_json() for e in entries])
             return
-        rows = [
-            f"| {e.shop} | {e.profile} | {e.as_of} | {e.status} | {_score_cell(e.score)} |" for e in entries
-        ]
-        header = ["| shop | profile | as_of | status | score |", "|---|---|---|---|---:|"]
-        sys.stdout.write("\n".join([*header, *rows]) + "\n")
+        sys.stdout.write(_history_table(entries, lang.value))
+
+
+def _history_table(entries: list[Any], lang: str) -> str:
+    """The entries as a Markdown table (also the terminal's: it reads as one)."""
+    from shopscore.report.texts import status_text, t
+
+    names: dict[str, str] = {}
+
+    def profile_name(ref: str) -> str:  # a profile file since moved keeps its recorded id
+        if ref not in names:
+            from shopscore.api import load_profile
+
+            try:
+                names[ref] = load_profile(ref).name(lang)
+            except ShopscoreError:
+                names[ref] = ref
+        return names[ref]
+
+    rows = [
+        f"| {e.shop} | {profile_name(e.profile)} | {e.as_of} | {status_text(e.status, lang)} | "
+        f"{_score_cell(e.score)} |"
+        for e in entries
+    ]
+    header = "| " + " | ".join(t(c, lang) for c in ("shop", "profile", "as_of", "status", "score")) + " |"
+    return "\n".join([header, "|---|---|---|---|---:|", *rows]) + "\n"
 
 
 def _score_cell(score: float | None) -> str:
@@ -788,15 +797,12 @@ def _export_history(entries: list[Any], target: Path) -> None:
         raise ShopscoreError(f"--export {target}: cannot write it ({exc.strerror or exc})") from None
 
 
-@app.command()
+@command()
 def report(
     path: PathArg,
-    html: Annotated[
-        str,
-        typer.Option("--html", help="Write the page to this file (- for stdout)."),
-    ],
-    days: Annotated[int, typer.Option("--days", help="Days of the trend chart.")] = 90,
-    forecast_days: Annotated[int, typer.Option("--forecast-days", help="Days of the forecast chart.")] = 30,
+    html: Annotated[str, typer.Option("--html")],
+    days: Annotated[int, typer.Option("--days")] = 90,
+    forecast_days: Annotated[int, typer.Option("--forecast-days")] = 30,
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
     category: CategoryOpt = None,
@@ -804,8 +810,6 @@ def report(
     columns: ColumnsOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
-    """One self-contained HTML page to share: score, thresholds, metrics, what to fix
-    first with its breakdowns, and the trend and forecast charts. Opens offline."""
     with _errors():
         from shopscore import api
         from shopscore.report.html import render_html
@@ -839,13 +843,12 @@ def _write_page(target: Path, page: str) -> None:
         raise ShopscoreError(f"--html {target}: cannot write it ({exc.strerror or exc})") from None
 
 
-@app.command()
+@command()
 def metrics(
     profile: ProfileOpt = None,
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """Every metric of a profile: definition, window, direction, weight, minimum sample."""
     with _errors():
         from shopscore import api
 

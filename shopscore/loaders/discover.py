@@ -18,7 +18,7 @@ from typing import Literal
 import polars as pl
 
 from shopscore.errors import ShopscoreError
-from shopscore.loaders import merge
+from shopscore.loaders import merge, messages
 from shopscore.loaders.normalize import Table, combine, normalize_table
 from shopscore.loaders.readers import TEXT_SUFFIXES, RawTable, Unrecognised, read_text
 from shopscore.loaders.report import FileReport, Layout, LoadReport, safe_text
@@ -165,24 +165,25 @@ def _missing(raw: RawTable, dataset: str, headers: list[str]) -> ShopscoreError:
     )
 
 
-_BESIDE = "lies beside the shop folders, so it belongs to no shop: move it into a shop's folder"
-_NO_EXPORT = "its header matches no export shopscore reads (a product list or a fund statement?)"
+_BESIDE = messages.SKIP_BESIDE()
+_NO_EXPORT = messages.SKIP_NO_EXPORT()
 
 
 def _read_tables(path: Path, schema: Schema) -> tuple[list[RawTable], list[FileReport]]:
     suffix = path.suffix.lower()
     name = str(path)
     if path.name.startswith("~$"):
-        return [], [FileReport(name, None, skipped="Excel/WPS lock file (the workbook is open)")]
+        return [], [FileReport(name, None, skipped=messages.SKIP_LOCK_FILE())]
     if suffix == ".xls":
-        return [], [FileReport(name, None, skipped="old .xls format: re-save as .xlsx")]
+        return [], [FileReport(name, None, skipped=messages.SKIP_XLS())]
     if suffix not in READABLE:
-        return [], [FileReport(name, None, skipped=f"not an export ({suffix or 'no suffix'})")]
+        why = messages.SKIP_NOT_EXPORT(suffix=suffix or messages.NO_SUFFIX())
+        return [], [FileReport(name, None, skipped=why)]
     if suffix in TEXT_SUFFIXES:
         try:
             return [read_text(path, schema)], []
         except Unrecognised:
-            return [], [FileReport(name, None, skipped="no header row recognised")]
+            return [], [FileReport(name, None, skipped=messages.SKIP_NO_HEADER())]
     tables: list[RawTable] = []
     skipped: list[FileReport] = []
     for item in read_excel(path, schema):

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from shopscore.loaders import messages as msg
 from shopscore.loaders import parse
 from shopscore.loaders.privacy import is_pii_header, redact, redact_expr
 from shopscore.loaders.readers import RawTable
@@ -92,15 +93,14 @@ def _plausible(s: pl.Series, ctype: str, saved: datetime) -> pl.Series:
 
 
 _PARSE_HINT = {
-    "id": "an id (Excel turned it into scientific notation: re-export, or format the column as "
-    "text before saving)",
-    "datetime": "a date/time between 2000 and the day the file was saved",
-    "deadline": "a date/time between 2000 and two years after the file was saved",
-    "rating": "a rating 1–5",
-    "duration": "a duration",
-    "rate": "a rate",
-    "int": "a whole number",
-    "bool": "是/否",
+    "id": msg.HINT_ID(),
+    "datetime": msg.HINT_DATETIME(),
+    "deadline": msg.HINT_DEADLINE(),
+    "rating": msg.HINT_RATING(),
+    "duration": msg.HINT_DURATION(),
+    "rate": msg.HINT_RATE(),
+    "int": msg.HINT_INT(),
+    "bool": msg.HINT_BOOL(),
 }
 
 
@@ -258,7 +258,7 @@ def _row_rules(
     no_column = pl.lit(None, pl.String)
     checks: list[tuple[pl.Expr, pl.Expr, pl.Expr]] = [
         (pl.col("__pre").is_not_null(), pl.col("__pre"), pl.col("__pre_col")),  # the reader's verdict
-        (pl.col("__summary"), pl.lit("summary row (totals are not data)"), no_column),
+        (pl.col("__summary"), pl.lit(msg.SUMMARY_ROW()), no_column),
     ]
     must = list(dict.fromkeys([*key, *dataset.required]))
     # the order's payment time (or created_at standing in for it) must parse when present;
@@ -274,17 +274,18 @@ def _row_rules(
         if col in src:
             raw_cell = pl.col(src[col])
             bad_msg = pl.format(
-                f"{h} '{{}}' is not {_PARSE_HINT.get(ctype, 'valid')}", redact_expr(raw_cell, pii)
+                msg.BAD_REQUIRED(header=h, value="{}", what=_PARSE_HINT.get(ctype, msg.HINT_VALID())),
+                redact_expr(raw_cell, pii),
             )
             checks.append((raw_cell.is_not_null() & pl.col(col).is_null(), bad_msg, pl.lit(h)))
         if (dataset.name, col) in _EMPTY_ALLOWED:
             continue
-        empty_msg = f"{h} is empty (a required column)"
+        empty_msg = msg.EMPTY_REQUIRED(header=h)
         checks.append((pl.col(col).is_null(), pl.lit(empty_msg), pl.lit(h)))
     reason: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
     column: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
-    for cond, msg, header_name in checks:
-        reason = reason.when(cond).then(msg)
+    for cond, text, header_name in checks:
+        reason = reason.when(cond).then(text)
         column = column.when(cond).then(header_name)
     out = df.select(reason.otherwise(None).alias("r"), column.otherwise(None).alias("c"))
     df_flags = df.with_columns(__r=out["r"])
@@ -295,7 +296,7 @@ def _row_rules(
             continue
         h = header.get(col, col)
         ctype = dataset.columns[col].type
-        what = _PARSE_HINT.get(ctype, "a known value")
+        what = _PARSE_HINT.get(ctype, msg.HINT_KNOWN())
         bad_rows = df_flags.filter(pl.col(flag) & pl.col("__r").is_null())
         if not bad_rows.height:
             continue
@@ -303,9 +304,9 @@ def _row_rules(
             pl.lit(raw.display).alias("path"),
             pl.col("__row").alias("row"),
             pl.lit(h).alias("column"),
-            pl.format(
-                f"'{{}}' is not {what}: left empty, row kept", redact_expr(pl.col(src[col]), pii)
-            ).alias("message"),
+            pl.format(msg.BAD_OPTIONAL(value="{}", what=what), redact_expr(pl.col(src[col]), pii)).alias(
+                "message"
+            ),
             pl.lit("problem").alias("kind"),
         )
         problems.append(shown.cast(PROBLEM_SCHEMA))
@@ -318,7 +319,7 @@ def _row_rules(
                             "path": raw.display,
                             "row": None,
                             "column": h,
-                            "message": f"… and {more} more such cells in this column",
+                            "message": msg.MORE_CELLS(n=more),
                             "kind": "problem",
                         }
                     ],

@@ -8,7 +8,9 @@ import re
 
 import polars as pl
 
-HIDDEN = "‹hidden›"
+from shopscore.loaders import messages
+
+HIDDEN = messages.HIDDEN["en"]
 #: the longest cell echoed in full; longer ones are cut (a 1 MB cell is not a message)
 MAX_ECHO = 40
 

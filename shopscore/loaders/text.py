@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from shopscore.errors import ShopscoreError
+from shopscore.loaders import messages
 from shopscore.loaders.parse import _STRIP, clean_frame
 from shopscore.loaders.privacy import is_pii_header
 
@@ -438,24 +439,15 @@ class _Context:
 
 
 def _extra_reason(n: int, width: int) -> str:
-    return (
-        f"row has {n} cells, the header {width}; the extra cells are not empty: a cell with an "
-        "unquoted delimiter?"
-    )
+    return messages.EXTRA_CELLS(n=n, width=width)
 
 
 def _moved_reason(n: int, width: int) -> str:
-    return (
-        f"row has {n} cells, the header {width}; cells may have moved into other columns "
-        "(a lost delimiter or a stray quote?)"
-    )
+    return messages.MOVED_CELLS(n=n, width=width)
 
 
 def _missing_reason(n: int, width: int, header: str) -> str:
-    return (
-        f"row has {n} cells, the header {width}; the missing cells include {header}, a required "
-        "column: a row cut short or a lost delimiter?"
-    )
+    return messages.MISSING_CELLS(n=n, width=width, header=header)
 
 
 def _judge(
@@ -604,27 +596,27 @@ def _read_rows(data: memoryview, width: int, row_width: int, ctx: _Context) -> _
     verdict_rows = verdicts.lazy().filter(pl.col("__reason").is_not_null()).collect()
     out.rejects = {i: (c, r) for i, r, c, _ in verdict_rows.iter_rows()}
     padded = verdicts.lazy().filter(pl.col("__padded")).select("i").collect().to_series()
-    note = f"row has fewer cells than the header ({width}): the missing cells at the end were read as empty"
+    note = messages.PADDED_ROW(width=width)
     out.notes += [(int(i), None, note) for i in padded.head(_NOTES_PER_COLUMN)]
     if padded.len() > _NOTES_PER_COLUMN:
         more = padded.len() - _NOTES_PER_COLUMN
-        out.notes.append((None, None, f"… and {more} more rows with missing cells at the end"))
+        out.notes.append((None, None, messages.MORE_PADDED(n=more)))
     return out
 
 
 def _replacement_notes(rows: _Rows, header: list[str], encoding: str) -> None:
     """Name the row and column of each cell holding U+FFFD (first 20 per column)."""
-    msg = f"bytes not valid {encoding} were replaced (\ufffd); re-save the file as UTF-8"
+    msg = messages.REPLACED_BYTES(encoding=encoding)
     for i, h in enumerate(header):
         if "\ufffd" in h:
-            rows.notes.append((None, h, f"header cell {i + 1}: {msg}"))
+            rows.notes.append((None, h, messages.HEADER_CELL(i=i + 1, msg=msg)))
     for i, col in enumerate(rows.frame.columns):
         hits = rows.frame.get_column(col).str.contains("\ufffd", literal=True).arg_true()
         for idx in hits.head(_NOTES_PER_COLUMN).to_list():
             rows.notes.append((int(idx), header[i], msg))
         if hits.len() > _NOTES_PER_COLUMN:
             more = hits.len() - _NOTES_PER_COLUMN
-            rows.notes.append((None, header[i], f"… and {more} more such cells in this column"))
+            rows.notes.append((None, header[i], messages.MORE_CELLS(n=more)))
 
 
 # --- entry point -------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from xml.etree import ElementTree
 import polars as pl
 
 from shopscore.errors import ShopscoreError
+from shopscore.loaders import messages
 from shopscore.loaders.readers import HEADER_SCAN_ROWS, RawTable, _first_line, _pick_header, _table
 from shopscore.loaders.report import safe_text
 from shopscore.loaders.schemas import Dataset, Schema
@@ -140,7 +141,7 @@ def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str
             raise _unreadable(path, "the workbook's list of sheets does not match its parts", name)
         target, kind = part
         if kind != "worksheet":
-            yield name, f"{kind} (no table)"
+            yield name, messages.SKIP_NO_TABLE(kind=kind)
             continue
         member = _member(zf, target)
         if member is None:
@@ -166,13 +167,13 @@ def read_excel(path: Path, schema: Schema) -> Iterator[RawTable | tuple[str, str
                 raise _unreadable(path, exc, name) from exc
             if holds_values:
                 raise _unreadable(path, "its cells cannot be read: the sheet's XML is damaged", name)
-            yield name, "empty sheet"
+            yield name, messages.SKIP_EMPTY_SHEET()
             continue
         frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
         top = [[v if v is not None else "" for v in r] for r in frame.slice(start, HEADER_SCAN_ROWS).rows()]
         found = _pick_header(top, schema)
         if found is None:
-            yield name, "no header row recognised"
+            yield name, messages.SKIP_NO_HEADER()
             continue
         raw = _table(path, name, top, frame.slice(start + found.idx + 1), found, start + 1)
         if raw.match is not None:
@@ -739,13 +740,11 @@ def _apply_scan(raw: RawTable, scan: _Scan, col_index: dict[int, int], dataset: 
         if i >= raw.frame.height:
             continue
         header = raw.header[k]
-        lost = f"{header} is a number cell in Excel and lost its last digits ({text})"
-        fix = "re-export, or format the column as text before saving"
         if column in strict:
-            raw.rejects.setdefault(i, (header, f"{lost}; {fix}"))
+            raw.rejects.setdefault(i, (header, messages.LOST_DIGITS_REJECTED(header=header, text=text)))
         else:
             emptied.setdefault(k, []).append(i)
-            raw.notes.append((i, header, f"{lost}: left empty, row kept; {fix}"))
+            raw.notes.append((i, header, messages.LOST_DIGITS_EMPTIED(header=header, text=text)))
     if emptied:
         index = pl.int_range(pl.len())
         raw.frame = raw.frame.with_columns(

@@ -15,14 +15,17 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from shopscore.loaders.messages import hidden_text
 from shopscore.report.texts import (
     DIAGNOSE_TEXT,
     DIMENSION_NAMES,
+    field_name,
     fmt_count,
     fmt_sample,
     fmt_score,
     fmt_share,
     fmt_value,
+    reason_group_name,
     t,
 )
 
@@ -53,12 +56,14 @@ def _group_value(g: Any, unit: str) -> str:
     return fmt_value(g.value, unit)
 
 
-def _key_text(dim: str, g: Any) -> str:
+def _key_text(dim: str, g: Any, lang: str) -> str:
     if g.key is None:
         return "—"
     if dim == "product" and g.label and g.label != str(g.key):
         return f"{g.label} ({g.key})"
-    return str(g.key)
+    if dim == "reason-group":
+        return reason_group_name(str(g.key), lang)
+    return hidden_text(str(g.key), lang)
 
 
 def _field(value: Any) -> str:
@@ -96,12 +101,12 @@ def _record_columns(records: list[dict[str, Any]]) -> list[str]:
     return ["time", *([first_id] if first_id else []), *(f for f in SHOWN_FIELDS if f in fields)]
 
 
-def _short(column: str, value: Any) -> str:
+def _short(column: str, value: Any, lang: str) -> str:
     """A record's field for the terminal: times without the year and seconds."""
     text = _field(value)
     if column in ("time", "pickup_deadline", "pickup_time") and len(text) >= 16 and text[4] == "-":
         return text[5:16]
-    return text
+    return hidden_text(text, lang)
 
 
 def render_diagnose(report: Any, console: Console, lang: str) -> None:
@@ -129,7 +134,7 @@ def render_diagnose(report: Any, console: Console, lang: str) -> None:
         table.add_column(w("share", lang), justify="right")
         for g in groups[:SHOWN]:
             table.add_row(
-                _key_text(dim, g),
+                _key_text(dim, g, lang),
                 fmt_count(g.events),
                 fmt_count(g.bad),
                 _group_value(g, m.unit),
@@ -141,10 +146,10 @@ def render_diagnose(report: Any, console: Console, lang: str) -> None:
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     cols = _record_columns(records)
     for c in cols:
-        table.add_column(c, overflow="fold")
-    table.add_column("file:row", overflow="fold", style="dim")
+        table.add_column(field_name(c, lang), overflow="fold")
+    table.add_column(field_name("file:row", lang), overflow="fold", style="dim")
     for r in records:
-        table.add_row(*(_short(c, r[c]) for c in cols), f"{r['file']}:{r['row']}")
+        table.add_row(*(_short(c, r[c], lang) for c in cols), f"{r['file']}:{r['row']}")
     console.print(table)
     console.print(Text(t("estimate", lang), style="dim"))
 
@@ -180,7 +185,7 @@ def markdown_diagnose(report: Any, lang: str) -> str:
         ]
         for g in groups[:SHOWN]:
             cells = [
-                _key_text(dim, g),
+                _key_text(dim, g, lang),
                 fmt_count(g.events),
                 fmt_count(g.bad),
                 _group_value(g, m.unit),
@@ -195,9 +200,10 @@ def markdown_diagnose(report: Any, lang: str) -> str:
     ]
     cols = _record_columns(records)
     if cols:
-        out += ["| " + " | ".join([*cols, "file:row"]) + " |", "|" + "---|" * (len(cols) + 1)]
+        heads = [field_name(c, lang) for c in [*cols, "file:row"]]
+        out += ["| " + " | ".join(heads) + " |", "|" + "---|" * (len(cols) + 1)]
         for r in records:
-            cells = [_short(c, r[c]) for c in cols] + [f"{r['file']}:{r['row']}"]
+            cells = [_short(c, r[c], lang) for c in cols] + [f"{r['file']}:{r['row']}"]
             out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return "\n".join([*out, "", t("estimate", lang), ""])
 

@@ -265,7 +265,7 @@ def _diagnoses(report: Any, lang: str, fixes: list[dict[str, Any]]) -> list[dict
                     "heads": _breakdown_heads(dim, lang),
                     "rows": [
                         [
-                            _key_text(dim, g),
+                            _key_text(dim, g, lang),
                             fmt_count(g.events),
                             fmt_count(g.bad),
                             fmt_value(g.value, m.unit),

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from shopscore.engine.metrics import REGISTRY
+from shopscore.loaders.messages import localize
 from shopscore.report.texts import (
     coverage_lines,
+    dataset_name,
     fmt_sample,
     fmt_score,
     fmt_value,
     name,
     note_mark,
     note_marks,
+    orphan_counts,
     status_text,
     t,
     tag_text,
@@ -60,7 +63,7 @@ def render_score(result: Any, lang: str) -> str:
         lost = "—" if m.points_lost is None else f"{m.points_lost:.{d + 1}f}"
         window = f"{m.window.first_day} … {m.window.last_day}"
         label = REGISTRY[m.id].name(lang)
-        marks = note_marks(m, lang, notes)
+        marks = note_marks(m, lang, notes, result.profile.small_shop)
         if marks:
             label += f" {note_mark(marks)}"
         cells = [label, fmt_value(m.value, m.unit), window, sample, score, lost, tag_text(m.tag, lang)]
@@ -90,14 +93,19 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], reasons: list[str], l
     for f in rep.files:
         name = f.path + (f" [{f.sheet}]" if f.sheet else "")
         if f.skipped:
-            out.append(f"| {name} | {t('skipped', lang)}: {f.skipped} | | | | | |")
+            out.append(f"| {name} | {t('skipped', lang)}: {localize(f.skipped, lang)} | | | | | |")
             continue
         nums = (f.rows_read, f.rows_kept, f.duplicates, f.conflicts, f.rejected)
-        out.append(f"| {name} | {f.dataset} | " + " | ".join(str(n) for n in nums) + " |")
+        out.append(
+            f"| {name} | {dataset_name(f.dataset or '', lang)} | " + " | ".join(str(n) for n in nums) + " |"
+        )
     out += ["", f"## {t('date_range', lang)}", ""]
-    out += [f"- {k}: {v[0]} … {v[1]}" if v else f"- {k}: —" for k, v in rep.date_ranges.items()]
+    out += [
+        f"- {dataset_name(k, lang)}: {v[0]} … {v[1]}" if v else f"- {dataset_name(k, lang)}: —"
+        for k, v in rep.date_ranges.items()
+    ]
     if rep.orphans:
-        out += ["", f"{t('orphans', lang)}: " + ", ".join(f"{k} {v}" for k, v in rep.orphans.items())]
+        out += ["", f"{t('orphans', lang)}: " + orphan_counts(rep.orphans, lang)]
     if reasons:
         out += ["", f"{t('unknown_reasons', lang)}: " + ", ".join(reasons)]
     out += ["", f"## {t('needs', lang)}", ""]
@@ -107,24 +115,36 @@ def render_inspect(shop: Any, needs: list[dict[str, str]], reasons: list[str], l
             "",
             f"## {t('problems', lang)}",
             "",
-            "| file | row | column | message |",
+            "| " + " | ".join(t(c, lang) for c in ("file", "row", "column", "message")) + " |",
             "|---|---:|---|---|",
         ]
         for p in rep.problems.iter_rows(named=True):
             row = "" if p["row"] is None else p["row"]
-            out.append(f"| {p['path']} | {row} | {p['column'] or ''} | {p['message']} |")
+            message = localize(p["message"], lang)
+            out.append(f"| {p['path']} | {row} | {p['column'] or ''} | {message} |")
     return "\n".join(out) + "\n"
 
 
-def render_metrics(rows: list[dict[str, Any]], lang: str) -> str:
-    """The metric reference as Markdown (the README's metric table is generated from this)."""
-    head = "| id | 指标 | dimension | window | better | weight | min sample | definition |"
-    out = [head, "|---|---|---|---|---|---:|---:|---|"]
+def render_metrics(rows: list[dict[str, Any]], lang: str, zh_names: bool = False) -> str:
+    """The metric reference as Markdown. ``zh_names``: a column of the Chinese names beside
+    the ``lang`` ones (the README's English tables, generated from this, keep the names a
+    seller sees in the 抖店 backend)."""
+    cols = ["id", "metric", "dimension", "window", "direction", "weight", "min_sample", "definition"]
+    heads = [t(c, lang) for c in cols]
+    if zh_names and lang != "zh":
+        heads.insert(2, t("metric", "zh"))
+    out = ["| " + " | ".join(heads) + " |", "|" + "---|" * (len(heads) - 3) + "---:|---:|---|"]
     for r in rows:
-        out.append(
-            f"| `{r['id']}` | {r['zh']} | {r['dimension']} | ({r['window'][0]}, {r['window'][1]}) "
-            f"| {r['direction']} | {r['weight']:g} | {r['min_sample']:g} | {r[f'definition_{lang}']} |"
-        )
+        cells = [f"`{r['id']}`", r[lang], *([r["zh"]] if zh_names and lang != "zh" else [])]
+        cells += [
+            r[f"dimension_{lang}"],
+            f"({r['window'][0]}, {r['window'][1]})",
+            t(r["direction"], lang),
+            f"{r['weight']:g}",
+            f"{r['min_sample']:g}",
+            r[f"definition_{lang}"],
+        ]
+        out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
 

@@ -12,8 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from shopscore.engine.metrics import REGISTRY
+from shopscore.loaders.messages import hidden_text, localize
 from shopscore.report.texts import (
     coverage_lines,
+    dataset_name,
     fmt_sample,
     fmt_score,
     fmt_value,
@@ -21,6 +23,7 @@ from shopscore.report.texts import (
     name,
     note_mark,
     note_marks,
+    orphan_counts,
     standing,
     status_text,
     t,
@@ -113,7 +116,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         dim_name = Text(name(dm, lang), style="bold")
         rows.append([dim_name, "", "", "", Text(fmt_score(dm.score, d), style="bold"), "", ""])
         for m in members:
-            rows.append(_metric_cells(m, lang, d, note_marks(m, lang, notes)))
+            rows.append(_metric_cells(m, lang, d, note_marks(m, lang, notes, result.profile.small_shop)))
     table, dropped = _metrics_table(rows, lang, console)
     console.print(table)
     if notes:  # the full texts, wrapped to the width under the table, never cut
@@ -243,25 +246,26 @@ def _metric_cells(m: Any, lang: str, d: int, marks: list[int] | None = None) -> 
 
 def render_load_summary(report: Any, console: Console, lang: str) -> None:
     tot = report.totals
+    files = t("files_count", lang).format(n=len([f for f in report.files if f.dataset]))
     line = (
-        f"{t('load', lang)}: {len([f for f in report.files if f.dataset])} "
-        f"{'个文件' if lang == 'zh' else 'files'}, {t('rows_read', lang)} {tot['rows_read']}, "
+        f"{t('load', lang)}: {files}, {t('rows_read', lang)} {tot['rows_read']}, "
         f"{t('rows_kept', lang)} {tot['rows_kept']}, {t('duplicates', lang)} {tot['duplicates']}"
         f" ({t('conflicts', lang)} {tot['conflicts']}), {t('rejected', lang)} {tot['rejected']}"
     )
     if report.orphans:
-        line += f", {t('orphans', lang)} " + ", ".join(f"{k} {v}" for k, v in report.orphans.items())
+        line += f", {t('orphans', lang)} " + orphan_counts(report.orphans, lang)
     skipped = [f for f in report.files if f.skipped]
     if skipped:
         line += f", {t('skipped', lang)} {len(skipped)}"
     if tot["rejected"] or report.problems.height or skipped:
-        line += " — " + ("原因见 shopscore inspect" if lang == "zh" else "see shopscore inspect for why")
+        line += " — " + t("see_inspect", lang)
     console.print(Text(line, style="dim"))
     if report.layout:
         console.print(Text(f"{t('layout', lang)}: {layout_text(report.layout, lang)}", style="dim"))
     if report.beside:
         names = ", ".join(f.path for f in report.beside)
-        console.print(Text(f"{t('beside', lang)}: {names} — {report.beside[0].skipped}", style="yellow"))
+        why = localize(report.beside[0].skipped, lang)
+        console.print(Text(f"{t('beside', lang)}: {names} — {why}", style="yellow"))
 
 
 def render_multi(results: list[Any], console: Console, lang: str) -> None:
@@ -300,11 +304,12 @@ def render_inspect(
     for f in rep.files:
         name = Text(f.path.rsplit("/", 1)[-1] + (f" [{f.sheet}]" if f.sheet else ""))
         if f.skipped:
-            ft.add_row(name, Text(f"{t('skipped', lang)}: {f.skipped}", style="yellow"), "", "", "", "", "")
+            why = f"{t('skipped', lang)}: {localize(f.skipped, lang)}"
+            ft.add_row(name, Text(why, style="yellow"), "", "", "", "", "")
             continue
         ft.add_row(
             name,
-            f.dataset or "",
+            dataset_name(f.dataset, lang) if f.dataset else "",
             str(f.rows_read),
             str(f.rows_kept),
             str(f.duplicates),
@@ -316,7 +321,7 @@ def render_inspect(
     dr.add_column(t("dataset", lang))
     dr.add_column(t("date_range", lang))
     for k, v in rep.date_ranges.items():
-        dr.add_row(k, f"{v[0]} … {v[1]}" if v else "—")  # dataset names and ISO dates
+        dr.add_row(dataset_name(k, lang), f"{v[0]} … {v[1]}" if v else "—")
     console.print(dr)
     for f in rep.files:
         if f.preamble_rows:
@@ -327,10 +332,13 @@ def render_inspect(
         if f.unmapped_columns:
             name = f.path.rsplit("/", 1)[-1]
             console.print(
-                Text(f"{t('unmapped', lang)} · {name}: " + ", ".join(f.unmapped_columns), style="dim")
+                Text(
+                    f"{t('unmapped', lang)} · {name}: " + hidden_text(", ".join(f.unmapped_columns), lang),
+                    style="dim",
+                )
             )
     if rep.orphans:
-        console.print(f"{t('orphans', lang)}: " + ", ".join(f"{k} {v}" for k, v in rep.orphans.items()))
+        console.print(Text(f"{t('orphans', lang)}: " + orphan_counts(rep.orphans, lang)))
     if reasons:
         console.print(Text(f"{t('unknown_reasons', lang)}: " + ", ".join(reasons), style="yellow"))
     if needs:
@@ -343,17 +351,17 @@ def render_inspect(
     if rep.problems.height:
         pt = Table(box=box.SIMPLE_HEAD, title=t("problems", lang), title_justify="left")
         for col in ("file", "row", "column", "message"):
-            pt.add_column(col)
+            pt.add_column(t(col, lang))
         for p in rep.problems.head(50).iter_rows(named=True):
             pt.add_row(
                 Text(p["path"]),
                 "" if p["row"] is None else str(p["row"]),
                 Text(p["column"] or ""),
-                Text(p["message"]),
+                Text(localize(p["message"], lang)),
             )
         console.print(pt)
         if rep.problems.height > 50:
-            console.print(Text(f"… {rep.problems.height - 50} more (see --format json)", style="dim"))
+            console.print(Text(t("more_problems", lang).format(n=rep.problems.height - 50), style="dim"))
 
 
 def render_metrics(rows: list[dict[str, Any]], console: Console, lang: str) -> None:

@@ -46,7 +46,7 @@ TEXT: dict[str, dict[str, str]] = {
     "skipped": {"zh": "已跳过", "en": "Skipped"},
     "orphans": {"zh": "未匹配订单", "en": "Orphans (no matching order)"},
     "unknown_reasons": {
-        "zh": "未归类售后原因（计为 other）",
+        "zh": "未归类售后原因（计入“其他”类）",
         "en": "Unknown after-sales reasons (grouped as other)",
     },
     "needs": {"zh": "所需数据", "en": "What each metric needs"},
@@ -71,6 +71,17 @@ TEXT: dict[str, dict[str, str]] = {
     "proxy": {"zh": "替代", "en": "proxy"},
     "layout": {"zh": "文件夹读法", "en": "folder read as"},
     "beside": {"zh": "不属于任何店铺的文件", "en": "files beside the shop folders"},
+    "row": {"zh": "行", "en": "Row"},
+    "column": {"zh": "列", "en": "Column"},
+    "message": {"zh": "说明", "en": "Message"},
+    "more_problems": {
+        "zh": "… 另有 {n} 条（完整列表见 --format json）",
+        "en": "… {n} more (see --format json)",
+    },
+    "files_count": {"zh": "{n} 个文件", "en": "{n} files"},
+    "see_inspect": {"zh": "原因见 shopscore inspect", "en": "see shopscore inspect for why"},
+    "id": {"zh": "编号", "en": "id"},
+    "computable_approx": {"zh": "可计算（近似）", "en": "computable, approximate"},
     "preamble": {
         "zh": "表头在第 {row} 行，其上 {n} 行标题不是数据，已跳过",
         "en": "header on row {row}; the {n} title row(s) above it are not data and were skipped",
@@ -188,15 +199,68 @@ NOTES: dict[str, dict[str, str]] = {
 }
 
 
+#: the datasets as the 抖店 backend's exports are called (SPEC §1)
 DATASET_NAMES: dict[str, dict[str, str]] = {
     "orders": {"zh": "订单", "en": "orders"},
-    "shipments": {"zh": "物流/包裹", "en": "shipments"},
+    "shipments": {"zh": "物流包裹", "en": "shipments"},
     "reviews": {"zh": "评价", "en": "reviews"},
-    "im_sessions": {"zh": "飞鸽会话", "en": "飞鸽 sessions"},
-    "im_daily": {"zh": "飞鸽客服数据", "en": "飞鸽 daily data"},
+    "im_sessions": {"zh": "飞鸽会话", "en": "IM sessions"},
+    "im_daily": {"zh": "飞鸽客服数据", "en": "IM daily data"},
     "after_sales": {"zh": "售后", "en": "after-sales"},
     "complaints": {"zh": "投诉", "en": "complaints"},
 }
+
+#: the populations a profile's eligibility counts (engine/metrics.py POPULATIONS)
+POPULATION_NAMES: dict[str, dict[str, str]] = {
+    "delivered-orders": {"zh": "签收订单", "en": "delivered orders"},
+    "paid-orders": {"zh": "支付订单", "en": "paid orders"},
+}
+
+#: the after-sales reason groups of the profiles' [rules.reason_groups], and `other`
+REASON_GROUP_NAMES: dict[str, dict[str, str]] = {
+    "quality": {"zh": "品质", "en": "quality"},
+    "logistics": {"zh": "物流", "en": "logistics"},
+    "buyer": {"zh": "买家原因", "en": "buyer"},
+    "other": {"zh": "其他", "en": "other"},
+}
+
+#: the fields of diagnose's bad records (the canonical columns; en shows the field id)
+FIELD_NAMES: dict[str, str] = {
+    "time": "时间",
+    "session_id": "会话ID",
+    "review_id": "评价ID",
+    "after_sale_id": "售后单号",
+    "complaint_id": "投诉单号",
+    "order_id": "订单号",
+    "agent": "客服",
+    "carrier": "快递",
+    "product": "商品ID",
+    "product_name": "商品名称",
+    "reason": "原因",
+    "rating": "评分",
+    "product_rating": "商品评分",
+    "reply_seconds": "首次响应（秒）",
+    "pickup_time": "揽收时间",
+    "pickup_deadline": "揽收截止时间",
+    "hours_late": "超时（小时）",
+    "value": "数值",
+    "content": "评价内容",
+    "file:row": "文件:行",
+}
+
+
+def field_name(field: str, lang: str) -> str:
+    """A record field's column heading."""
+    return FIELD_NAMES.get(field, field) if lang == "zh" else field
+
+
+def population_name(population: str, lang: str) -> str:
+    return POPULATION_NAMES.get(population, {}).get(lang, population)
+
+
+def reason_group_name(group: str, lang: str) -> str:
+    return REASON_GROUP_NAMES.get(group, {}).get(lang, group)
+
 
 COVERAGE_TEXT: dict[str, dict[str, str]] = {
     "metric": {
@@ -262,6 +326,11 @@ def layout_text(layout: Any, lang: str) -> str:
 
 def dataset_name(dataset: str, lang: str) -> str:
     return DATASET_NAMES.get(dataset, {}).get(lang, dataset)
+
+
+def orphan_counts(orphans: dict[str, int], lang: str) -> str:
+    """``after_sales 2`` as ``售后 2``: the rows per dataset whose order is not in the orders."""
+    return ", ".join(f"{dataset_name(k, lang)} {v}" for k, v in orphans.items())
 
 
 def coverage_lines(cov: Any, lang: str, scored: bool = True) -> list[str]:
@@ -390,10 +459,10 @@ def metric_notes(m: Any, lang: str, small: Any = None) -> list[str]:
     return notes
 
 
-def note_marks(m: Any, lang: str, numbers: dict[str, int]) -> list[int]:
+def note_marks(m: Any, lang: str, numbers: dict[str, int], small: Any = None) -> list[int]:
     """The numbers of a metric's notes in ``numbers`` (note text → number), adding its new
     notes in order: a note shared by several metrics is listed once under the table."""
-    return [numbers.setdefault(n, len(numbers) + 1) for n in dict.fromkeys(metric_notes(m, lang))]
+    return [numbers.setdefault(n, len(numbers) + 1) for n in dict.fromkeys(metric_notes(m, lang, small))]
 
 
 def note_mark(marks: list[int]) -> str:
@@ -639,6 +708,8 @@ def recommendation_texts(report: Any, lang: str) -> list[dict[str, Any]]:
             if m.direction == "higher" and overall is not None:
                 overall = 1 - overall
         label = g.label if g.label is not None else g.key
+        if e.dimension == "reason-group":
+            label = reason_group_name(str(g.key), lang)
         if e.dimension == "hour" and isinstance(g.key, int):
             label = f"{g.key:02d}:00–{g.key:02d}:59"
         text = template.format(
