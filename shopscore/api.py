@@ -828,7 +828,9 @@ def fix_diagnoses(result: ShopScore, top: int = 3) -> list[DiagnoseReport]:
         (
             m
             for m in result.metrics
-            if m.points_lost is not None and m.points_lost >= bound - 1e-9 and not m.small_shop
+            if m.points_lost is not None
+            and m.points_lost >= bound - 1e-9
+            and not m.whatif  # a value set by hand has no records to diagnose
         ),
         key=lambda m: -(m.points_lost or 0.0),
     )[:top]
@@ -847,16 +849,21 @@ def fix_first(
 ) -> list[dict[str, Any]]:
     """The metrics costing the most points, each with one sentence grounded in its
     diagnosis and the command that drills into it (``diagnoses``: from fix_diagnoses)."""
+    from shopscore.report.texts import small_shop_advice
+
     out = []
     for report in fix_diagnoses(result, top) if diagnoses is None else diagnoses:
         recs = report.recommendations(lang)
         grounded = [r for r in recs if r["evidence"]]
-        metric = report.metric
+        metric = result.metric(report.metric.id)  # the points as the result has them
+        text = (grounded or recs)[0]["text"] if recs else ""
+        if metric.small_shop:  # its score is fixed by the order count, not by its records
+            text = small_shop_advice(result.profile, lang)
         out.append(
             {
                 "metric": metric.id,
                 "points_lost": metric.points_lost,
-                "text": (grounded or recs)[0]["text"] if recs else "",
+                "text": text,
                 "command": f"shopscore diagnose {result.data.path} -m {metric.id}",
             }
         )

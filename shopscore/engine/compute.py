@@ -470,9 +470,8 @@ def series_query(
     ev: MetricEvents, first: date, last: date, category: str | None = None, leaving: bool = True
 ) -> SeriesQuery:
     off, length = ev.plan.rule.window
-    bad = (
-        bad_rows(ev.plan.metric.direction, ev.plan.metric.kind, ev.plan.ideal(category)) if leaving else None
-    )
+    m = ev.plan.metric
+    bad = bad_rows(m.direction, m.kind, ev.plan.ideal(category), m.hit_at is not None) if leaving else None
 
     def sums(frame: pl.LazyFrame | None, with_bad: bool = False) -> pl.LazyFrame | None:
         if frame is None:

@@ -113,7 +113,9 @@ def _units(m: ShopModel, ev: MetricEvents, as_of: date, category: str | None) ->
         return pl.DataFrame()
     lf = pl.concat(frames, how="diagonal_relaxed")
     hit = pl.when(pl.col("hit_at") < end).then(pl.col("h")).otherwise(0.0)
-    if metric.kind == "mean":
+    if metric.kind == "mean" and metric.hit_at is not None:  # the units it declares bad
+        lf = lf.with_columns(hit_w=pl.lit(0.0), bad_w=hit)
+    elif metric.kind == "mean":
         ideal = ev.plan.ideal(category)
         worse = (pl.col("v") > ideal) if metric.direction == "lower" else (pl.col("v") < ideal)
         bad = (

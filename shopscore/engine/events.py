@@ -188,12 +188,13 @@ def totals_series(
     return summed.sort("day")
 
 
-def bad_rows(direction: str, kind: str, ideal: float | None) -> pl.Expr:
+def bad_rows(direction: str, kind: str, ideal: float | None, declared: bool = False) -> pl.Expr:
     """Which rows are bad events once their window closes: hits of a lower-is-better rate,
-    rows never a hit by then for a higher-is-better one, a mean's rows worse than the
+    rows never a hit by then for a higher-is-better one, a mean's rows its declaration calls
+    bad (``declared``: its hit_at, e.g. a 1–2★ first review), else those worse than the
     curve's full-score value."""
     hit_by_end = pl.col("lo_h").is_not_null() & (pl.col("lo_h") <= pl.col("hi"))
-    if kind == "rate":
+    if kind == "rate" or declared:
         return hit_by_end if direction == "lower" else ~hit_by_end
     if ideal is None:
         return pl.lit(False)

@@ -563,7 +563,7 @@ register(
         en="Pickup time score",
         kind="mean",
         direction="higher",
-        unit="score",
+        unit="points",
         population=Count("orders", "pickup_time", ~pl.col("is_platform"), known=("paid_at", "pickup_time")),
         # hours from the pickup clock's start (night payments: 06:00) to pickup, never below
         # 0; the profile's unit_curve turns each order's hours into its step score
@@ -750,8 +750,8 @@ register(
         # order (handled an after-sale, or a complaint) by the day
         population=Count("help_requests", "asked_at", distinct="order_id"),
         hit_at=pl.col("platform_help_at"),
-        needs=("after_sales",),
-        optional=("im_sessions.order_id", "complaints"),
+        needs=("after_sales|im_sessions.order_id",),
+        optional=("after_sales", "im_sessions.order_id", "complaints"),
         drill=("order_id", "asked_at", "after_sale_id", "session_id", "platform_help_at"),
         by=("week",),
         doc=Doc(

@@ -166,6 +166,8 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
             completed_at=_col(a, "completed_at", DT),
             decided_at=_col(a, "decided_at", DT),
             review_start=shifted(pl.col("applied_at"), rules.review_night),
+            # the order's shipping time, joined once orders are prepared (none: no orders file)
+            order_shipped_at=pl.lit(None, DT),
             # the merchant's responsibility where the export says it (null: it does not)
             merchant_judged=_col(a, "merchant_responsible", pl.Boolean),
         )
@@ -220,8 +222,10 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
         out["orders"] = _prepare_orders(orders, proxies, rules, out)
         if "after_sales" in out:  # the order's shipping time (refund-only after shipping)
             shipped = out["orders"].select("order_id", order_shipped_at=pl.col("shipped_at"))
-            out["after_sales"] = out["after_sales"].join(
-                shipped, on="order_id", how="left", maintain_order="left"
+            out["after_sales"] = (
+                out["after_sales"]
+                .drop("order_shipped_at")
+                .join(shipped, on="order_id", how="left", maintain_order="left")
             )
         if "order_lines" in f:
             out["order_lines"] = f["order_lines"].filter(
@@ -375,7 +379,9 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) ->
                 "order_id", neg_review_at=pl.col("reviewed_at"), neg_review_product=_col(neg, "product_id")
             )
         )
-        first = _first(r.filter(pl.col("product_rating").is_not_null()), "reviewed_at", "review_id")
+        # the first review (SPEC §0: the earliest non-excluded one, rated or not: an unrated
+        # first review gives its order no rating, the later ones do not stand in)
+        first = _first(r, "reviewed_at", "review_id")
         facts.append(
             first.select(
                 "order_id",

@@ -59,8 +59,11 @@ def score_metric(
     if r.status == "no-data" and not r.whatif:
         return r
     small = profile.small_shop
-    if small_shop and small is not None and r.id in small.counts and not r.whatif:
-        bad = getattr(r, small.counts[r.id])
+    if small_shop and small is not None and r.id in small.counts:
+        count = small.counts[r.id]
+        bad = getattr(r, count)
+        if r.whatif and count == "numerator" and r.value is not None:  # the hits a set rate implies
+            bad = r.value * (r.denominator or 0.0)
         if (bad or 0.0) <= small.max_bad + TOLERANCE:  # any sample, none included
             return evolve(
                 r, score=small.score, status="scored" if rule.weight > 0 else "diagnostic", small_shop=True

@@ -192,6 +192,12 @@ NOTES: dict[str, dict[str, str]] = {
         "zh": "近似值：平台按每轮响应计，导出只有首次响应",
         "en": "approximate: the platform times every turn; exports hold the first reply",
     },
+    "small-shop-advice": {
+        "zh": "小店规则下该指标固定 {score:g} 分：近30天有效支付订单达到 {orders} 单后按实际表现计分，"
+        "届时负向事件少的指标可得更高分。",
+        "en": "The small-shop rule fixes this metric at {score:g}: from {orders} valid paid orders in 30 "
+        "days it is scored on its value, and a metric with few bad events can score higher.",
+    },
     "small-shop": {
         "zh": "小店规则：近30天有效支付订单不足{orders}单且负向事件≤{bad:g}，固定{score:g}分",
         "en": "small-shop rule: under {orders} valid paid orders and ≤ {bad:g} bad events: fixed {score:g}",
@@ -457,6 +463,12 @@ def metric_notes(m: Any, lang: str, small: Any = None) -> list[str]:
     if getattr(m, "whatif", False):
         notes.append(SERIES_TEXT["whatif_note"][lang])
     return notes
+
+
+def small_shop_advice(profile: Any, lang: str) -> str:
+    """Fix-first's sentence for a metric the small-shop rule fixed (SPEC §4b)."""
+    small = profile.small_shop
+    return NOTES["small-shop-advice"][lang].format(orders=small.below_orders, score=small.score)
 
 
 def note_marks(m: Any, lang: str, numbers: dict[str, int], small: Any = None) -> list[int]:

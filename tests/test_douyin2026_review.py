@@ -1,0 +1,109 @@
+"""douyin-2026 edges found in review: partial folders, values set by hand under the
+small-shop rule, what diagnose counts for product-rating, unrated first reviews, help
+requests from chats alone, and the JSON contract for the 100-point profile."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+from typer.testing import CliRunner
+
+from shopscore import api
+from shopscore.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "fixtures" / "metrics2026"
+SAMPLE = ROOT / "sample_exports" / "douyin_verbatim"
+D = date(2026, 9, 30)
+P = api.load_profile("douyin-2026")
+
+
+def _copy(case: str, tmp: Path, drop: tuple[str, ...] = ()) -> Path:
+    out = tmp / case
+    shutil.copytree(CASES / case, out)
+    (out / "expected.toml").unlink()
+    for name in drop:
+        (out / name).unlink()
+    return out
+
+
+def test_after_sales_without_orders_is_scored_not_a_crash(tmp_path: Path) -> None:
+    """A refund-only request needs its order's shipping time: with no orders file it is left
+    out (SPEC §4b), and return-and-refund requests still count."""
+    (shop,) = api.load(_copy("aftersale_review_shift", tmp_path, ("orders.csv",)))
+    m = api.score(shop, P, D).metric("aftersale-review-hours")
+    assert m.status != "no-data" and m.count is not None and m.count >= 1
+
+
+def test_help_requests_from_chats_alone(tmp_path: Path) -> None:
+    """Without an after-sales file, human chats naming an order are the help requests: 8004
+    (23:30, any hour) and 8009 in the window; 8004's complaint is the platform stepping in."""
+    (shop,) = api.load(_copy("platform_help_and_logistics_30d", tmp_path, ("after_sales.csv",)))
+    m = api.score(shop, P, D).metric("platform-help-rate")
+    assert (m.numerator, m.denominator) == (1, 2)
+
+
+def test_an_unrated_first_review_gives_its_order_no_rating(tmp_path: Path) -> None:
+    """SPEC §0: the first review is the earliest non-excluded one; when it has no product
+    rating, a later 1★ review does not stand in."""
+    folder = _copy("window_edges_30", tmp_path)
+    before = api.score(api.load(folder)[0], P, D).metric("product-rating")
+    reviews = folder / "reviews.csv"
+    text = reviews.read_text("utf-8")
+    # 2001's first review (8011, 09-02, 4★) loses its rating; its 1★ review 8012 comes later
+    reviews.write_text(
+        text.replace("8011,2001,601,2026-09-02 10:00:00,4,否", "8011,2001,601,2026-09-02 10:00:00,,否")
+    )
+    after = api.score(api.load(folder)[0], P, D).metric("product-rating")
+    assert after.count == (before.count or 0) - 1  # not rated 1★ instead
+
+
+def test_diagnose_product_rating_counts_its_bad_first_reviews() -> None:
+    """The bad events of product-rating are 1–2★ first reviews (what the small-shop rule
+    counts), not every first review below the full-score 4.9."""
+    (shop,) = api.load(SAMPLE)
+    result = api.score(shop, P)
+    report = api.diagnose(shop, "product-rating", P)
+    assert report.diagnosis.bad_total == result.metric("product-rating").bad
+
+
+def test_a_value_set_by_hand_keeps_the_small_shop_rule_and_the_table_renders() -> None:
+    """whatif on the sample (under 500 orders): the waybill value the backend shows renders in
+    the table; a rate set to its own value keeps the score the rule gave it."""
+    runner = CliRunner()
+    res = runner.invoke(
+        app, ["whatif", str(SAMPLE), "-p", "douyin-2026", "--set", "waybill-on-time-rate=0.96"]
+    )
+    assert res.exit_code == 0, res.stderr
+    base = json.loads(runner.invoke(app, ["compute", str(SAMPLE), "-p", "douyin-2026", "-f", "json"]).stdout)[
+        0
+    ]
+    lr = next(m for m in base["metrics"] if m["id"] == "logistics-return-rate-30d")
+    assert lr["small_shop"] and lr["score"] == 80
+    same = runner.invoke(
+        app,
+        [
+            "whatif",
+            str(SAMPLE),
+            "-p",
+            "douyin-2026",
+            "--set",
+            f"logistics-return-rate-30d={lr['value']}",
+            "-f",
+            "json",
+        ],
+    )
+    after = json.loads(same.stdout)[0]
+    assert after["score"] == base["score"]
+
+
+def test_100_point_json_fits_the_schema() -> None:
+    schema = json.loads((ROOT / "docs" / "compute.schema.json").read_text("utf-8"))
+    res = CliRunner().invoke(app, ["compute", str(SAMPLE), "-p", "douyin-2026", "-f", "json"])
+    out = json.loads(res.stdout)
+    jsonschema.validate(out, schema)
+    assert out[0]["display"]["max"] == 5 and out[0]["display"]["thresholds"]
