@@ -168,8 +168,13 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
             review_start=shifted(pl.col("applied_at"), rules.review_night),
             # the order's shipping time, joined once orders are prepared (none: no orders file)
             order_shipped_at=pl.lit(None, DT),
-            # the merchant's responsibility where the export says it (null: it does not)
-            merchant_judged=_col(a, "merchant_responsible", pl.Boolean),
+            # the merchant's responsibility where the export has the column (an empty cell, or
+            # a file of the export without it, is false — SPEC §0); null: no file has it
+            merchant_judged=(
+                _col(a, "merchant_responsible", pl.Boolean).fill_null(False)
+                if "merchant_responsible" in columns.get("after_sales", frozenset())
+                else pl.lit(None, pl.Boolean)
+            ),
         )
     if "complaints" in f:
         c = drop_tied(f["complaints"])
