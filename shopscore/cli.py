@@ -70,6 +70,8 @@ ProfileOpt = Annotated[
     str | None,
     typer.Option("--profile", "-p"),
 ]
+IndustryOpt = Annotated[str | None, typer.Option("--industry")]
+ShopTypeOpt = Annotated[str | None, typer.Option("--shop-type")]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of"),
@@ -231,13 +233,15 @@ def _prepare(
     category: str | None,
     columns: Path | None,
     shops_mode: Shops,
+    industry: str | None = None,
+    shop_type: str | None = None,
 ) -> tuple[date | None, Any, list[Any]]:
     """What every scoring command starts with: the as-of day, the profile (checked against
     --category) and the loaded shops."""
     from shopscore import api
 
     day = _parse_day(as_of)
-    prof = api.load_profile(profile)
+    prof = api.load_profile(profile, industry, shop_type)
     api.check_category(prof, category)
     return day, prof, _load(path, columns, shops_mode)
 
@@ -265,13 +269,15 @@ def inspect(
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
     profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     with _errors():
         from shopscore import api
 
         shops = _load(path, columns, shops_mode)
-        prof = api.load_profile(profile)
+        prof = api.load_profile(profile, industry, shop_type)
         for s in shops:
             if s.error:
                 _say_error((f"{s.name}: " if len(shops) > 1 else "") + s.error)
@@ -311,6 +317,8 @@ def compute(
     path: PathArg,
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
     category: CategoryOpt = None,
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
@@ -322,7 +330,7 @@ def compute(
     with _errors():
         from shopscore import api
 
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
         results = api.score_each(shops, prof, day, category)
         errors = _shop_errors(results)
         code = most_severe([errors, *(api.verdict(r, fail_below, min_coverage) for r in results)])
@@ -434,6 +442,8 @@ def trend(
     days: DaysOpt = 90,
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
     category: CategoryOpt = None,
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
@@ -443,7 +453,7 @@ def trend(
     with _errors():
         from shopscore import api
 
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
         _run_each(
             shops,
             lambda s: api.trend(s, prof, day, days, category),
@@ -466,6 +476,8 @@ def forecast(
     ] = Assume.frozen,
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
     category: CategoryOpt = None,
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
@@ -475,7 +487,7 @@ def forecast(
     with _errors():
         from shopscore import api
 
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
         _run_each(
             shops,
             lambda s: api.forecast(s, prof, day, days, assume.value, category),
@@ -497,6 +509,8 @@ def whatif(
     ],
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
     category: CategoryOpt = None,
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
@@ -506,8 +520,8 @@ def whatif(
     with _errors():
         from shopscore import api
 
-        settings = api.parse_settings(api.load_profile(profile), set_)
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        settings = api.parse_settings(api.load_profile(profile, industry, shop_type), set_)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
         results = api.score_each(shops, prof, day, category, settings)
         code = _shop_errors(results)
         _state["code"] = code
@@ -523,6 +537,8 @@ def target(
     score: Annotated[float, typer.Option("--score")],
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
     category: CategoryOpt = None,
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
@@ -532,7 +548,7 @@ def target(
     with _errors():
         from shopscore import api
 
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
         _run_each(
             shops,
             lambda s: api.target(s, score, prof, day, category),
@@ -566,6 +582,8 @@ def diagnose(
     ] = None,
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
     category: CategoryOpt = None,
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
@@ -577,7 +595,7 @@ def diagnose(
 
         if export is not None and export.suffix.lower() not in (".xlsx", ".csv"):
             raise ShopscoreError(f"--export {export}: expected a .xlsx or .csv file name")
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
         results, code = _each_shop(shops, lambda s: api.diagnose(s, metric, prof, day, by, top, category))
         _state["code"] = code
         reports = [r for r in results if not isinstance(r, _ShopError)]
@@ -654,6 +672,8 @@ def summary(
     min_coverage: MinCoverageOpt = 0.8,
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
     category: CategoryOpt = None,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
@@ -671,7 +691,7 @@ def summary(
         )
         if post is not None and robot is None:
             raise ShopscoreError("--post needs --format wecom, dingtalk or feishu")
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
         store = History(history)
         try:
             found = api.summarize(shops, prof, day, category, store, fail_below, fail_drop, min_coverage)
@@ -805,6 +825,8 @@ def report(
     forecast_days: Annotated[int, typer.Option("--forecast-days")] = 30,
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
     category: CategoryOpt = None,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
@@ -814,7 +836,7 @@ def report(
         from shopscore import api
         from shopscore.report.html import render_html
 
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode)
+        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
         reports = api.report(shops, prof, day, category, days, forecast_days)
         code = _shop_errors([r.result for r in reports])
         _state["code"] = code
@@ -846,13 +868,15 @@ def _write_page(target: Path, page: str) -> None:
 @command()
 def metrics(
     profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
 ) -> None:
     with _errors():
         from shopscore import api
 
-        rows = api.describe_metrics(api.load_profile(profile))
+        rows = api.describe_metrics(api.load_profile(profile, industry, shop_type))
         if format == Format.json:
             _emit_json([{"profile": rows[0]["profile"] if rows else None, "metrics": rows}])
             return

@@ -104,6 +104,14 @@ PARAMS: dict[str, dict[str, str]] = {
         "zh": "评分规则：douyin、douyin-2023、douyin-2026，或一个 .toml 文件。",
         "en": "Rule profile: douyin, douyin-2023, douyin-2026, or a .toml file.",
     },
+    "industry": {
+        "zh": "考核行业：按规则中该行业的权重与分档计分（见规则文件的 [[variants]]）。",
+        "en": "Assessed industry: use the profile's weights and cut-offs for it (its [[variants]]).",
+    },
+    "shop_type": {
+        "zh": "店铺类型：flagship（旗舰店/官方旗舰店）、non-flagship（非旗舰）、general（通用）。",
+        "en": "Shop type: flagship (a flagship or official flagship store), non-flagship or general.",
+    },
     "as_of": {
         "zh": "按这一天计算（YYYY-MM-DD）；默认：数据中最晚的事件日期。",
         "en": "Score as of this day (YYYY-MM-DD); default: latest event date.",

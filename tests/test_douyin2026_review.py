@@ -113,9 +113,8 @@ def test_a_file_without_the_merchant_column_is_not_merchant_responsible(tmp_path
     """SPEC §0: where the export has 是否商责, a row without it (here: a second after-sales
     file lacking the column) is false — 8005's logistics after-sale is not counted."""
     folder = _copy("platform_help_and_logistics_30d", tmp_path)
-    (folder / "after_sales_2.csv").write_text(
-        "售后单号,订单号,售后类型,售后原因,售后申请时间,是否平台介入,豁免体验分\nA9005,8005,退货退款,快递破损,2026-09-10 10:00:00,否,否\n",
-        "utf-8",
-    )
+    rows = ["售后单号,订单号,售后类型,售后原因,售后申请时间,是否平台介入,豁免体验分"]
+    rows.append("A9005,8005,退货退款,快递破损,2026-09-10 10:00:00,否,否")
+    (folder / "after_sales_2.csv").write_text("\n".join(rows) + "\n", "utf-8")
     m = api.score(api.load(folder)[0], P, D).metric("logistics-return-rate-30d")
     assert (m.numerator, m.denominator) == (2, 12)  # as the hand-worked case, 8005 not added

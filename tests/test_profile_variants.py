@@ -63,3 +63,29 @@ def test_unknown_industry_or_shop_type_is_one_clear_error() -> None:
         load_profile("douyin-2026", industry="钟表")
     with pytest.raises(ShopscoreError, match=r"--shop-type 'mall'.*flagship, non-flagship, general"):
         load_profile("douyin-2026", shop_type="mall")
+
+
+def test_cli_options_pick_the_variant() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from shopscore.cli import app
+
+    args = [
+        "compute",
+        str(CASES / "small_shop_499"),
+        "-p",
+        "douyin-2026",
+        "--as-of",
+        "2026-09-30",
+        "-f",
+        "json",
+    ]
+    runner = CliRunner()
+    default = json.loads(runner.invoke(app, args).stdout)[0]
+    flagship = json.loads(runner.invoke(app, [*args, "--shop-type", "flagship"]).stdout)[0]
+    assert any(m["small_shop"] for m in default["metrics"])
+    assert not any(m["small_shop"] for m in flagship["metrics"])
+    res = runner.invoke(app, [*args, "--industry", "钟表"])
+    assert res.exit_code == 2 and "--industry" in res.stderr and "Traceback" not in res.stderr
