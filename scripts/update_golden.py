@@ -53,6 +53,25 @@ CASES: list[tuple[str, list[str]]] = (
         for lang in ("zh", "en")
     ]
     + [
+        # the 2026 100-point profile: step scores, small-shop rule, the figure buyers see
+        (
+            f"compute_douyin_verbatim_2026_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
+            [
+                f"{WIDTH}80",
+                "compute",
+                "sample_exports/douyin_verbatim",
+                "-p",
+                "douyin-2026",
+                "-f",
+                fmt,
+                "--lang",
+                lang,
+            ],
+        )
+        for fmt in ("table", "markdown")
+        for lang in ("zh", "en")
+    ]
+    + [
         # the morning summary of both sample shops, a first run (a fresh history each time)
         (
             f"summary_sample_exports_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",

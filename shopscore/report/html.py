@@ -17,6 +17,7 @@ from shopscore.report.texts import (
     DIMENSION_NAMES,
     HTML_TEXT,
     coverage_lines,
+    display_line,
     fmt_count,
     fmt_sample,
     fmt_score,
@@ -289,18 +290,6 @@ def _diagnoses(report: Any, lang: str, fixes: list[dict[str, Any]]) -> list[dict
     return out
 
 
-def _display(result: Any, lang: str) -> str:
-    """The figure buyers see (SPEC §4b) and the highest of its thresholds it clears."""
-    d = result.profile.display
-    if d is None or result.display is None:
-        return ""
-    text = f"{name(d, lang)}: {result.display:.{d.decimals}f} / {d.scale_max:g}"
-    cleared = max((x for x in result.display_thresholds if x.passed), key=lambda x: x.bound, default=None)
-    if cleared is not None:
-        text += f" · ✓ {name(cleared, lang)} ({cleared.bound:g})"
-    return text
-
-
 def _load_line(result: Any, lang: str) -> str:
     report = result.data.report
     tot = report.totals
@@ -342,7 +331,7 @@ def _shop(report: Any, index: int, lang: str) -> dict[str, Any]:
         "standing": top,
         "next_down": down,
         "coverage": coverage_lines(r.coverage, lang, r.status == "scored"),
-        "display": _display(r, lang),
+        "display": display_line(r, lang),
         "thresholds": _thresholds(r, lang),
         "dimensions": _metrics(r, lang),
         "fixes": _diagnoses(report, lang, fixes),

@@ -9,6 +9,7 @@ from shopscore.loaders.messages import localize
 from shopscore.report.texts import (
     coverage_lines,
     dataset_name,
+    display_line,
     fmt_sample,
     fmt_score,
     fmt_value,
@@ -33,6 +34,9 @@ def render_score(result: Any, lang: str) -> str:
     out.append(f"- {t('as_of', lang)}: {result.as_of.isoformat()}")
     if result.score is not None:
         out.append(f"- {t('score', lang)}: **{fmt_score(result.score, d)}** / {prof.scale_max:g}")
+        shown = display_line(result, lang)
+        if shown:
+            out.append(f"- {shown}")
     out.append(f"- {t('status', lang)}: {status_text(result.status, lang)}")
     if result.status == "insufficient-data":
         out.append(f"- {unscored_text(result.eligibility, lang)}")

@@ -16,6 +16,7 @@ from shopscore.loaders.messages import hidden_text, localize
 from shopscore.report.texts import (
     coverage_lines,
     dataset_name,
+    display_line,
     fmt_sample,
     fmt_score,
     fmt_value,
@@ -69,6 +70,9 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         head.append(f" / {prof.scale_max:g}")
         if result.status == "growth-stage":
             head.append(f"  ({status_text(result.status, lang)})", style="yellow")
+        shown = display_line(result, lang)
+        if shown:
+            head.append(f"\n{shown}")
     else:
         head.append(f"{status_text(result.status, lang)}", style="bold yellow")
         head.append(f"\n{unscored_text(result.eligibility, lang)}")

@@ -465,6 +465,19 @@ def metric_notes(m: Any, lang: str, small: Any = None) -> list[str]:
     return notes
 
 
+def display_line(result: Any, lang: str) -> str:
+    """The figure buyers see (SPEC §4b) and the highest of its thresholds it clears; empty
+    when the profile has no such figure or the shop no score."""
+    d = result.profile.display
+    if d is None or result.display is None:
+        return ""
+    text = f"{name(d, lang)}: {result.display:.{d.decimals}f} / {d.scale_max:g}"
+    cleared = max((x for x in result.display_thresholds if x.passed), key=lambda x: x.bound, default=None)
+    if cleared is not None:
+        text += f" · ✓ {name(cleared, lang)} ({cleared.bound:g})"
+    return text
+
+
 def small_shop_advice(profile: Any, lang: str) -> str:
     """Fix-first's sentence for a metric the small-shop rule fixed (SPEC §4b)."""
     small = profile.small_shop
@@ -661,6 +674,11 @@ DIAGNOSE_TEXT: dict[str, dict[str, str]] = {
     },
     "recommendations": {"zh": "建议", "en": "Recommendations"},
     "none_bad": {"zh": "考核期内没有负向事件。", "en": "No bad events in the window."},
+    "daily_only": {
+        "zh": "该指标由飞鸽客服每日汇总数据估算，无法拆到单个会话；补飞鸽会话明细导出后可查看拖分的会话。",
+        "en": "This metric is estimated from 飞鸽 daily totals, which name no single chat: add the "
+        "session export to see the chats that cost points.",
+    },
     "spread": {
         "zh": "负向事件没有集中在某个{dims}上（没有一组超过 {share}）：问题较分散，按记录逐条处理。",
         "en": "The bad events do not concentrate in one {dims} (no group holds {share}): "
@@ -708,7 +726,8 @@ def recommendation_texts(report: Any, lang: str) -> list[dict[str, Any]]:
     if m.status == "no-data":
         return [{"text": words["no_data"][lang], "evidence": None}]
     if not d.bad_total:
-        return [{"text": words["none_bad"][lang], "evidence": None}]
+        daily = "im-daily" in m.notes and m.kind == "mean"  # daily totals hold no units to blame
+        return [{"text": words["daily_only" if daily else "none_bad"][lang], "evidence": None}]
     unit, bad_word = UNITS.get(m.id, {}).get(lang, ("", ""))
     out: list[dict[str, Any]] = []
     for e in d.evidence:
