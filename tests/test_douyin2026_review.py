@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import jsonschema
+import pytest
 from typer.testing import CliRunner
 
 from shopscore import api
@@ -118,3 +119,24 @@ def test_a_file_without_the_merchant_column_is_not_merchant_responsible(tmp_path
     (folder / "after_sales_2.csv").write_text("\n".join(rows) + "\n", "utf-8")
     m = api.score(api.load(folder)[0], P, D).metric("logistics-return-rate-30d")
     assert (m.numerator, m.denominator) == (2, 12)  # as the hand-worked case, 8005 not added
+
+
+def test_a_reply_after_the_day_counts_as_unanswered_until_it_comes(tmp_path: Path) -> None:
+    """SPEC §2: as of 09-30 a chat started 22:00 and answered at 02:00 the next day has no
+    reply yet — it counts the 600 s of an unanswered one; from 10-01 its 14,400 s count."""
+    folder = _copy("im_hours_2026", tmp_path)
+    sessions = folder / "im_sessions.csv"
+    base = api.score(api.load(folder)[0], P, D).metric("im-response-seconds")
+    sessions.write_text(sessions.read_text("utf-8") + "6999,2026-09-30 22:00:00,琳琳,,是,14400,\n", "utf-8")
+    (shop,) = api.load(folder)
+    on_d = api.score(shop, P, D).metric("im-response-seconds")
+    assert base.count is not None and base.value is not None
+    n = base.count + 1
+    assert on_d.count == n and on_d.value == pytest.approx((base.value * base.count + 600) / n, abs=1e-9)
+    next_day = api.score(shop, P, date(2026, 10, 1)).metric("im-response-seconds")
+    days = {c.as_of: c for c in api.trend(shop, P, date(2026, 10, 1), 2).days}
+    assert days[D].metric("im-response-seconds").value == pytest.approx(on_d.value, abs=1e-9)
+    assert days[date(2026, 10, 1)].metric("im-response-seconds").value == pytest.approx(
+        next_day.value, abs=1e-9
+    )
+    assert next_day.value is not None and next_day.value > on_d.value  # the real 14,400 s now

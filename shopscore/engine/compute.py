@@ -179,11 +179,14 @@ def event_frame(
     drill: tuple[str, ...] = (),
     facets: tuple[tuple[str, pl.Expr], ...] = (),
     days: int | None = None,
+    pending: tuple[str, str] | None = None,
 ) -> pl.LazyFrame:
     """The population rows of ``c`` with the event columns (see engine/events.py). With
     ``c.distinct``, a key counts once per window of ``days`` days: a row of the same key
     starts counting only on the day after the previous row's window ends, so the windows
-    of one key's rows never overlap and any day counts the key at most once."""
+    of one key's rows never overlap and any day counts the key at most once.
+    ``pending`` = (time, column): a mean's value is known only from that time; before it
+    the row counts the column's value instead (an answer not yet given: unanswered)."""
     frame = prep.frames[c.dataset]
     known = [c.anchor, *c.known]
     if c.dataset in EXISTS_AT:
@@ -194,15 +197,19 @@ def event_frame(
     if clip_from is not None:  # a window never starts before the data does (SPEC §3)
         lf = lf.filter(pl.col(c.anchor).dt.date() >= clip_from)
     one = pl.lit(1.0)
-    if value is not None:
+
+    def measured(value: pl.Expr | None) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+        """(w, v, neg): a mean's rows with a negative value are left out and counted."""
+        if value is None:
+            return one, pl.lit(0.0), pl.lit(False)
         ok = value >= 0
-        w, v, neg = (
+        return (
             ok.cast(pl.Float64).fill_null(0.0),
             pl.when(ok).then(value).otherwise(0.0),
             (~ok).fill_null(False),
         )
-    else:
-        w, v, neg = one, pl.lit(0.0), pl.lit(False)
+
+    w, v, neg = measured(value)
     # the drill-down columns, and where each row came from (file and row, for diagnose)
     keep: list[str | pl.Expr] = [
         col for col in dict.fromkeys((*drill, *SOURCE)) if col in frame.columns and col not in SUM_COLUMNS
@@ -215,16 +222,30 @@ def event_frame(
         lf = lf.sort(c.distinct, c.anchor)
         previous_ends = pl.col(c.anchor).shift(1).over(c.distinct).dt.truncate("1d") + timedelta(days=days)
         known_at = pl.max_horizontal(known_at, previous_ends.cast(DT))
-    return lf.select(
-        *keep,
-        anchor=pl.col(c.anchor).cast(DT),
-        known=known_at,
-        w=w,
-        h=one,
-        hit_at=(hit_at if hit_at is not None else pl.col(c.anchor)).cast(DT),
-        v=v.cast(pl.Float64),
-        neg=neg.cast(pl.Int64),
-    )
+    hit = (hit_at if hit_at is not None else pl.col(c.anchor)).cast(DT)
+
+    def rows(
+        frame: pl.LazyFrame, known: pl.Expr, w: pl.Expr, v: pl.Expr, neg: pl.Expr, gone: pl.Expr
+    ) -> pl.LazyFrame:
+        return frame.select(
+            *keep,
+            anchor=pl.col(c.anchor).cast(DT),
+            known=known,
+            w=w,
+            h=one,
+            hit_at=hit,
+            v=v.cast(pl.Float64),
+            neg=neg.cast(pl.Int64),
+            gone=gone.cast(DT),
+        )
+
+    if pending is None or value is None:
+        return rows(lf, known_at, w, v, neg, pl.lit(None, DT))
+    at, before = pending
+    # the value once known; before that (a row of its own that is gone then) the stand-in
+    later = rows(lf, pl.max_horizontal(known_at, pl.col(at)).cast(DT), w, v, neg, pl.lit(None, DT))
+    waiting = rows(lf.filter(pl.col(at).is_not_null()), known_at, *measured(pl.col(before)), pl.col(at))
+    return pl.concat([later, waiting])
 
 
 SOURCE = ("__file", "__row")
@@ -360,7 +381,15 @@ def build(prep: Prepared, plans: Mapping[str, MetricPlan]) -> dict[str, MetricEv
             if value is not None and p.rule.unit_curve is not None:
                 value = unit_scores(p.rule.unit_curve, value, p.rule.unit_direction)
             pop = event_frame(
-                prep, m.population, m.hit_at, value, clip_day, m.drill, m.facets, sum(p.rule.window)
+                prep,
+                m.population,
+                m.hit_at,
+                value,
+                clip_day,
+                m.drill,
+                m.facets,
+                sum(p.rule.window),
+                m.pending,
             )
             if m.numerator is not None:
                 num = event_frame(prep, m.numerator, None, None, clip_day, m.drill)

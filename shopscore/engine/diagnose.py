@@ -104,7 +104,8 @@ def _units(m: ShopModel, ev: MetricEvents, as_of: date, category: str | None) ->
             m.prepared, units, pl.when(num.where).then(anchor), None, clip, metric.drill, metric.facets
         )
     if source is not None:
-        frames.append(source.filter(window.contains("anchor") & (pl.col("known") < end)))
+        live = alive(source.collect_schema(), end)  # a stand-in row gone by then does not count
+        frames.append(source.filter(window.contains("anchor") & (pl.col("known") < end) & live))
     if ev.daily is not None:
         schema = ev.daily.collect_schema()
         daily = ev.daily.filter((window.contains("anchor") & alive(schema, end)) | pl.col("always"))

@@ -99,6 +99,9 @@ class Metric:
     by: tuple[str, ...] = ("week",)
     #: diagnose columns a breakdown reads: product (the one a bad unit names), reason…
     facets: tuple[tuple[str, pl.Expr], ...] = ()
+    #: a mean whose value is known only from a time: (that time's column, the column
+    #: counted until then) — a reply not yet given counts as unanswered (SPEC §2, §4b)
+    pending: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.kind == "rate" and (self.hit_at is None) == (self.numerator is None):
@@ -693,6 +696,7 @@ register(
         population=HUMAN_IN_HOURS,
         # the first reply, uncapped; never answered: the profile's unanswered_seconds
         value=pl.col("reply_or_unanswered"),
+        pending=("reply_at", "unanswered_value"),
         needs=("im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.avg_reply_seconds",),
         daily=Daily(value="avg_reply_seconds", weight=("sessions",)),
         always_approximate=True,  # the platform averages every turn; exports hold the first

@@ -208,6 +208,7 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
             reply_or_unanswered=pl.col("reply_seconds").fill_null(
                 pl.lit(rules.unanswered_seconds, pl.Float64)
             ),
+            unanswered_value=pl.lit(rules.unanswered_seconds, pl.Float64),
             reply_in_time=pl.col("reply_seconds") <= rules.reply_within_seconds,
             dissatisfied=pl.col("rating") <= rules.dissatisfied_max_stars,
             # the reply is known when it happens (a negative duration: at the session's start;
