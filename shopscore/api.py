@@ -676,6 +676,7 @@ def diagnose(
     by: str | None = None,
     top: int = 20,
     category: str | None = None,
+    prepared: ShopModel | None = None,
 ) -> DiagnoseReport:
     """One metric from the score to its records: breakdowns along its dimensions, the bad
     records newest first (``top``), bad events leaving the window in 7/14/30 days, and where
@@ -684,7 +685,7 @@ def diagnose(
 
     if top < 1:
         raise ShopscoreError(f"--top {top}: expected a number ≥ 1")
-    m = _model(shop, profile, category)
+    m = prepared or _model(shop, profile, category)  # ``prepared``: the shop's model, built once
     d = run(m, metric, as_of, by, top, category)
     return DiagnoseReport(shop.name, m.profile, d.card.as_of, d, shop)
 

@@ -60,8 +60,9 @@ def test_every_metric_of_every_profile_diagnoses(profile: str) -> None:
     prof = load_profile(profile)
     for path in (FLAGSHIP, VERBATIM):
         (s,) = api.load(path)
+        prepared = api.score(s, prof).model  # one preparation serves every metric
         for mid in prof.metrics:
-            report = api.diagnose(s, mid, prof, top=3)
+            report = api.diagnose(s, mid, prof, top=3, prepared=prepared)
             payload = report.to_json("zh")
             jsonschema.validate([payload], SCHEMA)
             assert payload["metric"]["id"] == mid

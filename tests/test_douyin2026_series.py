@@ -25,7 +25,7 @@ def _close(a: float | None, b: float | None, where: str) -> None:
     ("case", "last", "days"),
     [
         # 8018 asks for help on 08-20 and 09-05: one help order every day 08-20 … 10-04
-        ("platform_help_and_logistics_30d", "2026-10-06", 50),
+        ("platform_help_and_logistics_30d", "2026-10-06", 22),
         # 499 valid paid orders: the small-shop rule holds, then orders leave the window
         ("small_shop_499", "2026-10-03", 8),
         # the 30th valid paid order makes the shop formal; it leaves 30 days later
