@@ -135,7 +135,7 @@ def test_a_shop_without_a_score_shows_why_and_no_points(tmp_path: Path) -> None:
     assert shop["status"] == "insufficient-data"
     body = markup(html)
     e = shop["eligibility"]
-    assert f"有效订单 {e['count']} 单，满 {e['min_orders']} 单才计分" in body
+    assert f"满 {e['min_orders']} 单才计分，还差 {e['min_orders'] - e['count']} 单" in body
     assert 'data-score=""' in body and 'data-chart="forecast"' not in body
     for m in shop["metrics"]:
         row = re.search(rf'<tr data-metric="{m["id"]}">(.*?)</tr>', body, re.S)

@@ -30,6 +30,7 @@ from shopscore.report.texts import (
     status_text,
     t,
     tag_text,
+    unscored_text,
 )
 
 #: breakdowns shown per diagnosed metric, and groups per breakdown
@@ -312,13 +313,7 @@ def _shop(report: Any, index: int, lang: str) -> dict[str, Any]:
         return {**base, "error": r.error, "status_text": status_text("error", lang)}
     fixes = api.fix_first(r, lang=lang, diagnoses=list(report.diagnoses))
     top, down, _ = standing(r, lang)
-    e = r.eligibility or {}
-    unscored = ""
-    if r.status not in ("scored", "growth-stage") and e:
-        win = e["window"]
-        unscored = h("unscored", lang).format(
-            count=e["count"], need=e["min_orders"], start=win["start"], end=win["end"]
-        )
+    unscored = unscored_text(r.eligibility, lang) if r.status == "insufficient-data" else ""
     return {
         **base,
         "profile": r.profile.name(lang),

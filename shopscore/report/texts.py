@@ -831,10 +831,6 @@ HTML_TEXT: dict[str, dict[str, str]] = {
     "min": {"zh": "最低", "en": "minimum"},
     "max": {"zh": "最高", "en": "maximum"},
     "current": {"zh": "当前", "en": "current"},
-    "unscored": {
-        "zh": "{start} 至 {end} 有效订单 {count} 单，满 {need} 单才计分。",
-        "en": "{count} valid orders from {start} to {end}; the score needs {need}.",
-    },
     "load_line": {
         "zh": "数据读取：{files} 个文件，读取 {read} 行，保留 {kept}，重复 {dup}，拒绝 {rejected}"
         "（原因见 shopscore inspect）",
