@@ -140,3 +140,14 @@ def test_a_reply_after_the_day_counts_as_unanswered_until_it_comes(tmp_path: Pat
         next_day.value, abs=1e-9
     )
     assert next_day.value is not None and next_day.value > on_d.value  # the real 14,400 s now
+
+
+def test_target_says_when_the_small_shop_rule_caps_the_score() -> None:
+    """On the sample (under 500 orders) 90 is out of reach: four metrics are fixed at 80 by
+    the small-shop rule, and the report names the rule rather than only 'unreachable'."""
+    res = CliRunner().invoke(
+        app, ["target", str(SAMPLE), "-p", "douyin-2026", "--score", "90", "--lang", "en", "-f", "markdown"]
+    )
+    assert res.exit_code == 0, res.stderr
+    assert "Small-shop rule: under 500 valid paid orders" in res.stdout
+    assert "Product rating" in res.stdout.split("Small-shop rule")[1]

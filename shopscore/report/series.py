@@ -221,6 +221,8 @@ def render_target(report: Any, console: Console, lang: str) -> None:
     console.print(Text(s("combination", lang), style="bold"))
     if report.combination is None:
         console.print(Text(f"  {s('no_combination', lang)}", style="yellow"))
+    if _small_shop_line(report, lang):
+        console.print(Text(_small_shop_line(report, lang), style="yellow"))
     for n in report.combination or ():
         metric, value, needed, events = _need_cells(report, n, lang)
         console.print(Text(f"  {metric}: {value} → {needed}" + (f" ({events})" if events else "")))
@@ -274,6 +276,20 @@ def markdown_forecast(report: Any, lang: str) -> str:
     return "\n".join([*out, "", t("estimate", lang), ""])
 
 
+def _small_shop_line(report: Any, lang: str) -> str:
+    """Why some metrics cannot lift the score: the small-shop rule fixes them (SPEC §4b)."""
+    small = report.profile.small_shop
+    fixed = [m for m in report.today.metrics if getattr(m, "small_shop", False)]
+    if small is None or not fixed:
+        return ""
+    names = "、" if lang == "zh" else ", "
+    return s("small_shop_cap", lang).format(
+        orders=small.below_orders,
+        metrics=names.join(_metric_name(m.id, lang) for m in fixed),
+        score=small.score,
+    )
+
+
 def markdown_target(report: Any, lang: str) -> str:
     d = report.profile.decimals
     title = s("target", lang).format(goal=f"{report.target:g}", score=fmt_score(report.today.score, d))
@@ -283,6 +299,8 @@ def markdown_target(report: Any, lang: str) -> str:
     out += ["", f"## {s('combination', lang)}", ""]
     if report.combination is None:
         out.append(s("no_combination", lang))
+    if _small_shop_line(report, lang):
+        out += ["", _small_shop_line(report, lang)]
     for n in report.combination or ():
         metric, value, needed, events = _need_cells(report, n, lang)
         out.append(f"- {metric}: {value} → {needed}" + (f" ({events})" if events else ""))

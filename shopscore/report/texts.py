@@ -566,6 +566,12 @@ SERIES_TEXT: dict[str, dict[str, str]] = {
         "zh": "即使所有指标都达到满分也无法达到该目标",
         "en": "Even every metric at full score cannot reach this target",
     },
+    "small_shop_cap": {
+        "zh": "小店规则：近30天有效支付订单不足 {orders} 单，{metrics} 固定 {score:g} 分，"
+        "改进这些指标不会提分",
+        "en": "Small-shop rule: under {orders} valid paid orders in 30 days, {metrics} stay at {score:g} "
+        "however much they improve",
+    },
     "diagnostic": {"zh": "不计分", "en": "not scored"},
     "no-data": {"zh": "无数据", "en": "no data"},
     "unreachable": {"zh": "单项无法达到", "en": "cannot alone"},
