@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from shopscore.engine.compute import MetricResult, plan
 from shopscore.engine.coverage import Coverage
 from shopscore.engine.profiles import Profile, load_profile
 from shopscore.engine.scorecard import Scorecard, ShopModel, model, score_day
-from shopscore.engine.scoring import DimensionResult, ThresholdResult
+from shopscore.engine.scoring import Adjustments, DimensionResult, ThresholdResult
 from shopscore.errors import ExitCode, ShopscoreError
 from shopscore.loaders.discover import Progress, ShopData, ShopsMode
 from shopscore.loaders.discover import load as load_shops
@@ -113,6 +114,11 @@ class ShopScore:
             "metrics": [metric_json(m) for m in self.metrics],
             "coverage": self.coverage.to_json() if self.coverage else None,
             "display": self._display_json(),
+            "adjustments": (
+                {"deductions": m.adjustments.deductions, "bonus": dict(m.adjustments.bonus)}
+                if (m := self.model) is not None and m.adjustments
+                else None
+            ),
             "load": load_json(self.data, self.unknown_reasons),
             **({"error": {"message": self.error, "internal": self.internal}} if self.error else {}),
         }
@@ -175,6 +181,7 @@ def score(
     as_of: date | None = None,
     category: str | None = None,
     overrides: dict[str, float] | None = None,
+    adjustments: Adjustments | None = None,
 ) -> ShopScore:
     """Score one loaded shop as of ``as_of`` (default: its latest event date). A shop that
     could not be read comes back with status ``error``. ``overrides`` sets metric values
@@ -184,6 +191,8 @@ def score(
         return failed(shop, prof, shop.error)
     check_category(prof, category)
     m = model(shop, prof)
+    if adjustments:
+        m = replace(m, adjustments=adjustments)
     return from_card(m, shop, score_day(m, as_of, category, overrides), category)
 
 
@@ -245,6 +254,7 @@ def score_each(
     as_of: date | None = None,
     category: str | None = None,
     overrides: dict[str, float] | None = None,
+    adjustments: Adjustments | None = None,
 ) -> list[ShopScore]:
     """:func:`score` per shop; one shop's failure is that shop's ``error`` result, never the
     others' (an unexpected exception is marked ``internal`` with its details logged)."""
@@ -252,7 +262,7 @@ def score_each(
     out = []
     for shop in shops:
         try:
-            out.append(score(shop, prof, as_of, category, overrides))
+            out.append(score(shop, prof, as_of, category, overrides, adjustments))
         except ShopscoreError as exc:
             out.append(failed(shop, prof, str(exc)))
         except Exception as exc:  # a bug: keep the other shops, say where the details are
@@ -494,6 +504,28 @@ def _forecast(m: ShopModel, as_of: date | None, days: int, assume: str, category
         leaving=dict(f.series.leaving),
         category=category,
     )
+
+
+def parse_adjustments(profile: Profile, deduct: float | None, bonus: list[str] | None) -> Adjustments | None:
+    """``--deduct POINTS`` and ``--bonus DIMENSION=POINTS`` → Adjustments (None: neither)."""
+    if not deduct and not bonus:
+        return None
+    if deduct is not None and (deduct < 0 or deduct != deduct):
+        raise ShopscoreError(f"--deduct {deduct}: expected points ≥ 0 taken from the score")
+    out: dict[str, float] = {}
+    for item in bonus or []:
+        dim, sep, raw = item.partition("=")
+        if not sep or dim not in profile.dimensions:
+            known = ", ".join(profile.dimensions)
+            raise ShopscoreError(f"--bonus {item!r}: expected DIMENSION=POINTS with a dimension of {known}")
+        try:
+            points = float(raw)
+        except ValueError:
+            raise ShopscoreError(f"--bonus {item!r}: {raw!r} is not a number of points") from None
+        if not points >= 0:
+            raise ShopscoreError(f"--bonus {item!r}: expected points ≥ 0")
+        out[dim] = out.get(dim, 0.0) + points
+    return Adjustments(float(deduct or 0.0), MappingProxyType(out))
 
 
 def parse_settings(profile: Profile, settings: list[str]) -> dict[str, float]:

@@ -71,6 +71,8 @@ ProfileOpt = Annotated[
     typer.Option("--profile", "-p"),
 ]
 IndustryOpt = Annotated[str | None, typer.Option("--industry")]
+DeductOpt = Annotated[float | None, typer.Option("--deduct")]
+BonusOpt = Annotated[list[str] | None, typer.Option("--bonus")]
 ShopTypeOpt = Annotated[str | None, typer.Option("--shop-type")]
 AsOfOpt = Annotated[
     str | None,
@@ -326,12 +328,15 @@ def compute(
     shops_mode: ShopsOpt = Shops.auto,
     fail_below: FailBelowOpt = None,
     min_coverage: MinCoverageOpt = 0.8,
+    deduct: DeductOpt = None,
+    bonus: BonusOpt = None,
 ) -> None:
     with _errors():
         from shopscore import api
 
         day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
-        results = api.score_each(shops, prof, day, category)
+        adjustments = api.parse_adjustments(prof, deduct, bonus)
+        results = api.score_each(shops, prof, day, category, adjustments=adjustments)
         errors = _shop_errors(results)
         code = most_severe([errors, *(api.verdict(r, fail_below, min_coverage) for r in results)])
         _state["code"] = code

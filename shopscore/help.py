@@ -104,6 +104,15 @@ PARAMS: dict[str, dict[str, str]] = {
         "zh": "评分规则：douyin、douyin-2023、douyin-2026，或一个 .toml 文件。",
         "en": "Rule profile: douyin, douyin-2023, douyin-2026, or a .toml file.",
     },
+    "deduct": {
+        "zh": "扣分项：从体验分中扣除的分数（按后台页面填写）。",
+        "en": "Deductions: points taken from the score (as the backend page shows them).",
+    },
+    "bonus": {
+        "zh": "加分项：维度=分数，可重复，例如 logistics=3（偏远地区服务）；维度分最高到满分。",
+        "en": "Bonus: DIMENSION=POINTS, repeatable, e.g. logistics=3 (remote-area service); a "
+        "dimension stops at the scale's maximum.",
+    },
     "industry": {
         "zh": "考核行业：按规则中该行业的权重与分档计分（见规则文件的 [[variants]]）。",
         "en": "Assessed industry: use the profile's weights and cut-offs for it (its [[variants]]).",

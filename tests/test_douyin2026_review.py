@@ -151,3 +151,39 @@ def test_target_says_when_the_small_shop_rule_caps_the_score() -> None:
     assert res.exit_code == 0, res.stderr
     assert "Small-shop rule: under 500 valid paid orders" in res.stdout
     assert "Product rating" in res.stdout.split("Small-shop rule")[1]
+
+
+def test_bonus_and_deductions_from_the_backend_page() -> None:
+    """SPEC §4b: composite = Σ dimension weight × dimension score − deductions; logistics +3
+    for remote-area service, capped at 100. growth_stage_30 is hand-worked at 76.65 with
+    logistics 89 (weight 0.2): +3 → 92 adds 0.6, −2 deducted → 75.25; +15 stops at 100 (+2.2)."""
+    (shop,) = api.load(CASES / "growth_stage_30")
+    plain = api.score(shop, P, D)
+    assert plain.score == pytest.approx(76.65, abs=1e-9)
+    both = api.score(shop, P, D, adjustments=api.parse_adjustments(P, 2, ["logistics=3"]))
+    assert both.score == pytest.approx(75.25, abs=1e-9)
+    assert {d.id: d.score for d in both.dimensions}["logistics"] == pytest.approx(92.0, abs=1e-9)
+    lost = sum(m.points_lost or 0.0 for m in both.metrics)  # points lost ignore the items
+    assert lost == pytest.approx(100 - 76.65, abs=1e-9)
+    capped = api.score(shop, P, D, adjustments=api.parse_adjustments(P, None, ["logistics=15"]))
+    assert capped.score == pytest.approx(76.65 + 0.2 * 11, abs=1e-9)
+    args = ["compute", str(CASES / "growth_stage_30"), "-p", "douyin-2026", "--as-of", "2026-09-30"]
+    res = CliRunner().invoke(app, [*args, "--deduct", "2", "--bonus", "logistics=3", "-f", "json"])
+    out = json.loads(res.stdout)[0]
+    assert out["score"] == pytest.approx(75.25, abs=1e-6)
+    assert out["adjustments"] == {"deductions": 2.0, "bonus": {"logistics": 3.0}}
+    jsonschema.validate(
+        out,
+        json.loads((ROOT / "docs" / "compute.schema.json").read_text("utf-8"))["$defs"]["shop"]
+        | {"$defs": json.loads((ROOT / "docs" / "compute.schema.json").read_text("utf-8"))["$defs"]},
+    )
+
+
+def test_bad_bonus_or_deduction_is_one_line() -> None:
+    for args, said in (
+        (["--bonus", "warehouse=3"], "--bonus 'warehouse=3'"),
+        (["--bonus", "logistics=x"], "is not a number"),
+        (["--deduct", "-1"], "--deduct -1"),
+    ):
+        res = CliRunner().invoke(app, ["compute", str(SAMPLE), "-p", "douyin-2026", *args])
+        assert res.exit_code == 2 and said in res.stderr and "Traceback" not in res.stderr, args

@@ -7,7 +7,7 @@ coverage. The rules for all of that live here, once; `compute`, `trend`, `foreca
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from shopscore.engine.compute import (
@@ -29,7 +29,16 @@ from shopscore.engine.coverage import Coverage, coverage
 from shopscore.engine.events import Totals
 from shopscore.engine.prepare import Prepared, prepare, unknown_reasons
 from shopscore.engine.profiles import TOLERANCE, Profile
-from shopscore.engine.scoring import DimensionResult, ThresholdResult, rollup, score_metrics, tag, thresholds
+from shopscore.engine.scoring import (
+    Adjustments,
+    DimensionResult,
+    ThresholdResult,
+    adjust,
+    rollup,
+    score_metrics,
+    tag,
+    thresholds,
+)
 from shopscore.engine.windows import default_as_of
 from shopscore.errors import ShopscoreError
 from shopscore.loaders.discover import ShopData
@@ -47,6 +56,8 @@ class ShopModel:
     eligibility: EligibilityEvents
     unknown_reasons: tuple[str, ...]
     latest: date | None  # the default as-of day: the latest event date (SPEC §2)
+    #: bonuses and deductions the seller gives (SPEC §4b), applied to every day judged
+    adjustments: Adjustments = field(default_factory=Adjustments)
 
     def as_of(self, day: date | None) -> date:
         found = day or self.latest
@@ -116,6 +127,8 @@ def judge(
         dims = tuple(replace(d, score=None) for d in dims)
     elif composite is None:
         status = "insufficient-data"
+    if status == "scored" and m.adjustments and composite is not None:
+        composite, dims = adjust(composite, dims, m.adjustments, prof)
     if status != "scored":  # SPEC §0: metrics computed and shown, score/points/tag null
         metrics = tuple(evolve(r, score=None, points_lost=None) for r in metrics)
     ths = thresholds(prof, composite if status == "scored" else None, dims, history)

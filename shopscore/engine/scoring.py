@@ -7,7 +7,7 @@ Every function returns new values; none changes its input.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from shopscore.engine.compute import MetricResult, evolve
@@ -41,6 +41,38 @@ class DimensionResult:
     score: float | None
     zh: str = ""
     en: str = ""
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    """What the seller's backend page adds to or takes from the score (SPEC §4b): points
+    deducted from the composite (扣分项), and points added to a dimension (加分项, e.g.
+    logistics +3 for remote-area service), each dimension capped at the scale's maximum."""
+
+    deductions: float = 0.0
+    bonus: Mapping[str, float] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.deductions) or any(self.bonus.values())
+
+
+def adjust(
+    composite: float, dims: Sequence[DimensionResult], adj: Adjustments, profile: Profile
+) -> tuple[float, tuple[DimensionResult, ...]]:
+    """The composite and dimensions after bonuses and deductions (points lost stay those of
+    the metrics: they add up to maximum − composite before these, SPEC §6)."""
+    top = profile.scale_max
+    out = []
+    total = composite
+    for d in dims:
+        extra = adj.bonus.get(d.id, 0.0)
+        if d.score is not None and extra:
+            raised = min(d.score + extra, top)
+            total += d.weight * (raised - d.score)
+            d = DimensionResult(d.id, d.weight, raised, d.zh, d.en)
+        out.append(d)
+    total = min(max(total - adj.deductions, profile.scale_min), top)
+    return total, tuple(out)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any
 from shopscore.engine.metrics import REGISTRY
 from shopscore.loaders.messages import localize
 from shopscore.report.texts import (
+    adjustments_line,
     coverage_lines,
     dataset_name,
     display_line,
@@ -34,9 +35,9 @@ def render_score(result: Any, lang: str) -> str:
     out.append(f"- {t('as_of', lang)}: {result.as_of.isoformat()}")
     if result.score is not None:
         out.append(f"- {t('score', lang)}: **{fmt_score(result.score, d)}** / {prof.scale_max:g}")
-        shown = display_line(result, lang)
-        if shown:
-            out.append(f"- {shown}")
+        for shown in (adjustments_line(result, lang), display_line(result, lang)):
+            if shown:
+                out.append(f"- {shown}")
     out.append(f"- {t('status', lang)}: {status_text(result.status, lang)}")
     if result.status == "insufficient-data":
         out.append(f"- {unscored_text(result.eligibility, lang)}")

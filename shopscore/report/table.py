@@ -14,6 +14,7 @@ from rich.text import Text
 from shopscore.engine.metrics import REGISTRY
 from shopscore.loaders.messages import hidden_text, localize
 from shopscore.report.texts import (
+    adjustments_line,
     coverage_lines,
     dataset_name,
     display_line,
@@ -70,9 +71,9 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         head.append(f" / {prof.scale_max:g}")
         if result.status == "growth-stage":
             head.append(f"  ({status_text(result.status, lang)})", style="yellow")
-        shown = display_line(result, lang)
-        if shown:
-            head.append(f"\n{shown}")
+        for shown in (adjustments_line(result, lang), display_line(result, lang)):
+            if shown:
+                head.append(f"\n{shown}")
     else:
         head.append(f"{status_text(result.status, lang)}", style="bold yellow")
         head.append(f"\n{unscored_text(result.eligibility, lang)}")

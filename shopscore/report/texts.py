@@ -478,6 +478,28 @@ def display_line(result: Any, lang: str) -> str:
     return text
 
 
+def adjustments_line(result: Any, lang: str) -> str:
+    """The bonus and deduction items included in the score (empty: none)."""
+    m = getattr(result, "model", None)
+    adj = m.adjustments if m is not None else None
+    if not adj:
+        return ""
+    parts = [
+        f"{ADJUST_TEXT['bonus'][lang]} {name(result.profile.dimensions[d], lang)} +{p:g}"
+        for d, p in adj.bonus.items()
+        if p
+    ]
+    if adj.deductions:
+        parts.append(f"{ADJUST_TEXT['deductions'][lang]} −{adj.deductions:g}")
+    return " · ".join(parts)
+
+
+ADJUST_TEXT = {
+    "bonus": {"zh": "加分项", "en": "bonus"},
+    "deductions": {"zh": "扣分项", "en": "deductions"},
+}
+
+
 def small_shop_advice(profile: Any, lang: str) -> str:
     """Fix-first's sentence for a metric the small-shop rule fixed (SPEC §4b)."""
     small = profile.small_shop
