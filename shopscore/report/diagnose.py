@@ -52,6 +52,22 @@ def _metric_line(report: Any, lang: str) -> str:
     )
 
 
+def breakdown_heads(dim: str, lang: str) -> list[str]:
+    """A breakdown table's header: the dimension, events, bad events, value, share."""
+    return [DIMENSION_NAMES[dim][lang], w("events", lang), w("bad", lang), t("value", lang), w("share", lang)]
+
+
+def breakdown_row(dim: str, g: Any, unit: str, lang: str) -> list[str]:
+    """One group of a breakdown, as the terminal, Markdown and the HTML page show it."""
+    return [
+        _key_text(dim, g, lang),
+        fmt_count(g.events),
+        fmt_count(g.bad),
+        _group_value(g, unit),
+        fmt_share(g.share),
+    ]
+
+
 def _group_value(g: Any, unit: str) -> str:
     return fmt_value(g.value, unit)
 
@@ -127,19 +143,12 @@ def render_diagnose(report: Any, console: Console, lang: str) -> None:
     console.print(Text(w("aging", lang).format(a=aging[7], b=aging[14], c=aging[30]), style="dim"))
     for dim, groups in report.diagnosis.breakdowns.items():
         table = Table(title=DIMENSION_NAMES[dim][lang], box=box.SIMPLE_HEAD, title_justify="left")
-        table.add_column(DIMENSION_NAMES[dim][lang], overflow="fold")
-        for col in ("events", "bad"):
-            table.add_column(w(col, lang), justify="right")
-        table.add_column(t("value", lang), justify="right")
-        table.add_column(w("share", lang), justify="right")
+        first, *numbers = breakdown_heads(dim, lang)
+        table.add_column(first, overflow="fold")
+        for heading in numbers:
+            table.add_column(heading, justify="right")
         for g in groups[:SHOWN]:
-            table.add_row(
-                _key_text(dim, g, lang),
-                fmt_count(g.events),
-                fmt_count(g.bad),
-                _group_value(g, m.unit),
-                fmt_share(g.share),
-            )
+            table.add_row(*breakdown_row(dim, g, m.unit, lang))
         console.print(table)
     records = report.records()
     title = w("records", lang).format(n=len(records), total=fmt_count(report.diagnosis.bad_total))
@@ -169,13 +178,7 @@ def markdown_diagnose(report: Any, lang: str) -> str:
     aging = report.diagnosis.aging
     out += ["", w("aging", lang).format(a=aging[7], b=aging[14], c=aging[30])]
     for dim, groups in report.diagnosis.breakdowns.items():
-        heads = [
-            DIMENSION_NAMES[dim][lang],
-            w("events", lang),
-            w("bad", lang),
-            t("value", lang),
-            w("share", lang),
-        ]
+        heads = breakdown_heads(dim, lang)
         out += [
             "",
             f"## {DIMENSION_NAMES[dim][lang]}",
@@ -184,13 +187,7 @@ def markdown_diagnose(report: Any, lang: str) -> str:
             "|---|---:|---:|---:|---:|",
         ]
         for g in groups[:SHOWN]:
-            cells = [
-                _key_text(dim, g, lang),
-                fmt_count(g.events),
-                fmt_count(g.bad),
-                _group_value(g, m.unit),
-                fmt_share(g.share),
-            ]
+            cells = breakdown_row(dim, g, m.unit, lang)
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     records = report.records()
     out += [

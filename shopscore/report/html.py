@@ -16,14 +16,14 @@ from typing import Any
 from shopscore.report.texts import (
     DIMENSION_NAMES,
     HTML_TEXT,
+    TEXT,
     coverage_lines,
     display_line,
-    fmt_count,
     fmt_sample,
     fmt_score,
-    fmt_share,
     fmt_value,
     layout_text,
+    load_line,
     metric_notes,
     name,
     standing,
@@ -238,17 +238,11 @@ def _metrics(result: Any, lang: str) -> list[dict[str, Any]]:
     return blocks
 
 
-def _breakdown_heads(dim: str, lang: str) -> list[str]:
-    from shopscore.report.diagnose import w
-
-    return [DIMENSION_NAMES[dim][lang], w("events", lang), w("bad", lang), t("value", lang), w("share", lang)]
-
-
 def _diagnoses(report: Any, lang: str, fixes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per metric to fix first: its one-sentence advice and its top breakdowns (the
     dimensions the advice rests on first)."""
     from shopscore.engine.metrics import REGISTRY
-    from shopscore.report.diagnose import _key_text, w
+    from shopscore.report.diagnose import breakdown_heads, breakdown_row, w
 
     out = []
     for diag, fix in zip(report.diagnoses, fixes, strict=True):
@@ -264,17 +258,8 @@ def _diagnoses(report: Any, lang: str, fixes: list[dict[str, Any]]) -> list[dict
             tables.append(
                 {
                     "title": DIMENSION_NAMES[dim][lang],
-                    "heads": _breakdown_heads(dim, lang),
-                    "rows": [
-                        [
-                            _key_text(dim, g, lang),
-                            fmt_count(g.events),
-                            fmt_count(g.bad),
-                            fmt_value(g.value, m.unit),
-                            fmt_share(g.share),
-                        ]
-                        for g in groups[:GROUPS]
-                    ],
+                    "heads": breakdown_heads(dim, lang),
+                    "rows": [breakdown_row(dim, g, m.unit, lang) for g in groups[:GROUPS]],
                 }
             )
         out.append(
@@ -289,19 +274,6 @@ def _diagnoses(report: Any, lang: str, fixes: list[dict[str, Any]]) -> list[dict
             }
         )
     return out
-
-
-def _load_line(result: Any, lang: str) -> str:
-    report = result.data.report
-    tot = report.totals
-    files = len([f for f in report.files if f.dataset])
-    return h("load_line", lang).format(
-        files=files,
-        read=tot["rows_read"],
-        kept=tot["rows_kept"],
-        dup=tot["duplicates"],
-        rejected=tot["rejected"],
-    )
 
 
 def _shop(report: Any, index: int, lang: str) -> dict[str, Any]:
@@ -332,7 +304,7 @@ def _shop(report: Any, index: int, lang: str) -> dict[str, Any]:
         "fixes": _diagnoses(report, lang, fixes),
         "trend": _trend_chart(report, lang),
         "forecast": _forecast_chart(report, lang),
-        "load": _load_line(r, lang),
+        "load": load_line(r.data.report, lang),
         "layout": layout_text(r.data.report.layout, lang),
         "legend": t("legend", lang).format(
             attention=r.profile.tags.attention_below, good=r.profile.tags.good_from
@@ -374,7 +346,8 @@ def render_html(reports: list[Any], lang: str, generated: date | None = None) ->
             title=f"{title} · {h('title', lang)}",
             shops=shops,
             multi=len(shops) > 1,
-            h={k: v[lang] for k, v in HTML_TEXT.items()},
+            # the page's own words, and the ones every report shares (TEXT)
+            h={k: v[lang] for k, v in {**TEXT, **HTML_TEXT}.items()},
             t_estimate=t("estimate", lang),
             plotlyjs=Markup(get_plotlyjs()),
             version=__version__,

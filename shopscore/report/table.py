@@ -22,6 +22,7 @@ from shopscore.report.texts import (
     fmt_score,
     fmt_value,
     layout_text,
+    load_line,
     name,
     note_mark,
     note_marks,
@@ -250,21 +251,7 @@ def _metric_cells(m: Any, lang: str, d: int, marks: list[int] | None = None) -> 
 
 
 def render_load_summary(report: Any, console: Console, lang: str) -> None:
-    tot = report.totals
-    files = t("files_count", lang).format(n=len([f for f in report.files if f.dataset]))
-    line = (
-        f"{t('load', lang)}: {files}, {t('rows_read', lang)} {tot['rows_read']}, "
-        f"{t('rows_kept', lang)} {tot['rows_kept']}, {t('duplicates', lang)} {tot['duplicates']}"
-        f" ({t('conflicts', lang)} {tot['conflicts']}), {t('rejected', lang)} {tot['rejected']}"
-    )
-    if report.orphans:
-        line += f", {t('orphans', lang)} " + orphan_counts(report.orphans, lang)
-    skipped = [f for f in report.files if f.skipped]
-    if skipped:
-        line += f", {t('skipped', lang)} {len(skipped)}"
-    if tot["rejected"] or report.problems.height or skipped:
-        line += " — " + t("see_inspect", lang)
-    console.print(Text(line, style="dim"))
+    console.print(Text(load_line(report, lang), style="dim"))
     if report.layout:
         console.print(Text(f"{t('layout', lang)}: {layout_text(report.layout, lang)}", style="dim"))
     if report.beside:

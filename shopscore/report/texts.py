@@ -478,6 +478,26 @@ def display_line(result: Any, lang: str) -> str:
     return text
 
 
+def load_line(report: Any, lang: str) -> str:
+    """The row accounting of a shop's exports in one line (files, read, kept, duplicates,
+    conflicts, rejected, orphans, skipped), pointing to inspect when something was refused."""
+    tot = report.totals
+    files = t("files_count", lang).format(n=len([f for f in report.files if f.dataset]))
+    line = (
+        f"{t('load', lang)}: {files}, {t('rows_read', lang)} {tot['rows_read']}, "
+        f"{t('rows_kept', lang)} {tot['rows_kept']}, {t('duplicates', lang)} {tot['duplicates']}"
+        f" ({t('conflicts', lang)} {tot['conflicts']}), {t('rejected', lang)} {tot['rejected']}"
+    )
+    if report.orphans:
+        line += f", {t('orphans', lang)} " + orphan_counts(report.orphans, lang)
+    skipped = [f for f in report.files if f.skipped]
+    if skipped:
+        line += f", {t('skipped', lang)} {len(skipped)}"
+    if tot["rejected"] or report.problems.height or skipped:
+        line += " — " + t("see_inspect", lang)
+    return line
+
+
 def adjustments_line(result: Any, lang: str) -> str:
     """The bonus and deduction items included in the score (empty: none)."""
     m = getattr(result, "model", None)
@@ -813,13 +833,6 @@ def recommendation_texts(report: Any, lang: str) -> list[dict[str, Any]]:
 HTML_TEXT: dict[str, dict[str, str]] = {
     "title": {"zh": "体验分报告", "en": "shop score report"},
     "overview": {"zh": "各店铺体验分", "en": "Shop scores"},
-    "shop": {"zh": "店铺", "en": "Shop"},
-    "score": {"zh": "体验分", "en": "Score"},
-    "status": {"zh": "状态", "en": "Status"},
-    "as_of": {"zh": "截至", "en": "As of"},
-    "standing": {"zh": "已达到的最高门槛", "en": "Highest threshold cleared"},
-    "next_down": {"zh": "下一道门槛（跌破风险）", "en": "Next one down"},
-    "fix_first": {"zh": "先改这里", "en": "Fix first"},
     "fix_intro": {
         "zh": "失分最多的指标，按失分排序；每条建议都来自本店数据。",
         "en": "The metrics costing the most points, worst first; each advice comes from this shop's data.",
@@ -829,20 +842,8 @@ HTML_TEXT: dict[str, dict[str, str]] = {
         "en": "No metric costs enough points to single out.",
     },
     "drill": {"zh": "查看明细", "en": "Drill down"},
-    "thresholds": {"zh": "门槛", "en": "Thresholds"},
-    "threshold": {"zh": "门槛", "en": "Threshold"},
-    "bound": {"zh": "分数线", "en": "Bound"},
-    "passed": {"zh": "达标", "en": "Passed"},
-    "distance": {"zh": "差距", "en": "Distance"},
-    "dimensions": {"zh": "维度与指标", "en": "Dimensions and metrics"},
-    "weight": {"zh": "权重", "en": "weight"},
-    "metric": {"zh": "指标", "en": "Metric"},
-    "value": {"zh": "数值", "en": "Value"},
-    "sample": {"zh": "样本", "en": "Sample"},
-    "window": {"zh": "考核期", "en": "Window"},
+    "dims_metrics": {"zh": "维度与指标", "en": "Dimensions and metrics"},
     "metric_score": {"zh": "得分", "en": "Score"},
-    "lost": {"zh": "失分", "en": "Lost"},
-    "tag": {"zh": "标签", "en": "Tag"},
     "charts": {"zh": "走势与预测", "en": "Trend and forecast"},
     "trend_title": {"zh": "近 {days} 天体验分", "en": "Score over the last {days} days"},
     "forecast_title": {
@@ -858,14 +859,6 @@ HTML_TEXT: dict[str, dict[str, str]] = {
     "mean": {"zh": "平均", "en": "mean"},
     "min": {"zh": "最低", "en": "minimum"},
     "max": {"zh": "最高", "en": "maximum"},
-    "current": {"zh": "当前", "en": "current"},
-    "load_line": {
-        "zh": "数据读取：{files} 个文件，读取 {read} 行，保留 {kept}，重复 {dup}，拒绝 {rejected}"
-        "（原因见 shopscore inspect）",
-        "en": "Data read: {files} files, {read} rows read, {kept} kept, {dup} duplicates, "
-        "{rejected} rejected (see shopscore inspect for why)",
-    },
-    "error": {"zh": "无法读取", "en": "Could not be read"},
     "generated": {
         "zh": "由 shopscore {version} 于 {date} 生成",
         "en": "Made by shopscore {version} on {date}",
