@@ -194,6 +194,7 @@ class SmallShop:
     max_bad: float
     score: float
     counts: Mapping[str, str]
+    days: int = 30  # the window its order count covers: the eligibility window's length
 
 
 #: the counts of a metric result the small-shop rule can read
@@ -474,7 +475,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
             tags=tags,
             eligibility=eligibility,
             rules=rules,
-            small_shop=_small_shop(data.get("small_shop"), metrics, bad),
+            small_shop=_small_shop(data.get("small_shop"), metrics, bad, eligibility.window[1]),
             display=_display(data.get("display"), bad),
             industry=data.get("industry"),
             shop_type=data.get("shop_type"),
@@ -483,7 +484,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
         raise bad(f"malformed value ({type(exc).__name__}: {exc})") from None
 
 
-def _small_shop(raw: Any, metrics: Mapping[str, MetricRule], bad: Any) -> SmallShop | None:
+def _small_shop(raw: Any, metrics: Mapping[str, MetricRule], bad: Any, days: int) -> SmallShop | None:
     if raw is None:
         return None
     counts = {str(k): str(v) for k, v in raw.get("metrics", {}).items()}
@@ -493,7 +494,7 @@ def _small_shop(raw: Any, metrics: Mapping[str, MetricRule], bad: Any) -> SmallS
         if count not in SMALL_SHOP_COUNTS:
             raise bad(f"[small_shop.metrics] {mid} = '{count}': expected {', '.join(SMALL_SHOP_COUNTS)}")
     return SmallShop(
-        int(raw["below_orders"]), float(raw["max_bad"]), float(raw["score"]), MappingProxyType(counts)
+        int(raw["below_orders"]), float(raw["max_bad"]), float(raw["score"]), MappingProxyType(counts), days
     )
 
 

@@ -26,6 +26,7 @@ from shopscore.report.texts import (
     load_line,
     metric_notes,
     name,
+    score_mood,
     standing,
     status_text,
     t,
@@ -35,20 +36,10 @@ from shopscore.report.texts import (
 
 #: breakdowns shown per diagnosed metric, and groups per breakdown
 BREAKDOWNS, GROUPS = 2, 5
-#: colours of the score (all thresholds passed / only the top one failed / more failed)
-COLOURS = {"good": "#1a7f37", "warn": "#b35900", "bad": "#c62828", "none": "#666666"}
 
 
 def h(key: str, lang: str) -> str:
     return HTML_TEXT[key][lang]
-
-
-def _mood(result: Any) -> str:
-    """good / warn / bad, as the terminal colours the score."""
-    if result.score is None:
-        return "none"
-    failed = [x for x in result.thresholds if x.passed is False]
-    return "good" if not failed else ("warn" if len(failed) == 1 else "bad")
 
 
 def _composite_lines(profile: Any) -> list[Any]:
@@ -292,7 +283,7 @@ def _shop(report: Any, index: int, lang: str) -> dict[str, Any]:
         "as_of": r.as_of.isoformat() if r.as_of else "—",
         "score": fmt_score(r.score, r.profile.decimals),
         "scale": f"{r.profile.scale_max:g}",
-        "mood": _mood(r),
+        "mood": score_mood(r),
         "status_text": status_text(r.status, lang),
         "unscored": unscored,
         "standing": top,

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from shopscore.engine.metrics import REGISTRY
-from shopscore.report.texts import SERIES_TEXT, fmt_score, fmt_value, name, status_text, t
+from shopscore.report.texts import SERIES_TEXT, fmt_score, fmt_value, name, small_shop_words, status_text, t
 
 #: rows of day tables before they are thinned to one row a week
 MAX_ROWS = 16
@@ -283,11 +283,8 @@ def _small_shop_line(report: Any, lang: str) -> str:
     if small is None or not fixed:
         return ""
     names = "、" if lang == "zh" else ", "
-    return s("small_shop_cap", lang).format(
-        orders=small.below_orders,
-        metrics=names.join(_metric_name(m.id, lang) for m in fixed),
-        score=small.score,
-    )
+    listed = names.join(_metric_name(m.id, lang) for m in fixed)
+    return s("small_shop_cap", lang).format(metrics=listed, **small_shop_words(small))
 
 
 def markdown_target(report: Any, lang: str) -> str:

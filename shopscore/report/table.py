@@ -27,6 +27,7 @@ from shopscore.report.texts import (
     note_mark,
     note_marks,
     orphan_counts,
+    score_mood,
     standing,
     status_text,
     t,
@@ -37,14 +38,8 @@ from shopscore.report.texts import (
 TAG_STYLE = {"key-opportunity": "bold yellow", "needs-attention": "red", "good": "green"}
 
 
-def _score_style(score: float | None, result: Any) -> str:
-    """Green when every threshold passes, yellow when only the top one fails, else red."""
-    if score is None:
-        return "dim"
-    failed = [th for th in result.thresholds if th.passed is False]
-    if not failed:
-        return "bold green"
-    return "bold yellow" if len(failed) == 1 else "bold red"
+#: the score's colour per texts.score_mood
+MOOD_STYLE = {"good": "bold green", "warn": "bold yellow", "bad": "bold red", "none": "dim"}
 
 
 def render_error(result: Any, console: Console, lang: str) -> None:
@@ -68,7 +63,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
     head.append(f"  ·  {prof.name(lang)}  ·  {t('as_of', lang)} {result.as_of.isoformat()}\n")
     if result.status in ("scored", "growth-stage"):
         head.append(f"{t('score', lang)} ", style="bold")
-        head.append(f"{fmt_score(result.score, d)}", style=_score_style(result.score, result))
+        head.append(f"{fmt_score(result.score, d)}", style=MOOD_STYLE[score_mood(result)])
         head.append(f" / {prof.scale_max:g}")
         if result.status == "growth-stage":
             head.append(f"  ({status_text(result.status, lang)})", style="yellow")

@@ -193,13 +193,13 @@ NOTES: dict[str, dict[str, str]] = {
         "en": "approximate: the platform times every turn; exports hold the first reply",
     },
     "small-shop-advice": {
-        "zh": "小店规则下该指标固定 {score:g} 分：近30天有效支付订单达到 {orders} 单后按实际表现计分，"
+        "zh": "小店规则下该指标固定 {score:g} 分：近{days}天有效支付订单达到 {orders} 单后按实际表现计分，"
         "届时负向事件少的指标可得更高分。",
-        "en": "The small-shop rule fixes this metric at {score:g}: from {orders} valid paid orders in 30 "
+        "en": "The small-shop rule fixes this metric at {score:g}: from {orders} valid paid orders in {days} "
         "days it is scored on its value, and a metric with few bad events can score higher.",
     },
     "small-shop": {
-        "zh": "小店规则：近30天有效支付订单不足{orders}单且负向事件≤{bad:g}，固定{score:g}分",
+        "zh": "小店规则：近{days}天有效支付订单不足{orders}单且负向事件≤{bad:g}，固定{score:g}分",
         "en": "small-shop rule: under {orders} valid paid orders and ≤ {bad:g} bad events: fixed {score:g}",
     },
 }
@@ -457,9 +457,7 @@ def metric_notes(m: Any, lang: str, small: Any = None) -> list[str]:
     if m.approximate and not m.notes:
         notes.append(NOTES["approximate"][lang])
     if getattr(m, "small_shop", False) and small is not None:
-        notes.append(
-            NOTES["small-shop"][lang].format(orders=small.below_orders, bad=small.max_bad, score=small.score)
-        )
+        notes.append(NOTES["small-shop"][lang].format(**small_shop_words(small)))
     if getattr(m, "whatif", False):
         notes.append(SERIES_TEXT["whatif_note"][lang])
     return notes
@@ -520,10 +518,23 @@ ADJUST_TEXT = {
 }
 
 
+def score_mood(result: Any) -> str:
+    """good when every threshold passes, warn when only one fails, else bad; none without a
+    score — how every report colours the score."""
+    if result.score is None:
+        return "none"
+    failed = [x for x in result.thresholds if x.passed is False]
+    return "good" if not failed else ("warn" if len(failed) == 1 else "bad")
+
+
+def small_shop_words(small: Any) -> dict[str, Any]:
+    """The figures every sentence about the small-shop rule names, from the profile."""
+    return {"orders": small.below_orders, "bad": small.max_bad, "score": small.score, "days": small.days}
+
+
 def small_shop_advice(profile: Any, lang: str) -> str:
     """Fix-first's sentence for a metric the small-shop rule fixed (SPEC §4b)."""
-    small = profile.small_shop
-    return NOTES["small-shop-advice"][lang].format(orders=small.below_orders, score=small.score)
+    return NOTES["small-shop-advice"][lang].format(**small_shop_words(profile.small_shop))
 
 
 def note_marks(m: Any, lang: str, numbers: dict[str, int], small: Any = None) -> list[int]:
@@ -609,9 +620,9 @@ SERIES_TEXT: dict[str, dict[str, str]] = {
         "en": "Even every metric at full score cannot reach this target",
     },
     "small_shop_cap": {
-        "zh": "小店规则：近30天有效支付订单不足 {orders} 单，{metrics} 固定 {score:g} 分，"
+        "zh": "小店规则：近{days}天有效支付订单不足 {orders} 单，{metrics} 固定 {score:g} 分，"
         "改进这些指标不会提分",
-        "en": "Small-shop rule: under {orders} valid paid orders in 30 days, {metrics} stay at {score:g} "
+        "en": "Small-shop rule: under {orders} valid paid orders in {days} days, {metrics} stay at {score:g} "
         "however much they improve",
     },
     "diagnostic": {"zh": "不计分", "en": "not scored"},
