@@ -26,10 +26,12 @@ def load(
     columns: Path | None = None,
     progress: Progress | None = None,
     shops: ShopsMode = "auto",
+    cache: bool = True,
 ) -> list[ShopData]:
     """Every shop under ``path`` (a shop folder, a folder of shop folders, or one file);
-    ``shops`` overrides the guess of which folders are shops (SPEC §1)."""
-    return load_shops(Path(path), columns, progress, shops)
+    ``shops`` overrides the guess of which folders are shops (SPEC §1); ``cache=False``
+    reads every file afresh instead of from the parsed-export cache."""
+    return load_shops(Path(path), columns, progress, shops, cache)
 
 
 def _r(x: float | None, n: int = 6) -> float | None:

@@ -97,6 +97,7 @@ ColumnsOpt = Annotated[
     Path | None,
     typer.Option("--columns"),
 ]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache")]
 
 FailBelowOpt = Annotated[
     float | None,
@@ -217,15 +218,21 @@ def _parse_day(value: str | None) -> date | None:
     return day
 
 
-def _load(path: Path, columns: Path | None, shops: Shops = Shops.auto) -> list[Any]:
+def _load(path: Path, columns: Path | None, shops: Shops = Shops.auto, no_cache: bool = False) -> list[Any]:
     from shopscore import api
 
     err = _err_console()
     mode: Literal["auto", "one", "each"] = shops.value
     if err.is_terminal:
         with err.status("reading exports…") as status:
-            return api.load(path, columns, progress=lambda name: status.update(f"reading {name}"), shops=mode)
-    return api.load(path, columns, shops=mode)
+            return api.load(
+                path,
+                columns,
+                progress=lambda name: status.update(f"reading {name}"),
+                shops=mode,
+                cache=not no_cache,
+            )
+    return api.load(path, columns, shops=mode, cache=not no_cache)
 
 
 def _prepare(
@@ -237,6 +244,7 @@ def _prepare(
     shops_mode: Shops,
     industry: str | None = None,
     shop_type: str | None = None,
+    no_cache: bool = False,
 ) -> tuple[date | None, Any, list[Any]]:
     """What every scoring command starts with: the as-of day, the profile (checked against
     --category) and the loaded shops."""
@@ -245,7 +253,7 @@ def _prepare(
     day = _parse_day(as_of)
     prof = api.load_profile(profile, industry, shop_type)
     api.check_category(prof, category)
-    return day, prof, _load(path, columns, shops_mode)
+    return day, prof, _load(path, columns, shops_mode, no_cache)
 
 
 def _shop_errors(results: list[Any]) -> ExitCode:
@@ -270,6 +278,7 @@ def inspect(
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
     profile: ProfileOpt = None,
     industry: IndustryOpt = None,
     shop_type: ShopTypeOpt = None,
@@ -278,7 +287,7 @@ def inspect(
     with _errors():
         from shopscore import api
 
-        shops = _load(path, columns, shops_mode)
+        shops = _load(path, columns, shops_mode, no_cache)
         prof = api.load_profile(profile, industry, shop_type)
         for s in shops:
             if s.error:
@@ -325,6 +334,7 @@ def compute(
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
     fail_below: FailBelowOpt = None,
     min_coverage: MinCoverageOpt = 0.8,
@@ -334,7 +344,9 @@ def compute(
     with _errors():
         from shopscore import api
 
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
+        day, prof, shops = _prepare(
+            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
+        )
         adjustments = api.parse_adjustments(prof, deduct, bonus)
         results = api.score_each(shops, prof, day, category, adjustments=adjustments)
         errors = _shop_errors(results)
@@ -453,12 +465,15 @@ def trend(
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     with _errors():
         from shopscore import api
 
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
+        day, prof, shops = _prepare(
+            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
+        )
         _run_each(
             shops,
             lambda s: api.trend(s, prof, day, days, category),
@@ -487,12 +502,15 @@ def forecast(
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     with _errors():
         from shopscore import api
 
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
+        day, prof, shops = _prepare(
+            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
+        )
         _run_each(
             shops,
             lambda s: api.forecast(s, prof, day, days, assume.value, category),
@@ -520,13 +538,16 @@ def whatif(
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     with _errors():
         from shopscore import api
 
         settings = api.parse_settings(api.load_profile(profile, industry, shop_type), set_)
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
+        day, prof, shops = _prepare(
+            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
+        )
         results = api.score_each(shops, prof, day, category, settings)
         code = _shop_errors(results)
         _state["code"] = code
@@ -548,12 +569,15 @@ def target(
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     with _errors():
         from shopscore import api
 
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
+        day, prof, shops = _prepare(
+            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
+        )
         _run_each(
             shops,
             lambda s: api.target(s, score, prof, day, category),
@@ -593,6 +617,7 @@ def diagnose(
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     with _errors():
@@ -600,7 +625,9 @@ def diagnose(
 
         if export is not None and export.suffix.lower() not in (".xlsx", ".csv"):
             raise ShopscoreError(f"--export {export}: expected a .xlsx or .csv file name")
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
+        day, prof, shops = _prepare(
+            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
+        )
         results, code = _each_shop(shops, lambda s: api.diagnose(s, metric, prof, day, by, top, category))
         _state["code"] = code
         reports = [r for r in results if not isinstance(r, _ShopError)]
@@ -682,6 +709,7 @@ def summary(
     category: CategoryOpt = None,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     with _errors():
@@ -696,7 +724,9 @@ def summary(
         )
         if post is not None and robot is None:
             raise ShopscoreError("--post needs --format wecom, dingtalk or feishu")
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
+        day, prof, shops = _prepare(
+            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
+        )
         store = History(history)
         try:
             found = api.summarize(shops, prof, day, category, store, fail_below, fail_drop, min_coverage)
@@ -743,6 +773,7 @@ def history_command(
     format: FormatOpt = Format.table,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     with _errors():
@@ -750,7 +781,7 @@ def history_command(
 
         names = None
         if path is not None:
-            names = [s.name for s in _load(path, columns, shops_mode)]
+            names = [s.name for s in _load(path, columns, shops_mode, no_cache)]
         store = History(history)
         try:
             entries = store.entries(names)
@@ -835,13 +866,16 @@ def report(
     category: CategoryOpt = None,
     lang: LangOpt = Lang.zh,
     columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
 ) -> None:
     with _errors():
         from shopscore import api
         from shopscore.report.html import render_html
 
-        day, prof, shops = _prepare(path, as_of, profile, category, columns, shops_mode, industry, shop_type)
+        day, prof, shops = _prepare(
+            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
+        )
         reports = api.report(shops, prof, day, category, days, forecast_days)
         code = _shop_errors([r.result for r in reports])
         _state["code"] = code

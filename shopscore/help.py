@@ -136,6 +136,10 @@ PARAMS: dict[str, dict[str, str]] = {
         "zh": "补充表头别名的 TOML 文件（见 README）。",
         "en": "TOML file of extra header aliases (see README).",
     },
+    "no_cache": {
+        "zh": "不用已解析导出的缓存，每个文件都重新读取（也可设环境变量 SHOPSCORE_NO_CACHE=1）。",
+        "en": "Read every file afresh instead of from the parsed-export cache (or set SHOPSCORE_NO_CACHE=1).",
+    },
     "fail_below": {
         "zh": "店铺分数低于此值时退出码为 1（没有分数或覆盖不足时为 3）。",
         "en": "Exit 1 when a shop's score is below this (3 when it has no score or too little coverage).",

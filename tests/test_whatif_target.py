@@ -23,12 +23,10 @@ Numbers in the hand-worked cases are derived in the comments from the profile's 
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import shutil
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,30 +68,6 @@ TODAY = (
     + W_COMPLAINT * COMPLAINT
 )
 LOGISTICS_DIM = 0.4 * PICKUP + 0.3 * DELIVERY + 0.3 * LOGRET  # 4.101129
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _parse_each_export_folder_once() -> Iterator[None]:
-    """Speed only: every CLI call below re-reads the same few export folders, so the parsed
-    exports are kept for the module (a deep copy per call: scoring never sees another
-    call's objects). Without the hook the tests still run, only slower."""
-    from shopscore import api
-
-    real = getattr(api, "load_shops", None)
-    if real is None:
-        yield
-        return
-    seen: dict[tuple[Any, ...], Any] = {}
-
-    def load_once(path: Path, columns: Path | None = None, progress: Any = None, shops: str = "auto") -> Any:
-        key = (Path(path).resolve(), columns, shops)
-        if key not in seen:
-            seen[key] = real(path, columns, progress, shops)
-        return copy.deepcopy(seen[key])
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(api, "load_shops", load_once)
-        yield
 
 
 # ------------------------------------------------------------------ helpers

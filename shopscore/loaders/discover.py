@@ -18,7 +18,9 @@ from typing import Literal
 import polars as pl
 
 from shopscore.errors import ShopscoreError
+from shopscore.loaders import cache as export_cache
 from shopscore.loaders import merge, messages
+from shopscore.loaders.cache import ExportCache
 from shopscore.loaders.normalize import Table, combine, normalize_table
 from shopscore.loaders.readers import TEXT_SUFFIXES, RawTable, Unrecognised, read_text
 from shopscore.loaders.report import FileReport, Layout, LoadReport, safe_text
@@ -370,18 +372,26 @@ def load(
     columns_file: Path | None = None,
     progress: Progress | None = None,
     shops: ShopsMode = "auto",
+    cache: bool = True,
 ) -> list[ShopData]:
     """Every shop under ``path``, loaded (SPEC §1). A shop that cannot be read comes back
-    with ``error`` set; only a path with no file at all is an error here."""
+    with ``error`` set; only a path with no file at all is an error here. ``cache``: use
+    the parsed-export cache (unless SHOPSCORE_NO_CACHE is set)."""
     schema = load_schema(columns_file)
+    store = ExportCache(salt=schema.fingerprint) if export_cache.enabled(not cache) else None
+
+    def read(p: Path) -> _FileRead:
+        if store is None:
+            return read_file(p, schema)
+        return store.read(p, lambda q: read_file(q, schema), lambda r: r.error is None)
+
     if not path.exists():
         raise ShopscoreError(
             f"{safe_text(str(path))}: no such file or folder; pass the folder of your exports"
         )
     if path.is_file():
         folder = path.parent
-        read = read_file(path, schema)
-        shop = build_shop(safe_text(folder.resolve().name), folder, [read])
+        shop = build_shop(safe_text(folder.resolve().name), folder, [read(path)])
         shop.report.layout = Layout("one", "one-file", [])
         return [shop]
     files = _walk(path)
@@ -394,7 +404,7 @@ def load(
     for p in files:
         if progress:
             progress(safe_text(p.name))
-        reads[p] = read_file(p, schema)
+        reads[p] = read(p)
     plan = _plan(path, reads, files, shops)
     out = []
     for name, folder, shop_reads in plan.shops:

@@ -6,10 +6,11 @@ The table is data: the shipped ``columns.toml`` plus, optionally, a user file pa
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ DATASET_ORDER = (
 )
 
 
+@lru_cache(maxsize=65536)
 def normalize_header(text: str) -> str:
     """The form headers and aliases are compared in: no whitespace/BOM/zero-width, lower
     case, full-width parentheses as half-width."""
@@ -67,6 +69,16 @@ class Dataset:
     required_any: tuple[tuple[str, ...], ...]
     columns: dict[str, Column]
 
+    @cached_property
+    def lookup(self) -> dict[str, tuple[str, int]]:
+        """Normalised alias → (column, alias rank); the earliest column claiming an alias
+        keeps it."""
+        found: dict[str, tuple[str, int]] = {}
+        for column in self.columns.values():
+            for rank, alias in enumerate(column.normalized):
+                found.setdefault(alias, (column.name, rank))
+        return found
+
     def missing_required(self, present: set[str]) -> list[str]:
         """Required columns (or alternatives, joined by '/') absent from ``present``."""
         missing = [c for c in self.required if c not in present]
@@ -83,6 +95,8 @@ class Schema:
     datasets: dict[str, Dataset]
     values: dict[str, dict[str, Any]]
     flags: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: a hash of the alias tables this schema was built from (the export cache's salt)
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,8 +157,11 @@ def _shipped() -> str:
 def load_schema(user_file: Path | None = None) -> Schema:
     """The shipped alias table, extended with a user's ``--columns`` file if given."""
     raw = tomllib.loads(_shipped())
+    digest = hashlib.blake2b(_shipped().encode("utf-8"), digest_size=16)
     if user_file is not None:
-        _merge_user(raw, _read_toml(user_file), user_file)
+        user = _read_toml(user_file)
+        digest.update(repr(user).encode("utf-8", "surrogateescape"))
+        _merge_user(raw, user, user_file)
     datasets = {}
     for name, ds in raw["datasets"].items():
         columns = {
@@ -159,7 +176,12 @@ def load_schema(user_file: Path | None = None) -> Schema:
             required_any=tuple(tuple(g) for g in ds.get("required_any", ())),
             columns=columns,
         )
-    return Schema(datasets=datasets, values=raw.get("values", {}), flags=raw.get("flags", {}))
+    return Schema(
+        datasets=datasets,
+        values=raw.get("values", {}),
+        flags=raw.get("flags", {}),
+        fingerprint=digest.hexdigest(),
+    )
 
 
 def match_header(cells: list[str], dataset: Dataset) -> HeaderMatch:
@@ -168,10 +190,7 @@ def match_header(cells: list[str], dataset: Dataset) -> HeaderMatch:
     norm = [normalize_header(c) for c in cells]
     # (column, alias rank, is_stripped) per cell index
     candidates: dict[int, tuple[str, int, str | None]] = {}
-    lookup: dict[str, tuple[str, int]] = {}
-    for column in dataset.columns.values():
-        for rank, alias in enumerate(column.normalized):
-            lookup.setdefault(alias, (column.name, rank))
+    lookup = dataset.lookup
     for i, h in enumerate(norm):
         if not h:
             continue
