@@ -8,9 +8,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from shopscore.engine.calibrate import Fit
 from shopscore.engine.compute import MetricResult, plan
 from shopscore.engine.coverage import Coverage
 from shopscore.engine.profiles import Profile, load_profile
+from shopscore.engine.readings import Readings
 from shopscore.engine.scorecard import Scorecard, ShopModel, model, score_day
 from shopscore.engine.scoring import Adjustments, DimensionResult, ThresholdResult
 from shopscore.errors import ExitCode, ShopscoreError
@@ -61,6 +63,11 @@ class ShopScore:
     display_thresholds: tuple[ThresholdResult, ...] = ()
     #: the prepared shop it was judged from, so fix-first and summary need not prepare again
     model: ShopModel | None = field(default=None, repr=False, compare=False)
+    #: ``--values``: the day of the backend page's reading applied, shopscore's own score
+    #: beside the page's, and the fit of the profile to the readings
+    reading: date | None = None
+    computed: float | None = None
+    fit: Fit | None = field(default=None, repr=False, compare=False)
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
@@ -110,7 +117,14 @@ class ShopScore:
                 for t in self.thresholds
             ],
             "dimensions": [
-                {"id": d.id, "label": {"zh": d.zh, "en": d.en}, "weight": _r(d.weight), "score": _r(d.score)}
+                {
+                    "id": d.id,
+                    "label": {"zh": d.zh, "en": d.en},
+                    "weight": _r(d.weight),
+                    "score": _r(d.score),
+                    "page": d.page,
+                    "computed_score": _r(d.computed) if d.page else None,
+                }
                 for d in self.dimensions
             ],
             "metrics": [metric_json(m) for m in self.metrics],
@@ -121,6 +135,12 @@ class ShopScore:
                 if (m := self.model) is not None and m.adjustments
                 else None
             ),
+            "page": (
+                {"date": self.reading.isoformat(), "computed_score": _r(self.computed)}
+                if self.reading is not None
+                else None
+            ),
+            "calibration": fit_summary(self.fit) if self.fit is not None else None,
             "load": load_json(self.data, self.unknown_reasons),
             **({"error": {"message": self.error, "internal": self.internal}} if self.error else {}),
         }
@@ -167,6 +187,15 @@ def metric_json(m: MetricResult) -> dict[str, Any]:
         "missing": list(m.missing),
         "whatif": m.whatif,
         "small_shop": m.small_shop,
+        "page": (
+            {
+                "date": m.page.isoformat(),
+                "score": m.page_score,
+                "computed_value": _r(m.computed, 8),
+            }
+            if m.page is not None
+            else None
+        ),
     }
 
 
@@ -184,18 +213,19 @@ def score(
     category: str | None = None,
     overrides: dict[str, float] | None = None,
     adjustments: Adjustments | None = None,
+    page: Page | None = None,
 ) -> ShopScore:
     """Score one loaded shop as of ``as_of`` (default: its latest event date). A shop that
     could not be read comes back with status ``error``. ``overrides`` sets metric values
-    by hand (whatif)."""
+    by hand (whatif); ``page``: the backend page's readings (``--values``) and the profile
+    fitted to them, which replaces ``profile``."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     if shop.error is not None:
         return failed(shop, prof, shop.error)
     check_category(prof, category)
-    m = model(shop, prof)
-    if adjustments:
-        m = replace(m, adjustments=adjustments)
-    return from_card(m, shop, score_day(m, as_of, category, overrides), category)
+    m = _model(shop, prof, category, adjustments, page)
+    out = from_card(m, shop, score_day(m, as_of, category, overrides), category)
+    return replace(out, fit=page.fit) if page is not None else out
 
 
 def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | None) -> ShopScore:
@@ -217,6 +247,8 @@ def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | Non
         model=m,
         display=card.display,
         display_thresholds=card.display_thresholds,
+        reading=card.reading,
+        computed=card.computed,
     )
 
 
@@ -257,6 +289,7 @@ def score_each(
     category: str | None = None,
     overrides: dict[str, float] | None = None,
     adjustments: Adjustments | None = None,
+    page: Page | None = None,
 ) -> list[ShopScore]:
     """:func:`score` per shop; one shop's failure is that shop's ``error`` result, never the
     others' (an unexpected exception is marked ``internal`` with its details logged)."""
@@ -264,7 +297,7 @@ def score_each(
     out = []
     for shop in shops:
         try:
-            out.append(score(shop, prof, as_of, category, overrides, adjustments))
+            out.append(score(shop, prof, as_of, category, overrides, adjustments, page))
         except ShopscoreError as exc:
             out.append(failed(shop, prof, str(exc)))
         except Exception as exc:  # a bug: keep the other shops, say where the details are
@@ -443,12 +476,73 @@ class SeriesReport:
         return out
 
 
-def _model(shop: ShopData, profile: Profile | str | None, category: str | None) -> ShopModel:
+def _model(
+    shop: ShopData,
+    profile: Profile | str | None,
+    category: str | None,
+    adjustments: Adjustments | None = None,
+    page: Page | None = None,
+) -> ShopModel:
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     if shop.error is not None:
         raise ShopscoreError(shop.error)
     check_category(prof, category)
-    return model(shop, prof)
+    if page is not None:
+        prof = page.fit.profile()
+    m = model(shop, prof)
+    if adjustments:
+        m = replace(m, adjustments=adjustments)
+    if page is not None:
+        m = replace(m, readings=page.readings)
+    return m
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the seller's backend page showed (``--values``) and the profile fitted to it."""
+
+    readings: Readings
+    fit: Fit
+
+
+def read_values(path: Path, profile: Profile) -> Readings:
+    """The readings of a values file (see README "Values from the backend page")."""
+    from shopscore.loaders.values import read_values as read
+
+    return read(path, profile)
+
+
+def calibrate(
+    shop: ShopData, profile: Profile | str | None, readings: Readings, category: str | None = None
+) -> Fit:
+    """Fit ``profile``'s dimension weights, metric weights and cut-offs to ``readings``,
+    with shopscore's own metric values on each reading's day where the page shows none."""
+    from shopscore.engine.calibrate import calibrate as fit
+
+    m = _model(shop, profile, category)
+    own = {}
+    for r in readings.items:
+        own[r.day] = score_day(m, r.day, category).metrics
+    return fit(m.profile, readings, own)
+
+
+def page(shop: ShopData, profile: Profile | str | None, path: Path, category: str | None = None) -> Page:
+    """``--values FILE`` for one shop: its readings and the profile fitted to them."""
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    readings = read_values(path, prof)
+    return Page(readings, calibrate(shop, prof, readings, category))
+
+
+def fit_summary(fit: Fit) -> dict[str, Any]:
+    """The fit in a result's JSON: the dimension weights and how well they explain the page."""
+    return {
+        "readings": len(fit.checks),
+        "weights": {d: _r(w) for d, w in fit.weights.fitted.items()},
+        "profile_weights": {d: _r(w) for d, w in fit.weights.default.items()},
+        "determined": fit.weights.determined,
+        "rms": _r(fit.rms),
+        "changed_cutoffs": [c.metric for c in fit.cutoffs if c.changed],
+    }
 
 
 def _days(days: int, option: str = "--days") -> int:
@@ -463,10 +557,12 @@ def trend(
     as_of: date | None = None,
     days: int = 90,
     category: str | None = None,
+    adjustments: Adjustments | None = None,
+    page: Page | None = None,
 ) -> SeriesReport:
     """The composite, dimension and metric values as of each of the ``days`` days ending at
     ``as_of``; day D equals :func:`score` as of D."""
-    return _trend(_model(shop, profile, category), as_of, _days(days), category)
+    return _trend(_model(shop, profile, category, adjustments, page), as_of, _days(days), category)
 
 
 def _trend(m: ShopModel, as_of: date | None, days: int, category: str | None) -> SeriesReport:
@@ -483,12 +579,15 @@ def forecast(
     days: int = 30,
     assume: str = "frozen",
     category: str | None = None,
+    adjustments: Adjustments | None = None,
+    page: Page | None = None,
 ) -> SeriesReport:
     """The score per coming day as events age out (``frozen``: no new events; ``recent``:
     the last 14 days' daily rates go on), threshold crossings and bad events leaving."""
     if assume not in ("frozen", "recent"):
         raise ShopscoreError(f"--assume {assume!r}: expected frozen or recent")
-    return _forecast(_model(shop, profile, category), as_of, _days(days), assume, category)
+    m = _model(shop, profile, category, adjustments, page)
+    return _forecast(m, as_of, _days(days), assume, category)
 
 
 def _forecast(m: ShopModel, as_of: date | None, days: int, assume: str, category: str | None) -> SeriesReport:

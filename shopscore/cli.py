@@ -73,6 +73,7 @@ ProfileOpt = Annotated[
 IndustryOpt = Annotated[str | None, typer.Option("--industry")]
 DeductOpt = Annotated[float | None, typer.Option("--deduct")]
 BonusOpt = Annotated[list[str] | None, typer.Option("--bonus")]
+ValuesOpt = Annotated[Path | None, typer.Option("--values")]
 ShopTypeOpt = Annotated[str | None, typer.Option("--shop-type")]
 AsOfOpt = Annotated[
     str | None,
@@ -340,6 +341,7 @@ def compute(
     min_coverage: MinCoverageOpt = 0.8,
     deduct: DeductOpt = None,
     bonus: BonusOpt = None,
+    values: ValuesOpt = None,
 ) -> None:
     with _errors():
         from shopscore import api
@@ -348,7 +350,8 @@ def compute(
             path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
         )
         adjustments = api.parse_adjustments(prof, deduct, bonus)
-        results = api.score_each(shops, prof, day, category, adjustments=adjustments)
+        page = _page(values, prof, shops, category)
+        results = api.score_each(shops, prof, day, category, adjustments=adjustments, page=page)
         errors = _shop_errors(results)
         code = most_severe([errors, *(api.verdict(r, fail_below, min_coverage) for r in results)])
         _state["code"] = code
@@ -356,6 +359,23 @@ def compute(
             _render_scores(results, format, lang)
         if code != ExitCode.OK:
             raise typer.Exit(code)
+
+
+def _page(values: Path | None, prof: Any, shops: list[Any], category: str | None) -> Any:
+    """``--values FILE``: the readings of one shop's backend page and the profile fitted to
+    them (None without the option)."""
+    if values is None:
+        return None
+    from shopscore import api
+
+    if len(shops) != 1:
+        raise ShopscoreError(
+            f"--values {values}: a values file is one shop's page, and {len(shops)} shops were found; "
+            "pass that shop's folder"
+        )
+    if shops[0].error is not None:
+        raise ShopscoreError(shops[0].error)
+    return api.page(shops[0], prof, values, category)
 
 
 def _render_scores(results: list[Any], format: Format, lang: Lang) -> None:
@@ -467,6 +487,9 @@ def trend(
     columns: ColumnsOpt = None,
     no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
+    deduct: DeductOpt = None,
+    bonus: BonusOpt = None,
+    values: ValuesOpt = None,
 ) -> None:
     with _errors():
         from shopscore import api
@@ -474,9 +497,11 @@ def trend(
         day, prof, shops = _prepare(
             path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
         )
+        adjustments = api.parse_adjustments(prof, deduct, bonus)
+        page = _page(values, prof, shops, category)
         _run_each(
             shops,
-            lambda s: api.trend(s, prof, day, days, category),
+            lambda s: api.trend(s, prof, day, days, category, adjustments, page),
             format,
             lang,
             "render_trend",
@@ -504,6 +529,9 @@ def forecast(
     columns: ColumnsOpt = None,
     no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
+    deduct: DeductOpt = None,
+    bonus: BonusOpt = None,
+    values: ValuesOpt = None,
 ) -> None:
     with _errors():
         from shopscore import api
@@ -511,9 +539,11 @@ def forecast(
         day, prof, shops = _prepare(
             path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
         )
+        adjustments = api.parse_adjustments(prof, deduct, bonus)
+        page = _page(values, prof, shops, category)
         _run_each(
             shops,
-            lambda s: api.forecast(s, prof, day, days, assume.value, category),
+            lambda s: api.forecast(s, prof, day, days, assume.value, category, adjustments, page),
             format,
             lang,
             "render_forecast",
@@ -890,7 +920,7 @@ def report(
             raise typer.Exit(code)
 
 
-def _write_page(target: Path, page: str) -> None:
+def _write_page(target: Path, page: str, option: str = "--html") -> None:
     """Write through a temporary file beside the target, so a reader never sees half a page."""
     import tempfile
 
@@ -901,7 +931,40 @@ def _write_page(target: Path, page: str) -> None:
             f.write(page)
         Path(f.name).replace(target)
     except OSError as exc:
-        raise ShopscoreError(f"--html {target}: cannot write it ({exc.strerror or exc})") from None
+        raise ShopscoreError(f"{option} {target}: cannot write it ({exc.strerror or exc})") from None
+
+
+@command()
+def calibrate(
+    path: PathArg,
+    values: Annotated[Path, typer.Option("--values")],
+    save: Annotated[Path | None, typer.Option("--save")] = None,
+    profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
+    category: CategoryOpt = None,
+    format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
+    shops_mode: ShopsOpt = Shops.auto,
+) -> None:
+    with _errors():
+        from shopscore.report import calibrate as render
+
+        _day, prof, shops = _prepare(
+            path, None, profile, category, columns, shops_mode, industry, shop_type, no_cache
+        )
+        page = _page(values, prof, shops, category)
+        fit, shop = page.fit, shops[0].name
+        if save is not None:
+            _write_page(save, render.profile_toml(fit), "--save")
+        if format == Format.json:
+            _emit_json([render.fit_json(fit, shop)])
+        elif format == Format.markdown:
+            sys.stdout.write(render.render_markdown(fit, shop, lang.value))
+        else:
+            render.render_table(fit, shop, _out_console(), lang.value)
 
 
 @command()

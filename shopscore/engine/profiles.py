@@ -144,6 +144,8 @@ class MetricRule:
     #: this curve, in this direction, before the mean is taken
     unit_curve: Curve | None = None
     unit_direction: Direction = "lower"
+    #: what the seller's backend page calls it (the values file may name it so)
+    labels: tuple[str, ...] = ()
 
     def curve_for(self, category: str | None) -> Curve:
         return self.categories.get(category, self.curve) if category else self.curve
@@ -430,6 +432,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
                 MappingProxyType(cats),
                 unit,
                 "higher" if unit_direction == "higher" else "lower",
+                tuple(str(x) for x in cfg.get("labels", ())),
             )
         ths = []
         for t in data.get("thresholds", []):

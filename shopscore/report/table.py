@@ -17,6 +17,7 @@ from shopscore.report.texts import (
     adjustments_line,
     coverage_lines,
     dataset_name,
+    dimension_cell,
     display_line,
     fmt_sample,
     fmt_score,
@@ -27,6 +28,7 @@ from shopscore.report.texts import (
     note_mark,
     note_marks,
     orphan_counts,
+    page_lines,
     score_mood,
     standing,
     status_text,
@@ -67,7 +69,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         head.append(f" / {prof.scale_max:g}")
         if result.status == "growth-stage":
             head.append(f"  ({status_text(result.status, lang)})", style="yellow")
-        for shown in (adjustments_line(result, lang), display_line(result, lang)):
+        for shown in (adjustments_line(result, lang), display_line(result, lang), *page_lines(result, lang)):
             if shown:
                 head.append(f"\n{shown}")
     else:
@@ -105,7 +107,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
     for col in ("dimension", "weight", "score"):
         dims.add_column(t(col, lang), justify="left" if col == "dimension" else "right")
     for dm in result.dimensions:
-        dims.add_row(name(dm, lang), f"{dm.weight * 100:.1f}%", fmt_score(dm.score, d))
+        dims.add_row(name(dm, lang), f"{dm.weight * 100:.1f}%", dimension_cell(dm, d, lang))
     console.print(Group(th, dims))
 
     rows: list[list[Any]] = []
