@@ -72,6 +72,17 @@ class ShopScore:
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
 
+    @property
+    def adjustments_used(self) -> Adjustments | None:
+        """The 加分项 / 扣分项 in the score: the as-of day's page reading's, else the seller's
+        --bonus / --deduct (None: none)."""
+        m = self.model
+        if m is None:
+            return None
+        on = m.readings.on(self.reading) if self.reading is not None else None
+        adj = on.adjustments if on is not None and on.adjustments else m.adjustments
+        return adj or None
+
     def _display_json(self) -> dict[str, Any] | None:
         d = self.profile.display
         if d is None:
@@ -131,8 +142,8 @@ class ShopScore:
             "coverage": self.coverage.to_json() if self.coverage else None,
             "display": self._display_json(),
             "adjustments": (
-                {"deductions": m.adjustments.deductions, "bonus": dict(m.adjustments.bonus)}
-                if (m := self.model) is not None and m.adjustments
+                {"deductions": adj.deductions, "bonus": dict(adj.bonus), "plus": adj.plus}
+                if (adj := self.adjustments_used) is not None
                 else None
             ),
             "page": (

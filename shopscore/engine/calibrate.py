@@ -274,16 +274,22 @@ def _infer(
 
 
 def _cutoffs(mid: str, profile: Profile, evidence: list[StepEvidence]) -> CutoffFit:
-    """The cut-offs nearest the profile's that give every piece of evidence its step."""
+    """The cut-offs nearest the profile's that give every piece of evidence its step, kept
+    in order (best first: higher-better bounds fall, lower-better ones rise)."""
     rule = profile.metrics[mid]
     direction = REGISTRY[mid].direction
     points = rule.curve.points
     eps = RESOLUTION.get(REGISTRY[mid].unit, 1e-4)
     higher = direction == "higher"
-    fitted = []
+    fitted: list[tuple[float, float]] = []
     conflict = False
     for bound, score in points:
         lo, hi = -math.inf, math.inf
+        if fitted:  # no better than the step above it
+            if higher:
+                hi = fitted[-1][0]
+            else:
+                lo = fitted[-1][0]
         for e in evidence:
             meets = e.score >= score - TOLERANCE  # the value earned this step or a better one
             if higher:  # meets: value ≥ bound; fails: bound > value
@@ -295,20 +301,15 @@ def _cutoffs(mid: str, profile: Profile, evidence: list[StepEvidence]) -> Cutoff
                 lo = max(lo, e.value)
             else:
                 hi = min(hi, e.value - eps)
-        if lo > hi + TOLERANCE:
+        if lo > hi + TOLERANCE:  # the readings disagree: the profile's bound, still in order
             conflict = True
+            if fitted:
+                bound = min(bound, fitted[-1][0]) if higher else max(bound, fitted[-1][0])
             fitted.append((bound, score))
             continue
         fitted.append((min(max(bound, lo), hi), score))
-    # bounds stay in order, best first: higher-better bounds fall, lower-better ones rise
-    for i in range(1, len(fitted)):
-        prev, (b, s) = fitted[i - 1][0], fitted[i]
-        if (higher and b > prev) or (not higher and b < prev):
-            conflict = True
-            fitted[i] = (prev, s)
-    return CutoffFit(
-        mid, direction, points, tuple((round(b, 10), s) for b, s in fitted), tuple(evidence), conflict
-    )
+    rounded = tuple((round(b, 10), s) for b, s in fitted)
+    return CutoffFit(mid, direction, points, rounded, tuple(evidence), conflict)
 
 
 # ---------------------------------------------------------------- the whole fit
@@ -339,12 +340,15 @@ def calibrate(
                     continue
                 page = r.metrics.get(mid)
                 m = mine.get(mid)
-                own_value = m.value if m is not None and m.status != "no-data" else None
+                # shopscore's own value counts where it scores the metric (as the roll-up does)
+                own_value = m.value if m is not None and m.status == "scored" else None
                 value = page.value if page is not None and page.value is not None else own_value
                 if page is not None and page.value is not None:
-                    values[mid] = (page.value, own_value)
+                    values[mid] = (page.value, m.value if m is not None and m.status != "no-data" else None)
                 small = bool(m is not None and m.small_shop)  # the rule's 80 (its default)
                 cands = _candidates(mid, profile, page.score if page else None, value, small)
+                if cands is None and (m is None or m.status == "no-data") and rule.curve.kind == "steps":
+                    cands = _steps(rule.curve)  # the page scores it (运单配送时效达成率); its step is unknown
                 if cands is None:
                     continue
                 default = rule.curve.score(value, REGISTRY[mid].direction) if value is not None else None

@@ -501,11 +501,7 @@ def load_line(report: Any, lang: str) -> str:
 
 def adjustments_line(result: Any, lang: str) -> str:
     """The bonus and deduction items included in the score (empty: none)."""
-    m = getattr(result, "model", None)
-    adj = m.adjustments if m is not None else None
-    day = getattr(result, "reading", None)
-    if m is not None and day is not None and (on := m.readings.on(day)) is not None and on.adjustments:
-        adj = on.adjustments  # the page's own 加分项 / 扣分项 that day
+    adj = getattr(result, "adjustments_used", None)
     if not adj:
         return ""
     parts = [
