@@ -21,6 +21,7 @@ from shopscore.report.texts import (
     status_text,
     t,
     tag_text,
+    threshold_label,
     unscored_text,
 )
 
@@ -50,7 +51,7 @@ def render_score(result: Any, lang: str) -> str:
     for x in result.thresholds:
         mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
         dist = "—" if x.distance is None else f"{x.distance:+.{d}f}"
-        out.append(f"| {name(x, lang)} | {x.bound:g} | {mark} | {dist} |")
+        out.append(f"| {threshold_label(x, lang)} | {x.bound:g} | {mark} | {dist} |")
     out += ["", f"## {t('dimensions', lang)}", ""]
     out.append(f"| {t('dimension', lang)} | {t('weight', lang)} | {t('score', lang)} |")
     out.append("|---|---:|---:|")

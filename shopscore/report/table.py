@@ -34,6 +34,7 @@ from shopscore.report.texts import (
     status_text,
     t,
     tag_text,
+    threshold_label,
     unscored_text,
 )
 
@@ -96,7 +97,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
     for x in result.thresholds:
         mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
         style = "" if x.passed is None else ("green" if x.passed else "red")
-        label = name(x, lang)
+        label = threshold_label(x, lang)
         th.add_row(
             label,
             f"{x.bound:g}",

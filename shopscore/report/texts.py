@@ -607,6 +607,23 @@ PAGE_TEXT = {
 }
 
 
+STATISTIC_TEXT = {
+    "mean": {"zh": "近{days}天均值", "en": "{days}-day mean"},
+    "max": {"zh": "近{days}天最高", "en": "highest of {days} days"},
+    "min": {"zh": "近{days}天最低", "en": "lowest of {days} days"},
+}
+
+
+def threshold_label(x: Any, lang: str) -> str:
+    """A threshold's name with the statistic it judges, when that is not the current value
+    (SPEC §4b: 7-day mean, each of the last 14 days…)."""
+    label = name(x, lang)
+    stat = STATISTIC_TEXT.get(getattr(x, "statistic", "current"))
+    if stat is None:
+        return label
+    return f"{label} · {stat[lang].format(days=x.days)}"
+
+
 ADJUST_TEXT = {
     "bonus": {"zh": "加分项", "en": "bonus"},
     "deductions": {"zh": "扣分项", "en": "deductions"},
