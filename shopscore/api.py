@@ -142,7 +142,12 @@ class ShopScore:
             "coverage": self.coverage.to_json() if self.coverage else None,
             "display": self._display_json(),
             "adjustments": (
-                {"deductions": adj.deductions, "bonus": dict(adj.bonus), "plus": adj.plus}
+                {
+                    "deductions": adj.deductions,
+                    "bonus": dict(adj.bonus),
+                    "plus": adj.plus,
+                    "bad_record": adj.record,
+                }
                 if (adj := self.adjustments_used) is not None
                 else None
             ),
@@ -618,10 +623,18 @@ def _forecast(m: ShopModel, as_of: date | None, days: int, assume: str, category
     )
 
 
-def parse_adjustments(profile: Profile, deduct: float | None, bonus: list[str] | None) -> Adjustments | None:
-    """``--deduct POINTS`` and ``--bonus DIMENSION=POINTS`` → Adjustments (None: neither)."""
-    if not deduct and not bonus:
+def parse_adjustments(
+    profile: Profile, deduct: float | None, bonus: list[str] | None, record: bool = False
+) -> Adjustments | None:
+    """``--deduct POINTS``, ``--bonus DIMENSION=POINTS`` and ``--bad-record`` → Adjustments
+    (None: none of them)."""
+    if not deduct and not bonus and not record:
         return None
+    if record and profile.eligibility.record_score is None:
+        raise ShopscoreError(
+            f"--bad-record: profile {profile.id} has no lower stage score after a record; "
+            "it applies to douyin-2026's growth stage"
+        )
     if deduct is not None and (deduct < 0 or deduct != deduct):
         raise ShopscoreError(f"--deduct {deduct}: expected points ≥ 0 taken from the score")
     out: dict[str, float] = {}
@@ -637,7 +650,7 @@ def parse_adjustments(profile: Profile, deduct: float | None, bonus: list[str] |
         if not points >= 0:
             raise ShopscoreError(f"--bonus {item!r}: expected points ≥ 0")
         out[dim] = out.get(dim, 0.0) + points
-    return Adjustments(float(deduct or 0.0), MappingProxyType(out))
+    return Adjustments(float(deduct or 0.0), MappingProxyType(out), 0.0, record)
 
 
 def parse_settings(profile: Profile, settings: list[str]) -> dict[str, float]:

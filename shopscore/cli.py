@@ -72,6 +72,7 @@ ProfileOpt = Annotated[
 ]
 IndustryOpt = Annotated[str | None, typer.Option("--industry")]
 DeductOpt = Annotated[float | None, typer.Option("--deduct")]
+RecordOpt = Annotated[bool, typer.Option("--bad-record")]
 BonusOpt = Annotated[list[str] | None, typer.Option("--bonus")]
 ValuesOpt = Annotated[Path | None, typer.Option("--values")]
 ShopTypeOpt = Annotated[str | None, typer.Option("--shop-type")]
@@ -341,6 +342,7 @@ def compute(
     min_coverage: MinCoverageOpt = 0.8,
     deduct: DeductOpt = None,
     bonus: BonusOpt = None,
+    bad_record: RecordOpt = False,
     values: ValuesOpt = None,
 ) -> None:
     with _errors():
@@ -349,7 +351,7 @@ def compute(
         day, prof, shops = _prepare(
             path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
         )
-        adjustments = api.parse_adjustments(prof, deduct, bonus)
+        adjustments = api.parse_adjustments(prof, deduct, bonus, bad_record)
         page = _page(values, prof, shops, category)
         results = api.score_each(shops, prof, day, category, adjustments=adjustments, page=page)
         errors = _shop_errors(results)
@@ -489,6 +491,7 @@ def trend(
     shops_mode: ShopsOpt = Shops.auto,
     deduct: DeductOpt = None,
     bonus: BonusOpt = None,
+    bad_record: RecordOpt = False,
     values: ValuesOpt = None,
 ) -> None:
     with _errors():
@@ -497,7 +500,7 @@ def trend(
         day, prof, shops = _prepare(
             path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
         )
-        adjustments = api.parse_adjustments(prof, deduct, bonus)
+        adjustments = api.parse_adjustments(prof, deduct, bonus, bad_record)
         page = _page(values, prof, shops, category)
         _run_each(
             shops,
@@ -531,6 +534,7 @@ def forecast(
     shops_mode: ShopsOpt = Shops.auto,
     deduct: DeductOpt = None,
     bonus: BonusOpt = None,
+    bad_record: RecordOpt = False,
     values: ValuesOpt = None,
 ) -> None:
     with _errors():
@@ -539,7 +543,7 @@ def forecast(
         day, prof, shops = _prepare(
             path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
         )
-        adjustments = api.parse_adjustments(prof, deduct, bonus)
+        adjustments = api.parse_adjustments(prof, deduct, bonus, bad_record)
         page = _page(values, prof, shops, category)
         _run_each(
             shops,

@@ -124,6 +124,11 @@ PARAMS: dict[str, dict[str, str]] = {
         "zh": "把拟合结果写成配置文件（TOML），之后用 --profile 文件 即可。",
         "en": "Write the fit as a profile (TOML) to use with --profile FILE.",
     },
+    "bad_record": {
+        "zh": "店铺有违规记录：成长期店铺的固定分为 60 而不是 70（douyin-2026）。",
+        "en": "The shop has a bad-behaviour record: a growth-stage shop scores a fixed 60 instead of 70 "
+        "(douyin-2026).",
+    },
     "bonus": {
         "zh": "加分项：维度=分数，可重复，例如 logistics=3（偏远地区服务）；维度分最高到满分。",
         "en": "Bonus: DIMENSION=POINTS, repeatable, e.g. logistics=3 (remote-area service); a "

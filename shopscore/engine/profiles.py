@@ -184,6 +184,8 @@ class Eligibility:
     min_orders: int
     status: str
     score: float | None
+    #: the stage's score after a bad-behaviour record (SPEC §4b: 60), when the seller says so
+    record_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -392,6 +394,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
             min_orders=int(elig_raw["min_orders"]),
             status=str(elig_raw.get("status", "insufficient-data")),
             score=float(elig_raw["score"]) if "score" in elig_raw else None,
+            record_score=float(elig_raw["record_score"]) if "record_score" in elig_raw else None,
         )
         dims = {
             d: Dimension(d, float(c.get("weight", 0)), str(c.get("zh", d)), str(c.get("en", d)))

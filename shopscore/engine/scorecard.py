@@ -131,13 +131,15 @@ def judge(
         values = page_values(values, m.readings, as_of)
     roll = rollup(score_metrics(values, prof, category, elig.count), prof)
     status, composite, dims, metrics = "scored", roll.score, roll.dimensions, roll.metrics
+    adj = reading.adjustments if reading is not None and reading.adjustments else m.adjustments
     if not elig.met:
         status = prof.eligibility.status
         composite = prof.eligibility.score
+        if adj.record and prof.eligibility.record_score is not None and composite is not None:
+            composite = prof.eligibility.record_score
         dims = tuple(replace(d, score=None) for d in dims)
     elif composite is None:
         status = "insufficient-data"
-    adj = reading.adjustments if reading is not None and reading.adjustments else m.adjustments
     if status == "scored" and adj and composite is not None:
         composite, dims = adjust(composite, dims, adj, prof)
     computed: float | None = None

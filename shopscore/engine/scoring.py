@@ -55,13 +55,16 @@ class Adjustments:
     deductions: float = 0.0
     bonus: Mapping[str, float] = field(default_factory=dict)
     plus: float = 0.0  # a 加分项 added to the composite itself (the page shows it beside the total)
+    #: the shop has a bad-behaviour record: a growth-stage shop gets the stage's lower score
+    record: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.deductions) or bool(self.plus) or any(self.bonus.values())
+        return bool(self.deductions) or bool(self.plus) or self.record or any(self.bonus.values())
 
     def without_bonus(self, dims: set[str]) -> Adjustments:
         """These adjustments less the bonuses of ``dims`` (scores that already hold them)."""
-        return Adjustments(self.deductions, {d: p for d, p in self.bonus.items() if d not in dims}, self.plus)
+        kept = {d: p for d, p in self.bonus.items() if d not in dims}
+        return Adjustments(self.deductions, kept, self.plus, self.record)
 
 
 def adjust(

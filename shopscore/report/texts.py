@@ -513,6 +513,8 @@ def adjustments_line(result: Any, lang: str) -> str:
         parts.append(f"{ADJUST_TEXT['bonus'][lang]} +{adj.plus:g}")
     if adj.deductions:
         parts.append(f"{ADJUST_TEXT['deductions'][lang]} −{adj.deductions:g}")
+    if adj.record:
+        parts.append(ADJUST_TEXT["record"][lang])
     return " · ".join(parts)
 
 
@@ -627,6 +629,7 @@ def threshold_label(x: Any, lang: str) -> str:
 ADJUST_TEXT = {
     "bonus": {"zh": "加分项", "en": "bonus"},
     "deductions": {"zh": "扣分项", "en": "deductions"},
+    "record": {"zh": "有违规记录", "en": "bad-behaviour record"},
 }
 
 
