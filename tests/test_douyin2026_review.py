@@ -171,7 +171,12 @@ def test_bonus_and_deductions_from_the_backend_page() -> None:
     res = CliRunner().invoke(app, [*args, "--deduct", "2", "--bonus", "logistics=3", "-f", "json"])
     out = json.loads(res.stdout)[0]
     assert out["score"] == pytest.approx(75.25, abs=1e-6)
-    assert out["adjustments"] == {"deductions": 2.0, "bonus": {"logistics": 3.0}, "plus": 0.0, "bad_record": False}
+    assert out["adjustments"] == {
+        "deductions": 2.0,
+        "bonus": {"logistics": 3.0},
+        "plus": 0.0,
+        "bad_record": False,
+    }
     jsonschema.validate(
         out,
         json.loads((ROOT / "docs" / "compute.schema.json").read_text("utf-8"))["$defs"]["shop"]
