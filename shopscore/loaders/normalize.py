@@ -46,7 +46,7 @@ def export_time(path: Path) -> float:
     return float(m.group(1)) if m else float(int(path.stat().st_mtime))
 
 
-def _BY_VALUE(ctype: str) -> bool:  # noqa: N802 - reads as the set it stands for
+def _by_value_type(ctype: str) -> bool:
     """Column types parsed once per distinct value: a few values over many rows (statuses,
     reasons, flags), each matched against word lists by regex."""
     return ctype == "bool" or ctype.startswith(("enum:", "flag:"))
@@ -163,7 +163,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
             if len(series) > 1:
                 series = [df.select(pl.coalesce(series).alias(col)).to_series()]
             parsed.append(_plausible(series[0], ctype, saved).alias(col))
-        elif len(sources) == 1 and _BY_VALUE(ctype):
+        elif len(sources) == 1 and _by_value_type(ctype):
             parsed.append(_by_value(df, src, _type_expr(col, ctype, schema, src)).alias(col))
         else:
             exprs = [_type_expr(col, ctype, schema, c) for c in sources]
