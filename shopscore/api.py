@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -9,14 +10,15 @@ from types import MappingProxyType
 from typing import Any
 
 from shopscore.engine.calibrate import Fit
-from shopscore.engine.compute import MetricResult, plan
+from shopscore.engine.compute import MetricResult
+from shopscore.engine.compute import plan as metric_plans
 from shopscore.engine.coverage import Coverage
 from shopscore.engine.profiles import Profile, load_profile
 from shopscore.engine.readings import Readings
 from shopscore.engine.scorecard import Scorecard, ShopModel, model, score_day
 from shopscore.engine.scoring import Adjustments, DimensionResult, ThresholdResult
 from shopscore.errors import ExitCode, ShopscoreError
-from shopscore.loaders.discover import Progress, ShopData, ShopsMode
+from shopscore.loaders.discover import Progress, ShopData, ShopPlan, ShopsMode
 from shopscore.loaders.discover import load as load_shops
 
 SCHEMA_VERSION = 1
@@ -68,20 +70,16 @@ class ShopScore:
     reading: date | None = None
     computed: float | None = None
     fit: Fit | None = field(default=None, repr=False, compare=False)
+    #: the 加分项 / 扣分项 in the score (the day's page reading's, else --bonus/--deduct)
+    adjustments_used: Adjustments | None = None
+    #: computed in a worker process (the result travels without its frames and model):
+    #: fix-first in the run's language, and the next threshold crossing for summary
+    fixes: tuple[dict[str, Any], ...] | None = field(default=None, compare=False)
+    next_crossing: dict[str, Any] | None = field(default=None, compare=False)
+    crossing_known: bool = field(default=False, compare=False)
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
-
-    @property
-    def adjustments_used(self) -> Adjustments | None:
-        """The 加分项 / 扣分项 in the score: the as-of day's page reading's, else the seller's
-        --bonus / --deduct (None: none)."""
-        m = self.model
-        if m is None:
-            return None
-        on = m.readings.on(self.reading) if self.reading is not None else None
-        adj = on.adjustments if on is not None and on.adjustments else m.adjustments
-        return adj or None
 
     def _display_json(self) -> dict[str, Any] | None:
         d = self.profile.display
@@ -265,7 +263,16 @@ def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | Non
         display_thresholds=card.display_thresholds,
         reading=card.reading,
         computed=card.computed,
+        adjustments_used=_adjustments_used(m, card.reading),
     )
+
+
+def _adjustments_used(m: ShopModel, day: date | None) -> Adjustments | None:
+    """The 加分项 / 扣分项 in a day's score: the day's page reading's, else the seller's
+    --bonus / --deduct (None: none)."""
+    on = m.readings.on(day) if day is not None else None
+    adj = on.adjustments if on is not None and on.adjustments else m.adjustments
+    return adj or None
 
 
 def check_category(profile: Profile, category: str | None) -> None:
@@ -321,6 +328,122 @@ def score_each(
     return out
 
 
+@dataclass(frozen=True)
+class ShopTask:
+    """Everything one shop's scoring needs, sent to a worker process: the planned shop, the
+    header aliases, the profile by name, the run's options, and what to compute beside the
+    score (``lang``: fix-first in that language; ``forecast_days``: the next crossing)."""
+
+    plan: ShopPlan | None = None  # set per shop by score_plans
+    columns: Path | None = None
+    profile: str | None = None
+    industry: str | None = None
+    shop_type: str | None = None
+    as_of: date | None = None
+    category: str | None = None
+    adjustments: Adjustments | None = None
+    cache: bool = True
+    lang: str | None = None
+    forecast_days: int | None = None
+
+
+def run_shop(task: ShopTask) -> ShopScore:
+    """Score one planned shop: a pure function of its folder and the options. The result
+    comes without its frames and model (light enough to travel between processes), with
+    fix-first and the next crossing computed if asked. Never raises for the shop's own
+    failure: that is its ``error`` status."""
+    from shopscore.loaders.discover import build_planned, reader
+    from shopscore.loaders.schemas import load_schema
+
+    assert task.plan is not None, "score_plans sets each task's shop"
+    prof = load_profile(task.profile, task.industry, task.shop_type)
+    try:
+        shop = build_planned(task.plan, reader(load_schema(task.columns), task.cache), {})
+    except ShopscoreError as exc:
+        return light(failed(ShopData(task.plan.name, task.plan.folder), prof, str(exc)))
+    except Exception as exc:
+        return light(failed(ShopData(task.plan.name, task.plan.folder), prof, internal_error(exc), True))
+    (result,) = score_each([shop], prof, task.as_of, task.category, adjustments=task.adjustments)
+    try:
+        fixes = tuple(fix_first(result, lang=task.lang)) if task.lang is not None else None
+        crossing = next_crossing(result, task.forecast_days) if task.forecast_days is not None else None
+    except Exception as exc:  # a bug: the shop's error, not the run's
+        return light(failed(shop, prof, internal_error(exc), True))
+    return replace(
+        light(result), fixes=fixes, next_crossing=crossing, crossing_known=task.forecast_days is not None
+    )
+
+
+def light(result: ShopScore) -> ShopScore:
+    """``result`` without the shop's frames and its prepared model: what the reports read
+    (scores, the load report) and nothing a worker need send back."""
+    data = result.data
+    bare = ShopData(data.name, data.path, {}, data.columns, data.report, data.error, data.spans)
+    return replace(result, data=bare, model=None)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The shops found under a path, and the files read to find them (auto mode with
+    sub-folders), so that loading them reads nothing twice."""
+
+    plans: tuple[ShopPlan, ...]
+    reads: Mapping[Path, Any]
+    columns: Path | None
+    cache: bool
+
+    def load(self, progress: Progress | None = None) -> list[ShopData]:
+        """Every planned shop loaded in this process."""
+        from shopscore.loaders.discover import build_planned, reader
+        from shopscore.loaders.schemas import load_schema
+
+        read = reader(load_schema(self.columns), self.cache)
+
+        def each(p: Path) -> Any:
+            if progress:
+                progress(p.name)
+            return read(p)
+
+        return [build_planned(plan, each, self.reads) for plan in self.plans]
+
+
+def find_shops(
+    path: Path | str,
+    columns: Path | None = None,
+    shops: ShopsMode = "auto",
+    cache: bool = True,
+    progress: Progress | None = None,
+) -> Planned:
+    """Which shops ``path`` holds (SPEC §1), reading files only where that needs them."""
+    from shopscore.loaders.discover import plan_shops, reader
+    from shopscore.loaders.schemas import load_schema
+
+    read = reader(load_schema(columns), cache)
+
+    def read_all(files: list[Path]) -> dict[Path, Any]:
+        out = {}
+        for p in files:
+            if progress:
+                progress(p.name)
+            out[p] = read(p)
+        return out
+
+    plans, reads = plan_shops(Path(path), shops, read_all)
+    return Planned(tuple(plans), reads, columns, cache)
+
+
+def score_plans(planned: Planned, task: ShopTask, workers: int | None = None) -> list[ShopScore]:
+    """Every planned shop scored with ``task``'s options, several at once in worker
+    processes (``workers``: how many; default one per core, 1: in this process). Shops come
+    back in folder order whichever worker ran them; one shop's failure is its own
+    ``error`` result."""
+    from shopscore import workers as pool
+
+    n = pool.count(len(planned.plans), workers)
+    tasks = [replace(task, plan=p, columns=planned.columns, cache=planned.cache) for p in planned.plans]
+    return pool.run(run_shop, tasks, n, len(tasks))
+
+
 def internal_error(exc: BaseException) -> str:
     """One line for an unexpected exception, its traceback written to a file."""
     import tempfile
@@ -352,7 +475,7 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
     from shopscore.report.texts import NO_DATA_HINTS, NOTES, PROXY_HINTS, t
 
     out = []
-    for mid, p in plan(shop, shop.columns, profile).items():
+    for mid, p in metric_plans(shop, shop.columns, profile).items():
         m = p.metric
         name = f"{m.name(lang)} ({mid})"
         if p.state == "missing":
@@ -915,14 +1038,16 @@ def summarize(
     fail_drop: float | None = None,
     min_coverage: float = 0.8,
     forecast_days: int = 30,
+    results: list[ShopScore] | None = None,
 ) -> list[ShopSummary]:
     """Score each shop, compare with its previous recorded run (``history``: a
-    history.History, or None for no history) and record this one; worst shop first."""
-    from shopscore.engine.forecast import forecast as run_forecast
-
+    history.History, or None for no history) and record this one; worst shop first.
+    ``results``: the shops scored already (by worker processes), in place of ``shops``."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     out = []
-    for shop, result in zip(shops, score_each(shops, prof, as_of, category), strict=True):
+    scored = results if results is not None else score_each(shops, prof, as_of, category)
+    for result in scored:
+        shop = result.data
         previous = None
         if history is not None and result.as_of is not None:
             previous = history.previous(result.shop, prof.id, result.as_of)
@@ -948,30 +1073,42 @@ def summarize(
             if key
             else None
         )
-        next_crossing = None
-        if result.status == "scored":
-            m = result.model or model(shop, prof)
-            f = run_forecast(m, result.as_of, forecast_days, "frozen", category)
-            if f.crossings:
-                c = f.crossings[0]
-                th = next(t for t in prof.thresholds if t.id == c.threshold)
-                next_crossing = {
-                    "threshold": c.threshold,
-                    "label": {"zh": th.zh, "en": th.en},
-                    "date": c.date.isoformat(),
-                    "direction": c.direction,
-                }
+        crossing = (
+            result.next_crossing if result.crossing_known else next_crossing(result, forecast_days, shop)
+        )
         code = verdict(result, fail_below, min_coverage)
         if code == ExitCode.OK and fail_drop is not None and delta is not None and delta < -fail_drop - 1e-9:
             code = ExitCode.ALERT
         if history is not None:
             history.record(result)
-        out.append(ShopSummary(result, previous, delta, tuple(crossed), key_json, next_crossing, code))
+        out.append(ShopSummary(result, previous, delta, tuple(crossed), key_json, crossing, code))
     order = {"error": 0, "insufficient-data": 1, "growth-stage": 2, "scored": 3}
     out.sort(
         key=lambda s: (order.get(s.result.status, 1), s.result.score if s.result.score is not None else 0.0)
     )
     return out
+
+
+def next_crossing(result: ShopScore, days: int = 30, shop: ShopData | None = None) -> dict[str, Any] | None:
+    """The first threshold a scored shop crosses in the next ``days`` days with no new
+    events (summary's "next crossing"), or None."""
+    from shopscore.engine.forecast import forecast as run_forecast
+
+    if result.status != "scored":
+        return None
+    prof = result.profile
+    m = result.model or model(shop or result.data, prof)
+    f = run_forecast(m, result.as_of, days, "frozen", result.category)
+    if not f.crossings:
+        return None
+    c = f.crossings[0]
+    th = next(t for t in prof.thresholds if t.id == c.threshold)
+    return {
+        "threshold": c.threshold,
+        "label": {"zh": th.zh, "en": th.en},
+        "date": c.date.isoformat(),
+        "direction": c.direction,
+    }
 
 
 def fix_diagnoses(result: ShopScore, top: int = 3) -> list[DiagnoseReport]:

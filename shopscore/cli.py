@@ -237,6 +237,32 @@ def _load(path: Path, columns: Path | None, shops: Shops = Shops.auto, no_cache:
     return api.load(path, columns, shops=mode, cache=not no_cache)
 
 
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1)]
+
+
+def _find(path: Path, columns: Path | None, shops: Shops, no_cache: bool) -> Any:
+    """Which shops ``path`` holds (api.Planned), with the reading shown on a terminal."""
+    from shopscore import api
+
+    err = _err_console()
+    mode: Literal["auto", "one", "each"] = shops.value
+    if err.is_terminal:
+        with err.status("reading exports…") as status:
+            return api.find_shops(
+                path, columns, mode, not no_cache, progress=lambda name: status.update(f"reading {name}")
+            )
+    return api.find_shops(path, columns, mode, not no_cache)
+
+
+def _load_planned(planned: Any) -> list[Any]:
+    """The planned shops loaded in this process, the reading shown on a terminal."""
+    err = _err_console()
+    if err.is_terminal:
+        with err.status("reading exports…") as status:
+            return list(planned.load(progress=lambda name: status.update(f"reading {name}")))
+    return list(planned.load())
+
+
 def _prepare(
     path: Path,
     as_of: str | None,
@@ -344,16 +370,32 @@ def compute(
     bonus: BonusOpt = None,
     bad_record: RecordOpt = False,
     values: ValuesOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     with _errors():
         from shopscore import api
 
-        day, prof, shops = _prepare(
-            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
-        )
+        day = _parse_day(as_of)
+        prof = api.load_profile(profile, industry, shop_type)
+        api.check_category(prof, category)
         adjustments = api.parse_adjustments(prof, deduct, bonus, bad_record)
-        page = _page(values, prof, shops, category)
-        results = api.score_each(shops, prof, day, category, adjustments=adjustments, page=page)
+        planned = _find(path, columns, shops_mode, no_cache)
+        if len(planned.plans) > 1 and values is None:  # an agency's shops, in worker processes
+            lang_fixes = lang.value if format == Format.table else None
+            task = api.ShopTask(
+                profile=profile,
+                industry=industry,
+                shop_type=shop_type,
+                as_of=day,
+                category=category,
+                adjustments=adjustments,
+                lang=lang_fixes,
+            )
+            results = api.score_plans(planned, task, workers)
+        else:
+            shops = _load_planned(planned)
+            page = _page(values, prof, shops, category)
+            results = api.score_each(shops, prof, day, category, adjustments=adjustments, page=page)
         errors = _shop_errors(results)
         code = most_severe([errors, *(api.verdict(r, fail_below, min_coverage) for r in results)])
         _state["code"] = code
@@ -398,7 +440,8 @@ def _render_scores(results: list[Any], format: Format, lang: Lang) -> None:
     if len(results) > 1:
         render_multi(results, out, lang.value)
     for r in results:
-        render_score(r, out, lang.value, api.fix_first(r, lang=lang.value))
+        fixes = list(r.fixes) if r.fixes is not None else api.fix_first(r, lang=lang.value)
+        render_score(r, out, lang.value, fixes)
 
 
 DaysOpt = Annotated[int, typer.Option("--days")]
@@ -745,6 +788,7 @@ def summary(
     columns: ColumnsOpt = None,
     no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
+    workers: WorkersOpt = None,
 ) -> None:
     with _errors():
         from shopscore import api
@@ -758,12 +802,29 @@ def summary(
         )
         if post is not None and robot is None:
             raise ShopscoreError("--post needs --format wecom, dingtalk or feishu")
-        day, prof, shops = _prepare(
-            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
-        )
+        day = _parse_day(as_of)
+        prof = api.load_profile(profile, industry, shop_type)
+        api.check_category(prof, category)
+        planned = _find(path, columns, shops_mode, no_cache)
+        results = None
+        shops: list[Any] = []
+        if len(planned.plans) > 1:  # an agency's shops, in worker processes
+            task = api.ShopTask(
+                profile=profile,
+                industry=industry,
+                shop_type=shop_type,
+                as_of=day,
+                category=category,
+                forecast_days=30,
+            )
+            results = api.score_plans(planned, task, workers)
+        else:
+            shops = _load_planned(planned)
         store = History(history)
         try:
-            found = api.summarize(shops, prof, day, category, store, fail_below, fail_drop, min_coverage)
+            found = api.summarize(
+                shops, prof, day, category, store, fail_below, fail_drop, min_coverage, results=results
+            )
         finally:
             store.close()
         for s in found:

@@ -124,6 +124,11 @@ PARAMS: dict[str, dict[str, str]] = {
         "zh": "把拟合结果写成配置文件（TOML），之后用 --profile 文件 即可。",
         "en": "Write the fit as a profile (TOML) to use with --profile FILE.",
     },
+    "workers": {
+        "zh": "同时评分的店铺进程数（默认每个 CPU 核一个；1 表示在本进程内逐个评分）。",
+        "en": "How many shops are scored at once, each in its own process (default: one per core; "
+        "1: one after another in this process).",
+    },
     "bad_record": {
         "zh": "店铺有违规记录：成长期店铺的固定分为 60 而不是 70（douyin-2026）。",
         "en": "The shop has a bad-behaviour record: a growth-stage shop scores a fixed 60 instead of 70 "

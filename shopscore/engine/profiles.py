@@ -9,6 +9,7 @@ a raw dict.
 from __future__ import annotations
 
 import copy
+import copyreg
 import math
 import tomllib
 from collections.abc import Mapping
@@ -38,6 +39,14 @@ def shipped_profiles() -> list[str]:
         if p.name.endswith(".toml") and not p.name.startswith("_")
     ]
     return sorted(names)
+
+
+# read-only tables (MappingProxyType) travel to worker processes as plain dicts, wrapped again
+def _proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+copyreg.pickle(MappingProxyType, lambda m: (_proxy, (dict(m),)))
 
 
 # ---------------------------------------------------------------- typed shape
