@@ -69,6 +69,7 @@ class ShopScore:
     #: beside the page's, and the fit of the profile to the readings
     reading: date | None = None
     computed: float | None = None
+    page_total: bool = False  # the score is the page's total
     fit: Fit | None = field(default=None, repr=False, compare=False)
     #: the 加分项 / 扣分项 in the score (the day's page reading's, else --bonus/--deduct)
     adjustments_used: Adjustments | None = None
@@ -150,7 +151,11 @@ class ShopScore:
                 else None
             ),
             "page": (
-                {"date": self.reading.isoformat(), "computed_score": _r(self.computed)}
+                {
+                    "date": self.reading.isoformat(),
+                    "total": self.page_total,
+                    "computed_score": _r(self.computed),
+                }
                 if self.reading is not None
                 else None
             ),
@@ -263,15 +268,15 @@ def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | Non
         display_thresholds=card.display_thresholds,
         reading=card.reading,
         computed=card.computed,
-        adjustments_used=_adjustments_used(m, card.reading),
+        page_total=card.page_total,
+        adjustments_used=_adjustments_used(m, card.as_of),
     )
 
 
 def _adjustments_used(m: ShopModel, day: date | None) -> Adjustments | None:
     """The 加分项 / 扣分项 in a day's score: the day's page reading's, else the seller's
     --bonus / --deduct (None: none)."""
-    on = m.readings.on(day) if day is not None else None
-    adj = on.adjustments if on is not None and on.adjustments else m.adjustments
+    adj = m.readings.adjustments(day, m.adjustments) if m.readings and day is not None else m.adjustments
     return adj or None
 
 
@@ -668,6 +673,11 @@ def calibrate(
 def page(shop: ShopData, profile: Profile | str | None, path: Path, category: str | None = None) -> Page:
     """``--values FILE`` for one shop: its readings and the profile fitted to them."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    if not any(rule.curve.kind == "steps" for rule in prof.metrics.values()):
+        raise ShopscoreError(
+            f"--values {path}: profile {prof.id} has no step scores to fit; the backend page's readings "
+            "are for the 100-point model (-p douyin-2026)"
+        )
     readings = read_values(path, prof)
     return Page(readings, calibrate(shop, prof, readings, category))
 

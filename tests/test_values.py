@@ -323,3 +323,131 @@ def test_values_is_one_shops_page(tmp_path: Path) -> None:
     args = ["compute", str(tmp_path / "shops"), "--shops", "each", "--values", str(tmp_path / "values.toml")]
     res = runner.invoke(app, [*args, "-p", "douyin-2026"])
     assert res.exit_code == 2 and "2 shops were found" in res.stderr.replace("\n", " ")
+
+
+# ------------------------------------------------------------------ found in review
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    f = tmp_path / "values.toml"
+    f.write_text(text, "utf-8")
+    return f
+
+
+def test_a_weight_alone_changes_no_score(tmp_path: Path, shop: api.ShopData) -> None:
+    """im-dissatisfaction has 1 rated chat of the 10 it needs: a page weight for it is for
+    the fit, not a value; the metric stays insufficient and the composite 76.65."""
+    text = '[[reading]]\ndate = 2026-09-30\n[reading.metrics]\n"飞鸽会话不满意率" = { weight = "25%" }\n'
+    res = api.score(shop, P, D, page=_page(tmp_path, text, shop))
+    m = res.metric("im-dissatisfaction-30d")
+    assert m.status == "insufficient" and m.page is None and res.score == pytest.approx(76.65, abs=1e-9)
+
+
+def test_a_total_at_the_maximum_with_a_bonus_is_no_equation_for_the_weights(tmp_path: Path) -> None:
+    """100 with +3 and dimensions 100/96/100: the profile's weights give min(99.2 + 3, 100)
+    = 100 already; the reading only says "at least 97", so it does not move the weights."""
+    text = (
+        "[[reading]]\ndate = 2026-09-30\ntotal = 100\nbonus = 3\n[reading.dimensions]\n"
+        '"商品体验" = 100\n"物流体验" = 96\n"服务体验" = 100\n'
+    )
+    fit = calibrate(P, api.read_values(_write(tmp_path, text), P))
+    assert dict(fit.weights.fitted) == dict(fit.weights.default) and fit.weights.readings == 0
+    assert fit.checks[0].default == 100.0 and fit.checks[0].residual == 0.0  # on the scale
+
+
+def test_the_pages_value_and_score_pairs_move_cut_offs_and_disagreement_keeps_the_profiles(
+    tmp_path: Path,
+) -> None:
+    """0.8% help rate scored 100 on the page (the profile says 90): 100's bound rises from
+    0.5% to 0.8%. A second day's 0.7% scored 90 contradicts it: the profile's curve stands."""
+    one = (
+        '[[reading]]\ndate = 2026-09-09\n[reading.metrics]\n"平台求助率" = { value = "0.8%", score = 100 }\n'
+    )
+    fit = calibrate(P, api.read_values(_write(tmp_path, one), P))
+    (cut,) = fit.cutoffs
+    assert (
+        cut.fitted[0] == (0.008, 100.0) and cut.fitted[1:] == P.metrics["platform-help-rate"].curve.points[1:]
+    )
+    two = (
+        one
+        + '[[reading]]\ndate = 2026-09-10\n[reading.metrics]\n"平台求助率" = { value = "0.7%", score = 90 }\n'
+    )
+    (cut,) = calibrate(P, api.read_values(_write(tmp_path, two), P)).cutoffs
+    assert cut.conflict and cut.fitted == P.metrics["platform-help-rate"].curve.points and not cut.changed
+
+
+def test_the_pages_bonus_holds_until_it_shows_others_and_own_flags_hold_elsewhere(
+    tmp_path: Path, shop: api.ShopData
+) -> None:
+    """A reading of 09-28 showing only 加分项 +2 (on the total): 76.65 + 2 that day and the
+    days after; --deduct 5 given by the seller applies where no reading says otherwise."""
+    page = _page(
+        tmp_path,
+        '[[reading]]\ndate = 2026-09-28\n"加分项" = 2\n[reading.metrics]\n"商品综合评分" = 4.4\n',
+        shop,
+    )
+    after = api.score(shop, P, D, page=page)
+    assert after.score == pytest.approx(78.65, abs=1e-9) and after.adjustments_used is not None
+    mine = api.parse_adjustments(P, 5, None)
+    assert api.score(shop, P, D, adjustments=mine, page=page).score == pytest.approx(71.65, abs=1e-9)
+    before = api.score(shop, P, date(2026, 9, 27), adjustments=mine, page=page)
+    assert before.adjustments_used == mine
+
+
+def test_two_identical_readings_leave_the_weights_undetermined() -> None:
+    same = [((69, 99, 85), 80.0), ((69, 99, 85), 80.0)]
+    assert not calibrate(P, _readings(same)).weights.determined
+
+
+def test_saved_fit_keeps_the_shop_types_small_shop_bound(tmp_path: Path) -> None:
+    _write(tmp_path, PAGE_0909)
+    saved = tmp_path / "fitted.toml"
+    res = runner.invoke(app, [*_args("calibrate", tmp_path), "--shop-type", "flagship", "--save", str(saved)])
+    assert res.exit_code == 0, res.stderr
+    mine = api.load_profile(str(saved))
+    assert mine.small_shop is not None and mine.small_shop.below_orders == 300
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("[[reading]]\ndate = 1999-12-31\ntotal = 80\n", "expected a day from 2000-01-01"),
+        (
+            '[[reading]]\ndate = 2026-09-30\n[reading.dimensions]\n"商品体验" = 69\nproduct = 70\n',
+            "given twice",
+        ),
+        ('[[reading]]\ndate = 2026-09-30\ntotal = 82\n"我的总分" = 90\n', "given twice"),
+        ('[[reading]]\ndate = 2026-09-30\n[reading.metrics]\n"商品综合评分" = 46.2\n', "at most 5"),
+        (
+            '[[reading]]\ndate = 2026-09-30\n[reading.metrics]\n"平台求助率" = { weight = 0.25 }\n',
+            "percentage",
+        ),
+        ('[[reading]]\ndate = 2026-09-30\ntotal = 80\n"加分项" = "2%"\n', "expected points"),
+        ("[[reading]]\n日期 = 2026-09-30\n", "put names in quotes"),
+    ],
+)
+def test_more_bad_values_files(text: str, said: str, tmp_path: Path) -> None:
+    with pytest.raises(ShopscoreError, match=re.escape(said)):
+        api.read_values(_write(tmp_path, text), P)
+
+
+def test_encodings_a_bom_is_fine_and_gbk_says_save_as_utf8(tmp_path: Path) -> None:
+    f = tmp_path / "v.toml"
+    f.write_bytes(b"\xef\xbb\xbf" + PAGE_0909.encode("utf-8"))
+    assert api.read_values(f, P).items[0].total == 82.0
+    f.write_bytes(PAGE_0909.encode("gbk"))
+    with pytest.raises(ShopscoreError, match="save it as UTF-8"):
+        api.read_values(f, P)
+
+
+def test_the_5_point_profile_says_values_are_for_the_100_point_model(tmp_path: Path) -> None:
+    _write(tmp_path, PAGE_0909)
+    res = runner.invoke(app, ["compute", str(CASE), "--values", str(tmp_path / "values.toml")])
+    assert res.exit_code == 2 and "douyin-2026" in res.stderr
+
+
+def test_a_growth_stage_day_keeps_its_status_with_the_pages_total(tmp_path: Path) -> None:
+    (young,) = api.load(CASE.parent / "growth_stage_29")
+    f = _write(tmp_path, "[[reading]]\ndate = 2026-09-30\ntotal = 70\n")
+    res = api.score(young, P, D, page=api.page(young, P, f))
+    assert (res.status, res.score, res.page_total) == ("growth-stage", 70.0, True)

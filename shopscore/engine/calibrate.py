@@ -31,7 +31,8 @@ from types import MappingProxyType
 from shopscore.engine.compute import MetricResult
 from shopscore.engine.metrics import REGISTRY
 from shopscore.engine.profiles import TOLERANCE, Curve, Profile
-from shopscore.engine.readings import Readings
+from shopscore.engine.readings import Reading, Readings
+from shopscore.errors import ShopscoreError
 
 #: the pull of the profile's weights, relative to a squared point of residual
 RIDGE = 1e-6
@@ -45,12 +46,13 @@ class WeightFit:
 
     default: Mapping[str, float]
     fitted: Mapping[str, float]
-    readings: int  # readings with the total and every dimension
+    readings: int  # readings with the total and every dimension (none at the scale's bound)
     free: int  # weights the fit may move (dimensions − 1)
+    independent: int = 0  # how many of those readings say something new (their rank, less Σw = 1)
 
     @property
     def determined(self) -> bool:
-        return self.readings >= self.free
+        return self.independent >= self.free
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,16 @@ class Fit:
 # ---------------------------------------------------------------- 1. dimension weights
 
 
+def _capped(r: Reading, profile: Profile) -> bool:
+    """A total at the scale's bound after 加分项 / 扣分项 says only "at least" (or "at most"):
+    no equation for the weights."""
+    adj = r.adjustments
+    assert r.total is not None
+    top = adj.plus > 0 and r.total >= profile.scale_max - TOLERANCE
+    bottom = adj.deductions > 0 and r.total <= profile.scale_min + TOLERANCE
+    return top or bottom
+
+
 def _fit_weights(profile: Profile, readings: Readings) -> WeightFit:
     ids = [d for d, dim in profile.dimensions.items() if dim.weight > 0]
     total = sum(profile.dimensions[d].weight for d in ids)
@@ -147,7 +159,7 @@ def _fit_weights(profile: Profile, readings: Readings) -> WeightFit:
     rows = [
         (r, r.total - r.adjustments.plus + r.adjustments.deductions)
         for r in readings.items
-        if r.total is not None and all(d in r.dimensions for d in ids)
+        if r.total is not None and all(d in r.dimensions for d in ids) and not _capped(r, profile)
     ]
     free = len(ids) - 1
     if not rows or free <= 0:
@@ -178,7 +190,9 @@ def _fit_weights(profile: Profile, readings: Readings) -> WeightFit:
     w = np.clip(found.x, 0.0, 1.0)
     w = w / w.sum()
     fitted = {d: float(round(x, 6)) for d, x in zip(ids, w, strict=True)}
-    return WeightFit(MappingProxyType(default), MappingProxyType(fitted), len(rows), free)
+    # the readings pin the weights down when, with Σw = 1, they leave no direction free
+    rank = int(np.linalg.matrix_rank(np.vstack([a, np.ones(len(ids))])))
+    return WeightFit(MappingProxyType(default), MappingProxyType(fitted), len(rows), free, rank - 1)
 
 
 # ---------------------------------------------------------------- 2. metric weights
@@ -198,6 +212,12 @@ def _metric_weights(profile: Profile, readings: Readings) -> dict[str, float]:
         if not scale or not any(mid in shown for mid in members):
             continue
         given = sum(shown.get(mid, 0.0) for mid in members)
+        if given > 1.0 + 0.005:
+            names = ", ".join(REGISTRY[m].zh for m in members if m in shown)
+            raise ShopscoreError(
+                f"--values: the page's weights of {names} add up to {given * 100:.1f}% of their dimension; "
+                "check the figures (the weights of one dimension add up to 100%)"
+            )
         rest = sum(rule.weight for mid, rule in members.items() if mid not in shown)
         left = max(1.0 - given, 0.0)
         for mid, rule in members.items():
@@ -308,8 +328,10 @@ def _cutoffs(mid: str, profile: Profile, evidence: list[StepEvidence]) -> Cutoff
             fitted.append((bound, score))
             continue
         fitted.append((min(max(bound, lo), hi), score))
+    if conflict:  # the readings disagree: the profile's cut-offs stand, all of them
+        return CutoffFit(mid, direction, points, points, tuple(evidence), True)
     rounded = tuple((round(b, 10), s) for b, s in fitted)
-    return CutoffFit(mid, direction, points, rounded, tuple(evidence), conflict)
+    return CutoffFit(mid, direction, points, rounded, tuple(evidence), False)
 
 
 # ---------------------------------------------------------------- the whole fit
@@ -331,6 +353,12 @@ def calibrate(
         mine = {m.id: m for m in own.get(r.day, ())}
         values: dict[str, tuple[float, float | None]] = {}
         dim_checks = []
+        for mid, shown in r.metrics.items():  # the page's own value → score pairs: direct evidence
+            rule = profile.metrics.get(mid)
+            if rule is None or shown.value is None or shown.score is None or rule.curve.kind != "steps":
+                continue
+            step = rule.curve.score(shown.value, REGISTRY[mid].direction)
+            evidence.setdefault(mid, []).append(StepEvidence(r.day, shown.value, shown.score, step, True))
         for dim in profile.dimensions:
             members: dict[str, tuple[list[float], float | None]] = {}
             shown_values: dict[str, tuple[float | None, bool]] = {}
@@ -360,7 +388,10 @@ def calibrate(
                     ruled.add(mid)
             if dim not in r.dimensions:
                 continue
-            target = min(r.dimensions[dim] - r.adjustments.bonus.get(dim, 0.0), profile.scale_max)
+            bonus = r.adjustments.bonus.get(dim, 0.0)
+            if bonus and r.dimensions[dim] >= profile.scale_max - TOLERANCE:
+                continue  # at the maximum with a bonus: "at least max − bonus", no equation
+            target = r.dimensions[dim] - bonus
             found = _infer(profile, dim, target, members, w_of)
             default_dim = None
             if members and all(d is not None for _, d in members.values()):
@@ -383,6 +414,8 @@ def calibrate(
                 rule = profile.metrics[mid]
                 if value is None or rule.curve.kind != "steps":
                     continue
+                if r.metrics.get(mid) is not None and r.metrics[mid].score is not None:
+                    continue  # the page's own score: taken as evidence above
                 if mid in ruled and profile.small_shop is not None and score == profile.small_shop.score:
                     continue  # the rule's score says nothing of the cut-offs
                 default = rule.curve.score(value, REGISTRY[mid].direction)
@@ -390,8 +423,14 @@ def calibrate(
         fitted_total = default_total = None
         if r.total is not None and all(d in r.dimensions for d in weights.fitted):
             extra = r.adjustments.plus - r.adjustments.deductions
-            fitted_total = sum(weights.fitted[d] * r.dimensions[d] for d in weights.fitted) + extra
-            default_total = sum(weights.default[d] * r.dimensions[d] for d in weights.default) + extra
+
+            def on_scale(x: float) -> float:
+                return min(max(x, profile.scale_min), profile.scale_max)
+
+            fitted_total = on_scale(sum(weights.fitted[d] * r.dimensions[d] for d in weights.fitted) + extra)
+            default_total = on_scale(
+                sum(weights.default[d] * r.dimensions[d] for d in weights.default) + extra
+            )
         checks.append(
             ReadingCheck(
                 r.day,

@@ -60,6 +60,7 @@ class MetricResult:
     page: date | None = None
     computed: float | None = None
     page_score: float | None = None
+    page_value: bool = False  # the value is the page's (its sample is shopscore's own)
 
     @property
     def sample(self) -> float:

@@ -69,6 +69,19 @@ class Readings:
                 return r.day, m
         return None
 
+    def adjustments(self, day: date, given: Adjustments) -> Adjustments:
+        """The 加分项 / 扣分项 on ``day``: the day's reading's if it states any; else the
+        seller's own (``given``: --bonus / --deduct); else the latest earlier reading's (the
+        page's items hold until it shows others). A bad-behaviour record given holds always."""
+        stated = [r for r in self.items if r.day <= day and r.adjustments]
+        if stated and stated[-1].day == day:
+            adj = stated[-1].adjustments
+        elif given or not stated:
+            return given
+        else:
+            adj = stated[-1].adjustments
+        return replace(adj, record=adj.record or given.record)
+
     @property
     def last_day(self) -> date | None:
         return self.items[-1].day if self.items else None
@@ -82,8 +95,9 @@ def page_values(values: Sequence[MetricResult], readings: Readings, day: date) -
     out = []
     for r in values:
         got: tuple[date, MetricReading] | None = None
-        if reading is not None and r.id in reading.metrics:
-            got = day, reading.metrics[r.id]
+        shown_today = reading.metrics.get(r.id) if reading is not None else None
+        if shown_today is not None and (shown_today.value is not None or shown_today.score is not None):
+            got = day, shown_today  # (a weight alone is for the fit, not the day's figures)
         elif r.status == "no-data":
             got = readings.latest_value(r.id, day)
         if got is None or r.whatif:
@@ -91,9 +105,17 @@ def page_values(values: Sequence[MetricResult], readings: Readings, day: date) -
             continue
         when, shown = got
         changes: dict[str, object] = {"page": when}
-        if shown.value is not None:
+        if shown.value is not None:  # the page's exact figure: none of shopscore's caveats
             own = r.value if r.status != "no-data" else None
-            changes.update(value=shown.value, computed=own, score=None)
+            changes.update(
+                value=shown.value,
+                computed=own,
+                score=None,
+                page_value=True,
+                approximate=False,
+                notes=(),
+                proxy=None,
+            )
         if shown.score is not None:
             changes["page_score"] = shown.score
         if r.status == "no-data":

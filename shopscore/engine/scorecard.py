@@ -106,6 +106,7 @@ class Scorecard:
     #: shopscore's own composite when the page's figures replaced it
     reading: date | None = None
     computed: float | None = None
+    page_total: bool = False  # the score is the page's total
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
@@ -131,7 +132,7 @@ def judge(
         values = page_values(values, m.readings, as_of)
     roll = rollup(score_metrics(values, prof, category, elig.count), prof)
     status, composite, dims, metrics = "scored", roll.score, roll.dimensions, roll.metrics
-    adj = reading.adjustments if reading is not None and reading.adjustments else m.adjustments
+    adj = m.readings.adjustments(as_of, m.adjustments) if m.readings else m.adjustments
     if not elig.met:
         status = prof.eligibility.status
         composite = prof.eligibility.score
@@ -147,7 +148,9 @@ def judge(
         own = composite if status == "scored" else None
         composite, dims = page_rollup(own, dims, reading, prof, adj.without_bonus(set(reading.dimensions)))
         if composite is not None:
-            status, computed = "scored", own
+            computed = own
+            if status == "insufficient-data":  # the page scores what shopscore could not
+                status = "scored"
     if status != "scored":  # SPEC §0: metrics computed and shown, score/points/tag null
         metrics = tuple(evolve(r, score=None, points_lost=None) for r in metrics)
     ths = thresholds(prof, composite if status == "scored" else None, dims, history)
@@ -167,6 +170,7 @@ def judge(
         display_thresholds=shown_ths,
         computed=computed,
         reading=reading.day if reading is not None else None,
+        page_total=reading is not None and reading.total is not None,
     )
 
 

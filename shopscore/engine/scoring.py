@@ -99,7 +99,7 @@ def score_metric(
     """A metric's score and status from its curve and minimum sample (``small_shop``: the
     shop is below the profile's small-shop order count, SPEC §4b)."""
     rule = profile.metrics[r.id]
-    by_hand = r.whatif or r.page is not None  # a value set, not measured: any sample counts
+    by_hand = r.whatif or r.page_value  # a value set, not measured: any sample counts
     if r.page_score is not None:  # the backend page's own score for it (--values)
         return evolve(r, score=r.page_score, status="scored" if rule.weight > 0 else "diagnostic")
     if r.status == "no-data" and not by_hand:
@@ -165,6 +165,8 @@ def rollup(results: Sequence[MetricResult], profile: Profile) -> Rollup:
             metrics.append(evolve(r, weight=0.0, points_lost=0.0))
         else:
             metrics.append(evolve(r, weight=0.0, points_lost=None))
+    if not dim_total:  # only dimensions weighing nothing have a score: no composite
+        composite = None
     if composite is not None:  # a weighted mean of on-scale scores, up to float rounding
         composite = min(max(composite, profile.scale_min), profile.scale_max)
     return Rollup(composite, tuple(dims), tuple(metrics))

@@ -68,6 +68,10 @@ _HOURS = {
     "天": 24.0,
 }
 _UNIT_HOURS = {"h": 1.0, "s": 1 / 3600}
+#: the largest value a metric of this unit can have (stars: a 5-star rating; points: a score)
+_TOPS = {"stars": 5.0, "points": 100.0}
+#: the days a reading may have (as --as-of)
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 _NUMBER = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*([^\d\s.+-]*)\s*$")
 
 
@@ -134,6 +138,18 @@ def _metric_value(mid: str, raw: Any, where: _Where, key: str) -> float:
         return value * _HOURS[written] / _UNIT_HOURS[unit]
     if written not in ("", "分", "星", "points", "stars"):
         raise where.error(key, f"{raw!r}: expected a plain number")
+    top = _TOPS.get(unit)
+    if top is not None and value > top:
+        raise where.error(key, f"{raw!r}: expected at most {top:g}")
+    return value
+
+
+def _points(raw: Any, where: _Where, key: str, profile: Profile) -> float:
+    """Points added or taken (加分项 / 扣分项): a plain number within the scale's span."""
+    value, written = _number(raw, where, key)
+    span = profile.scale_max - profile.scale_min
+    if written not in ("", "分") or value > span:
+        raise where.error(key, f"{raw!r}: expected points from 0 to {span:g}, as the page shows them")
     return value
 
 
@@ -158,7 +174,7 @@ def _metric(mid: str, raw: Any, where: _Where, key: str, profile: Profile) -> Me
     weight = None
     if "weight" in got:
         w, written = _number(got["weight"], where, f"{key}.weight")
-        if written not in ("", "%") or w > 100:
+        if written != "%" or w > 100:
             raise where.error(
                 f"{key}.weight", f"{got['weight']!r}: expected a percentage of its dimension, e.g. 25%"
             )
@@ -174,6 +190,13 @@ def _metric(mid: str, raw: Any, where: _Where, key: str, profile: Profile) -> Me
 
 
 def _day(raw: Any, where: _Where) -> date:
+    day = _as_day(raw, where)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise where.error("date", f"{raw!r}: expected a day from {FIRST_DAY} to {LAST_DAY}")
+    return day
+
+
+def _as_day(raw: Any, where: _Where) -> date:
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -197,6 +220,8 @@ def _reading(raw: Any, index: int, path: Path, profile: Profile) -> Reading:
         if name is None:
             known = ", ".join(KEYS)
             raise where.error(k, f"unknown key; a reading takes {known}")
+        if name in fields:
+            raise where.error(k, f"given twice (as another name of {name}); keep one")
         fields[name] = v
     if "date" not in fields:
         raise where.error(
@@ -213,6 +238,8 @@ def _reading(raw: Any, index: int, path: Path, profile: Profile) -> Reading:
             raise where.error(
                 f"dimensions.{k}", f"no such dimension in profile {profile.id} (it has: {known})"
             )
+        if did in dims:
+            raise where.error(f"dimensions.{k}", f"given twice (as another name of {did}); keep one")
         dims[did] = _score(v, where, f"dimensions.{k}", profile)
     metrics: dict[str, MetricReading] = {}
     for k, v in _table(fields.get("metrics", {}), where, "metrics").items():
@@ -231,10 +258,12 @@ def _reading(raw: Any, index: int, path: Path, profile: Profile) -> Reading:
                 did = dim_names.get(_key(k))
                 if did is None:
                     raise where.error(f"bonus.{k}", f"no such dimension in profile {profile.id}")
-                bonus[did] = _number(v, where, f"bonus.{k}")[0]
+                if did in bonus:
+                    raise where.error(f"bonus.{k}", f"given twice (as another name of {did})")
+                bonus[did] = _points(v, where, f"bonus.{k}", profile)
         else:
-            plus = _number(raw_bonus, where, "bonus")[0]
-    deduct = _number(fields["deduct"], where, "deduct")[0] if "deduct" in fields else 0.0
+            plus = _points(raw_bonus, where, "bonus", profile)
+    deduct = _points(fields["deduct"], where, "deduct", profile) if "deduct" in fields else 0.0
     total = _score(fields["total"], where, "total", profile) if "total" in fields else None
     if total is None and not dims and not metrics:
         raise where.error("[[reading]]", "holds no figure; give total, dimensions or metrics")
@@ -257,16 +286,26 @@ def _table(raw: Any, where: _Where, key: str) -> dict[str, Any]:
 def read_values(path: Path, profile: Profile) -> Readings:
     """The readings of a values file, oldest first; one-line errors name file, reading, key."""
     shown = safe_text(str(path))
+    text = ""
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        text = path.read_bytes().decode("utf-8-sig")  # Notepad's BOM is no problem
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise ShopscoreError(f"{shown}: file not found (--values expects a TOML file; see README)") from None
+    except IsADirectoryError:
+        raise ShopscoreError(f"{shown}: is a folder; --values expects a TOML file (see README)") from None
     except OSError as exc:
         raise ShopscoreError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        hint = '; put names in quotes: "商品体验" = 69' if "Invalid" in str(exc) else ""
+    except UnicodeDecodeError:
+        raise ShopscoreError(
+            f"{shown}: not UTF-8 text; save it as UTF-8 (记事本: 另存为, 编码 UTF-8)"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        bare = re.search(r"^\s*[^\x00-\x7f\s\"'][^=]*=", text, re.M)
+        hint = '; put names in quotes: "商品体验" = 69' if bare else ""
         raise ShopscoreError(f"{shown}: not valid TOML ({exc}){hint}") from None
+    if "reading" in data and "读数" in data:
+        raise ShopscoreError(f"{shown}: both [[reading]] and [[读数]]; write every page as [[reading]]")
     unknown = set(data) - {"reading", "读数"}
     if unknown:
         raise ShopscoreError(

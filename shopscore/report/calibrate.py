@@ -3,7 +3,6 @@ Markdown, JSON, and as a profile file (``--save``)."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from rich import box
@@ -149,7 +148,7 @@ def sections(fit: Fit, lang: str) -> list[tuple[str, list[str], list[list[str]]]
     for check in fit.checks:
         for mid, (page, own) in check.values.items():
             unit = REGISTRY[mid].unit
-            differs = own is not None and not math.isclose(page, own, rel_tol=1e-6, abs_tol=1e-9)
+            differs = own is not None and fmt_value(page, unit) != fmt_value(own, unit)  # as printed
             value_rows.append(
                 [
                     str(check.day),
@@ -267,12 +266,18 @@ def fit_json(fit: Fit, shop: str) -> dict[str, Any]:
 
 def profile_toml(fit: Fit) -> str:
     """The fitted profile as a TOML file that extends the one fitted (``--save``)."""
+    from shopscore.engine.profiles import load_profile
+
     base: Profile = fit.base
     fitted = fit.profile()
     parent = base.source if base.source.endswith(".toml") else base.id
+    plain = load_profile(parent)  # what `extends` gives, before any --industry/--shop-type
     lines = [
-        f"# {base.id} fitted to {len(fit.checks)} reading(s) of the backend page by shopscore calibrate.",
-        "# Use it as --profile FILE (without --industry/--shop-type: the fit already holds them).",
+        f"# {base.id} fitted to {len(fit.checks)} reading(s) of the backend page by shopscore calibrate"
+        + (f" (industry {base.industry})" if base.industry else "")
+        + (f" (shop type {base.shop_type})" if base.shop_type else "")
+        + ".",
+        "# Use it as --profile FILE without --industry/--shop-type: it holds their weights already.",
         f"extends = {_q(parent)}",
         f"id = {_q(base.id + '-calibrated')}",
         f"name_zh = {_q(base.name_zh + '（按后台读数校准）')}",
@@ -281,8 +286,11 @@ def profile_toml(fit: Fit) -> str:
     ]
     for d, dim in fitted.dimensions.items():
         lines += [f"[dimensions.{d}]", f"weight = {round(dim.weight, 6)!r}", ""]
+    small = fitted.small_shop
+    if small is not None and small != plain.small_shop:
+        lines += ["[small_shop]", f"below_orders = {small.below_orders}", f"max_bad = {small.max_bad:g}", ""]
     for mid, rule in fitted.metrics.items():
-        old = base.metrics[mid]
+        old = plain.metrics[mid]
         changes = []
         if abs(rule.weight - old.weight) > 1e-12:
             changes.append(f"weight = {round(rule.weight, 6)!r}")

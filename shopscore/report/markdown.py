@@ -10,6 +10,7 @@ from shopscore.report.texts import (
     adjustments_line,
     coverage_lines,
     dataset_name,
+    dimension_cell,
     display_line,
     fmt_sample,
     fmt_score,
@@ -18,6 +19,7 @@ from shopscore.report.texts import (
     note_mark,
     note_marks,
     orphan_counts,
+    page_lines,
     status_text,
     t,
     tag_text,
@@ -36,7 +38,7 @@ def render_score(result: Any, lang: str) -> str:
     out.append(f"- {t('as_of', lang)}: {result.as_of.isoformat()}")
     if result.score is not None:
         out.append(f"- {t('score', lang)}: **{fmt_score(result.score, d)}** / {prof.scale_max:g}")
-        for shown in (adjustments_line(result, lang), display_line(result, lang)):
+        for shown in (adjustments_line(result, lang), display_line(result, lang), *page_lines(result, lang)):
             if shown:
                 out.append(f"- {shown}")
     out.append(f"- {t('status', lang)}: {status_text(result.status, lang)}")
@@ -56,7 +58,7 @@ def render_score(result: Any, lang: str) -> str:
     out.append(f"| {t('dimension', lang)} | {t('weight', lang)} | {t('score', lang)} |")
     out.append("|---|---:|---:|")
     for dm in result.dimensions:
-        out.append(f"| {name(dm, lang)} | {dm.weight * 100:.1f}% | {fmt_score(dm.score, d)} |")
+        out.append(f"| {name(dm, lang)} | {dm.weight * 100:.1f}% | {dimension_cell(dm, d, lang)} |")
     out += ["", f"## {t('metrics', lang)}", ""]
     cols = ("metric", "value", "window", "sample", "score", "points_lost", "tag")
     out.append("| " + " | ".join(t(c, lang) for c in cols) + " |")

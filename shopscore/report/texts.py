@@ -423,7 +423,10 @@ def fmt_num(x: float | None) -> str:
 
 
 def fmt_sample(m: Any) -> str:
-    """``hits/denominator`` for a rate, the row count for a mean."""
+    """``hits/denominator`` for a rate, the row count for a mean; none for a value the
+    backend page gave (its sample is the platform's)."""
+    if getattr(m, "page_value", False):
+        return "—"
     return f"{fmt_num(m.numerator)}/{fmt_num(m.denominator)}" if m.kind == "rate" else fmt_num(m.count)
 
 
@@ -525,19 +528,22 @@ def page_lines(result: Any, lang: str) -> list[str]:
     day = getattr(result, "reading", None)
     if day is not None:
         parts = []
-        own = fmt_score(result.computed, result.profile.decimals)
+        decimals = result.profile.decimals
+        page_total = getattr(result, "page_total", False)
+        if page_total:
+            own = result.computed
+            same = own is None or fmt_score(own, decimals) == fmt_score(result.score, decimals)
+            key = "total_only" if own is None else ("total_same" if same else "total")
+            parts.append(PAGE_TEXT[key][lang].format(own=fmt_score(own, decimals)))
         if any(d.page for d in result.dimensions):
             parts.append(PAGE_TEXT["dims"][lang])
-        if (
-            result.score is not None
-            and result.computed is not None
-            and abs(result.score - result.computed) > 1e-9
-        ):
-            parts.append(PAGE_TEXT["total"][lang].format(own=own))
         n = sum(1 for m in result.metrics if m.page == day)
         if n:
             parts.append(PAGE_TEXT["metrics"][lang].format(n=n))
-        out.append(PAGE_TEXT["reading"][lang].format(day=day) + PAGE_TEXT["sep"][lang].join(parts))
+        if page_total or any(d.page for d in result.dimensions):
+            parts.append(PAGE_TEXT["own_metrics"][lang])
+        if parts:
+            out.append(PAGE_TEXT["reading"][lang].format(day=day) + PAGE_TEXT["sep"][lang].join(parts))
     fit = getattr(result, "fit", None)
     if fit is not None:
         dims = result.profile.dimensions
@@ -563,11 +569,11 @@ def page_note(m: Any, lang: str) -> str | None:
     """A metric whose value or score is the backend page's: say so, and shopscore's own."""
     if getattr(m, "page", None) is None:
         return None
-    if m.page_score is not None and m.computed is None and m.value is not None and m.status != "no-data":
+    if not getattr(m, "page_value", False):  # the page gave its score, the value is own
         return PAGE_TEXT["note_score"][lang].format(day=m.page)
     if m.computed is None:
         return PAGE_TEXT["note_value_nodata"][lang].format(day=m.page)
-    if abs(m.computed - (m.value or 0.0)) <= 1e-9:
+    if fmt_value(m.computed, m.unit) == fmt_value(m.value, m.unit):  # as the page rounds it
         return PAGE_TEXT["note_same"][lang].format(day=m.page)
     return PAGE_TEXT["note_value"][lang].format(day=m.page, own=fmt_value(m.computed, m.unit))
 
@@ -585,6 +591,12 @@ PAGE_TEXT = {
     "sep": {"zh": "；", "en": "; "},
     "dims": {"zh": "维度分用页面的", "en": "the page's dimension scores"},
     "total": {"zh": "总分用页面的（自算 {own}）", "en": "the page's total (shopscore's own {own})"},
+    "total_same": {"zh": "总分用页面的（与自算一致）", "en": "the page's total (as computed)"},
+    "total_only": {"zh": "总分用页面的", "en": "the page's total"},
+    "own_metrics": {
+        "zh": "指标分、失分和「先改这里」按自算",
+        "en": "metric scores, points lost and fix-first are shopscore's own",
+    },
     "metrics": {"zh": "{n} 项指标用页面的数值", "en": "{n} metric(s) take the page's figures"},
     "fit": {
         "zh": "按 {n} 次后台读数校准：维度权重 {weights}（配置为 {default}）",
@@ -627,8 +639,8 @@ def threshold_label(x: Any, lang: str) -> str:
 
 
 ADJUST_TEXT = {
-    "bonus": {"zh": "加分项", "en": "bonus"},
-    "deductions": {"zh": "扣分项", "en": "deductions"},
+    "bonus": {"zh": "加分项", "en": "Bonus"},
+    "deductions": {"zh": "扣分项", "en": "Deductions"},
     "record": {"zh": "有违规记录", "en": "bad-behaviour record"},
 }
 
