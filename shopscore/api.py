@@ -578,6 +578,7 @@ def _json_day(card: Scorecard) -> dict[str, Any]:
         "score": _r(card.score),
         "dimensions": {d.id: _r(d.score) for d in card.dimensions},
         "metrics": {m.id: _r(m.value, 8) for m in card.metrics},
+        **({"page": True} if card.reading is not None else {}),
     }
 
 
