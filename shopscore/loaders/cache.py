@@ -67,12 +67,39 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def file_key(path: Path, salt: str) -> str | None:
-    """The entry name for ``path`` as it is now, or None when it cannot be read."""
+def _digest(path: Path, st: os.stat_result, folder: Path | None) -> str:
+    """The content hash of ``path``; remembered under ``folder`` by the file's identity and
+    stat (inode, size, modification and change times: any write changes one), so an
+    unchanged file is hashed once, not on every run."""
+    memo = None
+    if folder is not None:
+        ident = (
+            f"{path.resolve()}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+        )
+        name = hashlib.blake2b(ident.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+        memo = folder / "stat" / name[:2] / name
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            known = memo.read_text("ascii").strip()
+            if len(known) == 128:
+                return known
+    with path.open("rb") as fh:
+        content = hashlib.file_digest(fh, "blake2b").hexdigest()
+    if memo is not None:
+        with contextlib.suppress(OSError):
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=memo.parent, prefix=".", suffix=".part")
+            with os.fdopen(fd, "w") as fh:
+                fh.write(content)
+            os.replace(tmp, memo)
+    return content
+
+
+def file_key(path: Path, salt: str, folder: Path | None = None) -> str | None:
+    """The entry name for ``path`` as it is now, or None when it cannot be read
+    (``folder``: the cache, where content hashes of unchanged files are remembered)."""
     try:
         st = path.stat()
-        with path.open("rb") as fh:
-            content = hashlib.file_digest(fh, "blake2b").hexdigest()
+        content = _digest(path, st, folder)
     except OSError:
         return None
     h = hashlib.blake2b(digest_size=20)
@@ -129,7 +156,7 @@ class ExportCache:
     def read(self, path: Path, reader: Callable[[Path], T], keep: Callable[[T], bool]) -> T:
         """``reader(path)``, from the cache when an entry for this exact file exists; a
         result is stored only when ``keep`` says so (not a read that failed on I/O)."""
-        key = file_key(path, self.salt)
+        key = file_key(path, self.salt, self.folder)
         if key is not None:
             value = self.get(key)
             if value is not None:
@@ -145,7 +172,8 @@ class ExportCache:
         """Delete the least recently used entries until the cache fits its limit."""
         limit = _limit_bytes()
         try:
-            entries = [(p.stat(), p) for p in self.folder.glob(f"*/*{_SUFFIX}")]
+            found = [*self.folder.glob(f"*/*{_SUFFIX}"), *self.folder.glob("stat/*/*")]
+            entries = [(p.stat(), p) for p in found if not p.name.endswith(".part")]
         except OSError:
             return
         total = sum(st.st_size for st, _ in entries)
