@@ -10,6 +10,7 @@ from typing import Any
 
 from shopscore.engine.compute import MetricResult, plan
 from shopscore.engine.coverage import Coverage
+from shopscore.engine.enforcement import EnforcementResult
 from shopscore.engine.profiles import Profile, load_profile
 from shopscore.engine.scorecard import Scorecard, ShopModel, model, score_day
 from shopscore.engine.scoring import Adjustments, DimensionResult, ThresholdResult
@@ -59,6 +60,8 @@ class ShopScore:
     unknown_reasons: tuple[str, ...] = ()  # reasons the profile's keyword table puts in no group
     display: float | None = None  # the figure buyers see (SPEC §4b), if the profile has one
     display_thresholds: tuple[ThresholdResult, ...] = ()
+    #: the figures the platform enforces apart from the score (SPEC §5), if the profile has any
+    enforcement: tuple[EnforcementResult, ...] = ()
     #: the prepared shop it was judged from, so fix-first and summary need not prepare again
     model: ShopModel | None = field(default=None, repr=False, compare=False)
 
@@ -106,6 +109,7 @@ class ShopScore:
                     "value": _r(t.value),
                     "passed": t.passed,
                     "distance": _r(t.distance),
+                    **({"requires": requires_json(t)} if t.requires is not None else {}),
                 }
                 for t in self.thresholds
             ],
@@ -116,6 +120,7 @@ class ShopScore:
             "metrics": [metric_json(m) for m in self.metrics],
             "coverage": self.coverage.to_json() if self.coverage else None,
             "display": self._display_json(),
+            "enforcement": [enforcement_json(e) for e in self.enforcement],
             "adjustments": (
                 {"deductions": m.adjustments.deductions, "bonus": dict(m.adjustments.bonus)}
                 if (m := self.model) is not None and m.adjustments
@@ -138,6 +143,37 @@ def verdict(result: ShopScore, fail_below: float | None, min_coverage: float) ->
     if result.status != "scored" or result.score is None or measured < min_coverage - 1e-9:
         return ExitCode.NOT_ENOUGH_DATA
     return ExitCode.ALERT if result.score < fail_below - 1e-9 else ExitCode.OK
+
+
+def requires_json(t: ThresholdResult) -> dict[str, Any]:
+    """The order count a threshold also needs (SPEC §5 Star Shop) and the shop's count."""
+    assert t.requires is not None
+    return {
+        "population": t.requires.population,
+        "days": t.requires.window[1],
+        "min_orders": t.requires.min_orders,
+        "count": t.orders,
+    }
+
+
+def enforcement_json(e: EnforcementResult) -> dict[str, Any]:
+    """One figure enforced apart from the score (SPEC §5)."""
+    m = e.metric
+    return {
+        "id": e.id,
+        "label": {"zh": e.zh, "en": e.en},
+        "metric": e.rule.metric,
+        "value": _r(m.value, 8),
+        "numerator": _r(m.numerator),
+        "denominator": _r(m.denominator),
+        "unit": m.unit,
+        "window": m.window.to_json(),
+        "bound": e.rule.bound,
+        "direction": m.direction,
+        "status": m.status,
+        "passed": e.passed,
+        "proxy": m.proxy,
+    }
 
 
 def metric_json(m: MetricResult) -> dict[str, Any]:
@@ -217,6 +253,7 @@ def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | Non
         model=m,
         display=card.display,
         display_thresholds=card.display_thresholds,
+        enforcement=card.enforcement,
     )
 
 

@@ -19,6 +19,7 @@ from shopscore.report.texts import (
     TEXT,
     coverage_lines,
     display_line,
+    enforcement_rows,
     fmt_sample,
     fmt_score,
     fmt_value,
@@ -31,6 +32,7 @@ from shopscore.report.texts import (
     status_text,
     t,
     tag_text,
+    threshold_name,
     unscored_text,
 )
 
@@ -172,7 +174,7 @@ def _thresholds(result: Any, lang: str) -> list[dict[str, Any]]:
     d = result.profile.decimals
     out = []
     for x in result.thresholds:
-        label = name(x, lang)
+        label = threshold_name(x, lang)
         if x.statistic != "current":
             label += " " + h("statistic", lang).format(statistic=h(x.statistic, lang), days=x.days)
         out.append(
@@ -291,6 +293,7 @@ def _shop(report: Any, index: int, lang: str) -> dict[str, Any]:
         "coverage": coverage_lines(r.coverage, lang, r.status == "scored"),
         "display": display_line(r, lang),
         "thresholds": _thresholds(r, lang),
+        "enforcement": enforcement_rows(r, lang),
         "dimensions": _metrics(r, lang),
         "fixes": _diagnoses(report, lang, fixes),
         "trend": _trend_chart(report, lang),

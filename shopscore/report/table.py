@@ -18,6 +18,7 @@ from shopscore.report.texts import (
     coverage_lines,
     dataset_name,
     display_line,
+    enforcement_rows,
     fmt_sample,
     fmt_score,
     fmt_value,
@@ -32,6 +33,7 @@ from shopscore.report.texts import (
     status_text,
     t,
     tag_text,
+    threshold_name,
     unscored_text,
 )
 
@@ -94,7 +96,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
     for x in result.thresholds:
         mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
         style = "" if x.passed is None else ("green" if x.passed else "red")
-        label = name(x, lang)
+        label = threshold_name(x, lang)
         th.add_row(
             label,
             f"{x.bound:g}",
@@ -106,7 +108,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         dims.add_column(t(col, lang), justify="left" if col == "dimension" else "right")
     for dm in result.dimensions:
         dims.add_row(name(dm, lang), f"{dm.weight * 100:.1f}%", fmt_score(dm.score, d))
-    console.print(Group(th, dims))
+    console.print(Group(th, *enforcement_table(result, lang), dims))
 
     rows: list[list[Any]] = []
     notes: dict[str, int] = {}  # each distinct note once, numbered in order of first use
@@ -132,6 +134,28 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         )
     render_load_summary(result.data.report, console, lang)
     console.print(Text(t("estimate", lang), style="dim"))
+
+
+def enforcement_table(result: Any, lang: str) -> list[Table]:
+    """The figures the platform enforces apart from the score (SPEC §5), none without."""
+    rows = enforcement_rows(result, lang)
+    if not rows:
+        return []
+    tab = Table(title=t("enforcement", lang), box=box.SIMPLE_HEAD, title_justify="left")
+    for col in ("figure", "value", "window", "sample", "passed"):
+        tab.add_column(
+            t(col, lang), justify="right" if col in ("value", "sample") else "left", overflow="fold"
+        )
+    style = {"good": "green", "bad": "red", "none": ""}
+    for r in rows:
+        tab.add_row(
+            Text(r["label"]),
+            Text(r["value"], style=style[r["state"]]),
+            r["window"],
+            r["sample"],
+            Text(r["mark"], style=style[r["state"]]),
+        )
+    return [tab]
 
 
 #: columns of the metrics table a narrow terminal drops first (never score, lost or tag)
