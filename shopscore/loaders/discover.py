@@ -196,8 +196,9 @@ def _read_tables(path: Path, schema: Schema) -> tuple[list[RawTable], list[FileR
     return tables, skipped
 
 
-def read_file(path: Path, schema: Schema) -> _FileRead:
-    """Read and normalise every table of one file; input errors are kept, not raised."""
+def read_file(path: Path, schema: Schema, year_last: str | None = None) -> _FileRead:
+    """Read and normalise every table of one file; input errors are kept, not raised.
+    ``year_last``: how the shop's other files read slash dates with the year last."""
     out = _FileRead(path)
     try:
         raws, out.skipped = _read_tables(path, schema)
@@ -206,7 +207,7 @@ def read_file(path: Path, schema: Schema) -> _FileRead:
             if kind is None:
                 out.skipped.append(FileReport(str(path), None, sheet=raw.sheet, skipped=_NO_EXPORT))
                 continue
-            out.tables.append((kind, normalize_table(raw, schema.datasets[kind], schema)))
+            out.tables.append((kind, normalize_table(raw, schema.datasets[kind], schema, year_last)))
     except ShopscoreError as exc:
         out.error = str(exc)
     except OSError as exc:
@@ -364,6 +365,20 @@ def _date_ranges(shop: ShopData) -> None:
             shop.report.date_ranges[kind] = None
 
 
+def _settle_year_last(reads: list[_FileRead], schema: Schema) -> list[_FileRead]:
+    """A file whose slash dates no value decides (a short export, all days ≤ 12) reads them
+    as the shop's other files do, when those agree (SPEC §1: the export's region), instead
+    of by the default: it is read again with that order (rare, so never cached)."""
+    decided = {t.year_last for r in reads for _, t in r.tables if t.year_last is not None}
+    if len(decided) != 1 or not any(t.year_last_guessed for r in reads for _, t in r.tables):
+        return reads
+    (order,) = decided
+    return [
+        read_file(r.path, schema, order) if any(t.year_last_guessed for _, t in r.tables) else r
+        for r in reads
+    ]
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -408,7 +423,7 @@ def load(
     plan = _plan(path, reads, files, shops)
     out = []
     for name, folder, shop_reads in plan.shops:
-        shop = build_shop(name, folder, shop_reads)
+        shop = build_shop(name, folder, _settle_year_last(shop_reads, schema))
         shop.report.layout = plan.layout
         shop.report.beside = [
             FileReport(safe_text(str(p.relative_to(path))), None, skipped=_BESIDE) for p in plan.beside

@@ -38,6 +38,10 @@ class Table:
     rank: tuple[float, str]  # (export time, name): larger is newer
     present: list[str]  # canonical columns this file has
     problems: pl.DataFrame  # rejected rows and unparseable optional cells
+    #: the day/month order the file's own slash dates decide (None: none decides), and
+    #: whether it has such dates no value decided (read by the default, reported)
+    year_last: str | None = None
+    year_last_guessed: bool = False
 
 
 def export_time(path: Path) -> float:
@@ -104,8 +108,10 @@ _PARSE_HINT = {
 }
 
 
-def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
-    """Parse one raw table into canonical columns and per-row status."""
+def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema, year_last: str | None = None) -> Table:
+    """Parse one raw table into canonical columns and per-row status. ``year_last``: how
+    the shop's other files read slash dates with the year last, for the columns no value
+    of this file decides (else the schema's default, reported)."""
     assert raw.match is not None
     mapping = raw.match.mapping
     present = list(mapping.values())
@@ -131,7 +137,9 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
     first_cell = pl.coalesce([pl.col(c) for c in raw_cols]).str.to_lowercase()
     df = df.with_columns(__summary=first_cell.is_in(list(parse.SUMMARY_LABELS)))
 
-    orders, guessed = _year_last_orders(df, dataset, raw.match, schema.year_last)
+    orders, guessed, decided = _year_last_orders(df, dataset, raw.match, year_last or schema.year_last)
+    if year_last is not None:  # the shop's data decided it: nothing guessed
+        guessed = {}
     parsed: list[pl.Expr | pl.Series] = []
     bad: list[pl.Expr] = []
     for idx, col in mapping.items():
@@ -209,7 +217,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         [rejected.cast(PROBLEM_SCHEMA), problems.cast(PROBLEM_SCHEMA), guesses, _reader_notes(raw)]
     )
     frame = frame.with_columns(pl.lit(raw.display).alias("__file"))
-    return Table(report, frame, (exported, raw.path.name), keep, all_problems)
+    return Table(report, frame, (exported, raw.path.name), keep, all_problems, decided, bool(guessed))
 
 
 _ORDER_WORD = {parse.DAY_FIRST: msg.ORDER_DAY_FIRST(), parse.MONTH_FIRST: msg.ORDER_MONTH_FIRST()}
@@ -218,11 +226,12 @@ _OTHER = {parse.DAY_FIRST: parse.MONTH_FIRST, parse.MONTH_FIRST: parse.DAY_FIRST
 
 def _year_last_orders(
     df: pl.DataFrame, dataset: Dataset, match: HeaderMatch, default: str
-) -> tuple[dict[str, str], dict[str, str]]:
+) -> tuple[dict[str, str], dict[str, str], str | None]:
     """(source column → the day/month order of its slash dates with the year last, the
-    columns whose order no value of the file decided → the order taken). SPEC §1: per
-    column, day-first when a first field exceeds 12, month-first when a second does; a
-    column no value decides follows the file's decided columns, else ``default``."""
+    columns whose order no value of the file decided → the order taken, the order the
+    file decides). SPEC §1: per column, day-first when a first field exceeds 12,
+    month-first when a second does; a column no value decides follows the file's decided
+    columns, else ``default``."""
     sources = [
         f"c{i}"
         for col in dict.fromkeys(match.mapping.values())
@@ -236,7 +245,7 @@ def _year_last_orders(
     guessed = {
         c: fallback for c in sources if decided[c] is None and not found and parse.has_year_last(df[c])
     }
-    return orders, guessed
+    return orders, guessed, next(iter(found)) if len(found) == 1 else None
 
 
 def _reader_rejects(df: pl.DataFrame, raw: RawTable) -> pl.DataFrame:
