@@ -337,7 +337,7 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
     """Per metric of the profile: ok, computed with a stand-in column, approximate, or
     missing an export (what `inspect` tells the seller to add) — the engine's own plan, so
     `inspect` and `compute` cannot disagree."""
-    from shopscore.report.texts import NO_DATA_HINTS, NOTES, PROXY_HINTS, t
+    from shopscore.report.texts import NO_DATA_HINTS, NOTES, proxy_hint, t
 
     out = []
     for mid, p in plan(shop, shop.columns, profile).items():
@@ -351,7 +351,7 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
                 {"metric": name, "id": mid, "state": "missing", "text": "; ".join(texts), "style": "red"}
             )
         elif p.state == "proxy":
-            text = "; ".join(PROXY_HINTS[c][lang] for c in p.proxies)
+            text = "; ".join(proxy_hint(c, lang) for c in p.proxies)
             out.append({"metric": name, "id": mid, "state": "proxy", "text": text, "style": "yellow"})
         elif p.state == "approximate" and p.use_daily and not p.use_events:
             text = NOTES["im-daily"][lang]
