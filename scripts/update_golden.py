@@ -15,6 +15,7 @@ GOLDEN = ROOT / "tests" / "golden"
 HISTORY = "{fresh-history}"
 #: an argument starting with this sets the terminal width (COLUMNS) of the rendering
 WIDTH = "@columns="
+EXT = {"table": "txt", "markdown": "md"}
 #: (golden file name, CLI arguments after `shopscore`), paths relative to the repository
 CASES: list[tuple[str, list[str]]] = (
     [
@@ -75,7 +76,7 @@ CASES: list[tuple[str, list[str]]] = (
         # the TikTok Shop sample under its profile at 80 columns: the enforcement figures,
         # Star Shop's order count, the business-day deadline standing in
         (
-            f"compute_tiktok_us_{'w80' if fmt == 'table' else fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
+            f"compute_tiktok_us_{'w80' if fmt == 'table' else 'markdown'}_{lang}.{EXT[fmt]}",
             [f"{WIDTH}80", "compute", "sample_exports/tiktok_us", "-p", "tiktok", "-f", fmt, "--lang", lang],
         )
         for fmt in ("table", "markdown")
