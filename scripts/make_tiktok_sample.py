@@ -189,8 +189,7 @@ def simulate(rng: random.Random) -> list[Order]:
             reason = {"quality": QUALITY, "logistics": LOGISTICS, "buyer": BUYER, "other": ["Other"]}[group]
             sku = rng.choice(o.lines).sku
             req = o.delivered + rng.uniform(4, 120) * H
-            if req > LAST:
-                req = LAST - rng.uniform(1, 20) * H
+            req = min(req, LAST)  # requested after delivery, by the last day
             kind = (
                 "Refund only"
                 if group in ("logistics", "other") or rng.random() < 0.3
@@ -220,6 +219,12 @@ def simulate(rng: random.Random) -> list[Order]:
                     edit = at + rng.uniform(20, 200) * H
                     if edit <= LAST:
                         o.reviews.append((f"{7300000 + i * 13 + 1}", sku, edit, rng.choice([1, 3, 5])))
+    for o in out:  # whole seconds, as the exports write them
+        for obj in (o, *o.returns):
+            for name, value in vars(obj).items():
+                if isinstance(value, datetime):
+                    setattr(obj, name, value.replace(microsecond=0))
+        o.reviews = [(rid, sku, at.replace(microsecond=0), stars) for rid, sku, at, stars in o.reviews]
     return out
 
 
