@@ -196,12 +196,15 @@ def test_29_delivered_orders_is_no_score_not_a_low_one() -> None:
 def test_every_trend_day_equals_compute(folder: Path, last: str, days: int) -> None:
     """SPEC §7: day D of `trend` equals `compute --as-of D` — metrics on their 60/30-day
     windows, the 90-day eligibility and Star Shop's 30-day order count."""
+    from shopscore.engine.scorecard import model, score_day
+
     (shop,) = api.load(folder)
     end = date.fromisoformat(last)
+    prepared = model(shop, PROFILE)  # one preparation: a compute as of any day is score_day
     series = api.trend(shop, PROFILE, end, days)
     statuses = set()
     for card in series.days:
-        one = api.score(shop, PROFILE, card.as_of)
+        one = score_day(prepared, card.as_of)
         where = f"{folder.name} {card.as_of}"
         assert card.status == one.status, where
         statuses.add(card.status)
@@ -227,9 +230,11 @@ def test_forecast_diagnose_and_summary_read_the_declarations(sample: api.ShopDat
     for mid in PROFILE.metrics:
         report = api.diagnose(sample, mid, PROFILE, top=2, prepared=result.model)
         assert set(report.diagnosis.breakdowns) == set(report.diagnosis.metric.metric.by)
+    from shopscore.engine.scorecard import score_day
+
     ahead = api.forecast(sample, PROFILE, days=3)
     for card in ahead.days:
-        assert card.score == pytest.approx(api.score(sample, PROFILE, card.as_of).score, abs=1e-9)
+        assert card.score == pytest.approx(score_day(result.model, card.as_of).score, abs=1e-9)
     from shopscore.history import History
 
     (summary,) = api.summarize([sample], PROFILE, history=History(tmp_path / "h.sqlite"))
