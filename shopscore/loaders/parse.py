@@ -126,7 +126,11 @@ def _twelve_hour(e: pl.Expr) -> pl.Expr:
 def year_last_order(s: pl.Series) -> str | None:
     """The day/month order a column's slash dates with the year last must have: day-first
     when some value's first field exceeds 12 (31/08/2026), month-first when some value's
-    second field does (08/31/2026); None when no value decides (or values contradict)."""
+    second field does (08/31/2026); None when no value decides (or values contradict).
+    A column whose first values are not such dates is not one (as datetime_series reads
+    a column by the format of its first values): ISO columns cost no full scan."""
+    if not has_year_last(s):
+        return None
     fields = s.drop_nulls().str.extract_groups(YEAR_LAST)
     first = fields.struct.field("1").cast(pl.Int32, strict=False)
     second = fields.struct.field("2").cast(pl.Int32, strict=False)
@@ -137,8 +141,9 @@ def year_last_order(s: pl.Series) -> str | None:
 
 
 def has_year_last(s: pl.Series) -> bool:
-    """Whether any value is a slash date with the year last."""
-    return bool(s.drop_nulls().str.contains(YEAR_LAST).any())
+    """Whether the column holds slash dates with the year last (judged on its first 200
+    values)."""
+    return bool(s.drop_nulls().head(200).str.contains(YEAR_LAST).any())
 
 
 def parse_datetime(e: pl.Expr, end_of_day: bool = False, order: str = DAY_FIRST) -> pl.Expr:
