@@ -165,7 +165,7 @@ ONLY = {
     "too-few-orders": ("inspect", "compute", "trend", "summary"),  # no score: its own wording
     "orders-only": ("inspect", "compute", "diagnose"),  # no-data metrics and their hints
     "refund-reasons": ("compute", "diagnose"),  # reasons and reason groups
-    "tiktok": ("inspect", "compute", "diagnose"),
+    "tiktok": ("compute", "diagnose"),
     "tiktok-too-few": ("compute",),
 }
 
