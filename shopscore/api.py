@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from shopscore.engine.compute import MetricResult, plan
+from shopscore.engine.calibrate import Fit
+from shopscore.engine.compute import MetricResult
+from shopscore.engine.compute import plan as metric_plans
 from shopscore.engine.coverage import Coverage
 from shopscore.engine.enforcement import EnforcementResult
 from shopscore.engine.profiles import Profile, load_profile
+from shopscore.engine.readings import Readings
 from shopscore.engine.scorecard import Scorecard, ShopModel, model, score_day
 from shopscore.engine.scoring import Adjustments, DimensionResult, ThresholdResult
 from shopscore.errors import ExitCode, ShopscoreError
-from shopscore.loaders.discover import Progress, ShopData, ShopsMode
+from shopscore.loaders.discover import Progress, ShopData, ShopPlan, ShopsMode
 from shopscore.loaders.discover import load as load_shops
 
 SCHEMA_VERSION = 1
@@ -64,6 +68,18 @@ class ShopScore:
     enforcement: tuple[EnforcementResult, ...] = ()
     #: the prepared shop it was judged from, so fix-first and summary need not prepare again
     model: ShopModel | None = field(default=None, repr=False, compare=False)
+    #: ``--values``: the day of the backend page's reading applied, shopscore's own score
+    #: beside the page's, and the fit of the profile to the readings
+    reading: date | None = None
+    computed: float | None = None
+    fit: Fit | None = field(default=None, repr=False, compare=False)
+    #: the 加分项 / 扣分项 in the score (the day's page reading's, else --bonus/--deduct)
+    adjustments_used: Adjustments | None = None
+    #: computed in a worker process (the result travels without its frames and model):
+    #: fix-first in the run's language, and the next threshold crossing for summary
+    fixes: tuple[dict[str, Any], ...] | None = field(default=None, compare=False)
+    next_crossing: dict[str, Any] | None = field(default=None, compare=False)
+    crossing_known: bool = field(default=False, compare=False)
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
@@ -114,7 +130,14 @@ class ShopScore:
                 for t in self.thresholds
             ],
             "dimensions": [
-                {"id": d.id, "label": {"zh": d.zh, "en": d.en}, "weight": _r(d.weight), "score": _r(d.score)}
+                {
+                    "id": d.id,
+                    "label": {"zh": d.zh, "en": d.en},
+                    "weight": _r(d.weight),
+                    "score": _r(d.score),
+                    "page": d.page,
+                    "computed_score": _r(d.computed) if d.page else None,
+                }
                 for d in self.dimensions
             ],
             "metrics": [metric_json(m) for m in self.metrics],
@@ -122,10 +145,21 @@ class ShopScore:
             "display": self._display_json(),
             "enforcement": [enforcement_json(e) for e in self.enforcement],
             "adjustments": (
-                {"deductions": m.adjustments.deductions, "bonus": dict(m.adjustments.bonus)}
-                if (m := self.model) is not None and m.adjustments
+                {
+                    "deductions": adj.deductions,
+                    "bonus": dict(adj.bonus),
+                    "plus": adj.plus,
+                    "bad_record": adj.record,
+                }
+                if (adj := self.adjustments_used) is not None
                 else None
             ),
+            "page": (
+                {"date": self.reading.isoformat(), "computed_score": _r(self.computed)}
+                if self.reading is not None
+                else None
+            ),
+            "calibration": fit_summary(self.fit) if self.fit is not None else None,
             "load": load_json(self.data, self.unknown_reasons),
             **({"error": {"message": self.error, "internal": self.internal}} if self.error else {}),
         }
@@ -203,6 +237,15 @@ def metric_json(m: MetricResult) -> dict[str, Any]:
         "missing": list(m.missing),
         "whatif": m.whatif,
         "small_shop": m.small_shop,
+        "page": (
+            {
+                "date": m.page.isoformat(),
+                "score": m.page_score,
+                "computed_value": _r(m.computed, 8),
+            }
+            if m.page is not None
+            else None
+        ),
     }
 
 
@@ -220,18 +263,19 @@ def score(
     category: str | None = None,
     overrides: dict[str, float] | None = None,
     adjustments: Adjustments | None = None,
+    page: Page | None = None,
 ) -> ShopScore:
     """Score one loaded shop as of ``as_of`` (default: its latest event date). A shop that
     could not be read comes back with status ``error``. ``overrides`` sets metric values
-    by hand (whatif)."""
+    by hand (whatif); ``page``: the backend page's readings (``--values``) and the profile
+    fitted to them, which replaces ``profile``."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     if shop.error is not None:
         return failed(shop, prof, shop.error)
     check_category(prof, category)
-    m = model(shop, prof)
-    if adjustments:
-        m = replace(m, adjustments=adjustments)
-    return from_card(m, shop, score_day(m, as_of, category, overrides), category)
+    m = _model(shop, prof, category, adjustments, page)
+    out = from_card(m, shop, score_day(m, as_of, category, overrides), category)
+    return replace(out, fit=page.fit) if page is not None else out
 
 
 def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | None) -> ShopScore:
@@ -254,7 +298,18 @@ def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | Non
         display=card.display,
         display_thresholds=card.display_thresholds,
         enforcement=card.enforcement,
+        reading=card.reading,
+        computed=card.computed,
+        adjustments_used=_adjustments_used(m, card.reading),
     )
+
+
+def _adjustments_used(m: ShopModel, day: date | None) -> Adjustments | None:
+    """The 加分项 / 扣分项 in a day's score: the day's page reading's, else the seller's
+    --bonus / --deduct (None: none)."""
+    on = m.readings.on(day) if day is not None else None
+    adj = on.adjustments if on is not None and on.adjustments else m.adjustments
+    return adj or None
 
 
 def check_category(profile: Profile, category: str | None) -> None:
@@ -294,6 +349,7 @@ def score_each(
     category: str | None = None,
     overrides: dict[str, float] | None = None,
     adjustments: Adjustments | None = None,
+    page: Page | None = None,
 ) -> list[ShopScore]:
     """:func:`score` per shop; one shop's failure is that shop's ``error`` result, never the
     others' (an unexpected exception is marked ``internal`` with its details logged)."""
@@ -301,12 +357,128 @@ def score_each(
     out = []
     for shop in shops:
         try:
-            out.append(score(shop, prof, as_of, category, overrides, adjustments))
+            out.append(score(shop, prof, as_of, category, overrides, adjustments, page))
         except ShopscoreError as exc:
             out.append(failed(shop, prof, str(exc)))
         except Exception as exc:  # a bug: keep the other shops, say where the details are
             out.append(failed(shop, prof, internal_error(exc), internal=True))
     return out
+
+
+@dataclass(frozen=True)
+class ShopTask:
+    """Everything one shop's scoring needs, sent to a worker process: the planned shop, the
+    header aliases, the profile by name, the run's options, and what to compute beside the
+    score (``lang``: fix-first in that language; ``forecast_days``: the next crossing)."""
+
+    plan: ShopPlan | None = None  # set per shop by score_plans
+    columns: Path | None = None
+    profile: str | None = None
+    industry: str | None = None
+    shop_type: str | None = None
+    as_of: date | None = None
+    category: str | None = None
+    adjustments: Adjustments | None = None
+    cache: bool = True
+    lang: str | None = None
+    forecast_days: int | None = None
+
+
+def run_shop(task: ShopTask) -> ShopScore:
+    """Score one planned shop: a pure function of its folder and the options. The result
+    comes without its frames and model (light enough to travel between processes), with
+    fix-first and the next crossing computed if asked. Never raises for the shop's own
+    failure: that is its ``error`` status."""
+    from shopscore.loaders.discover import build_planned, reader
+    from shopscore.loaders.schemas import load_schema
+
+    assert task.plan is not None, "score_plans sets each task's shop"
+    prof = load_profile(task.profile, task.industry, task.shop_type)
+    try:
+        shop = build_planned(task.plan, reader(load_schema(task.columns), task.cache), {})
+    except ShopscoreError as exc:
+        return light(failed(ShopData(task.plan.name, task.plan.folder), prof, str(exc)))
+    except Exception as exc:
+        return light(failed(ShopData(task.plan.name, task.plan.folder), prof, internal_error(exc), True))
+    (result,) = score_each([shop], prof, task.as_of, task.category, adjustments=task.adjustments)
+    try:
+        fixes = tuple(fix_first(result, lang=task.lang)) if task.lang is not None else None
+        crossing = next_crossing(result, task.forecast_days) if task.forecast_days is not None else None
+    except Exception as exc:  # a bug: the shop's error, not the run's
+        return light(failed(shop, prof, internal_error(exc), True))
+    return replace(
+        light(result), fixes=fixes, next_crossing=crossing, crossing_known=task.forecast_days is not None
+    )
+
+
+def light(result: ShopScore) -> ShopScore:
+    """``result`` without the shop's frames and its prepared model: what the reports read
+    (scores, the load report) and nothing a worker need send back."""
+    data = result.data
+    bare = ShopData(data.name, data.path, {}, data.columns, data.report, data.error, data.spans)
+    return replace(result, data=bare, model=None)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The shops found under a path, and the files read to find them (auto mode with
+    sub-folders), so that loading them reads nothing twice."""
+
+    plans: tuple[ShopPlan, ...]
+    reads: Mapping[Path, Any]
+    columns: Path | None
+    cache: bool
+
+    def load(self, progress: Progress | None = None) -> list[ShopData]:
+        """Every planned shop loaded in this process."""
+        from shopscore.loaders.discover import build_planned, reader
+        from shopscore.loaders.schemas import load_schema
+
+        read = reader(load_schema(self.columns), self.cache)
+
+        def each(p: Path) -> Any:
+            if progress:
+                progress(p.name)
+            return read(p)
+
+        return [build_planned(plan, each, self.reads) for plan in self.plans]
+
+
+def find_shops(
+    path: Path | str,
+    columns: Path | None = None,
+    shops: ShopsMode = "auto",
+    cache: bool = True,
+    progress: Progress | None = None,
+) -> Planned:
+    """Which shops ``path`` holds (SPEC §1), reading files only where that needs them."""
+    from shopscore.loaders.discover import plan_shops, reader
+    from shopscore.loaders.schemas import load_schema
+
+    read = reader(load_schema(columns), cache)
+
+    def read_all(files: list[Path]) -> dict[Path, Any]:
+        out = {}
+        for p in files:
+            if progress:
+                progress(p.name)
+            out[p] = read(p)
+        return out
+
+    plans, reads = plan_shops(Path(path), shops, read_all)
+    return Planned(tuple(plans), reads, columns, cache)
+
+
+def score_plans(planned: Planned, task: ShopTask, workers: int | None = None) -> list[ShopScore]:
+    """Every planned shop scored with ``task``'s options, several at once in worker
+    processes (``workers``: how many; default one per core, 1: in this process). Shops come
+    back in folder order whichever worker ran them; one shop's failure is its own
+    ``error`` result."""
+    from shopscore import workers as pool
+
+    n = pool.count(len(planned.plans), workers)
+    tasks = [replace(task, plan=p, columns=planned.columns, cache=planned.cache) for p in planned.plans]
+    return pool.run(run_shop, tasks, n, len(tasks))
 
 
 def internal_error(exc: BaseException) -> str:
@@ -340,7 +512,7 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
     from shopscore.report.texts import NO_DATA_HINTS, NOTES, proxy_hint, t
 
     out = []
-    for mid, p in plan(shop, shop.columns, profile).items():
+    for mid, p in metric_plans(shop, shop.columns, profile).items():
         m = p.metric
         name = f"{m.name(lang)} ({mid})"
         if p.state == "missing":
@@ -480,12 +652,73 @@ class SeriesReport:
         return out
 
 
-def _model(shop: ShopData, profile: Profile | str | None, category: str | None) -> ShopModel:
+def _model(
+    shop: ShopData,
+    profile: Profile | str | None,
+    category: str | None,
+    adjustments: Adjustments | None = None,
+    page: Page | None = None,
+) -> ShopModel:
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     if shop.error is not None:
         raise ShopscoreError(shop.error)
     check_category(prof, category)
-    return model(shop, prof)
+    if page is not None:
+        prof = page.fit.profile()
+    m = model(shop, prof)
+    if adjustments:
+        m = replace(m, adjustments=adjustments)
+    if page is not None:
+        m = replace(m, readings=page.readings)
+    return m
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the seller's backend page showed (``--values``) and the profile fitted to it."""
+
+    readings: Readings
+    fit: Fit
+
+
+def read_values(path: Path, profile: Profile) -> Readings:
+    """The readings of a values file (see README "Values from the backend page")."""
+    from shopscore.loaders.values import read_values as read
+
+    return read(path, profile)
+
+
+def calibrate(
+    shop: ShopData, profile: Profile | str | None, readings: Readings, category: str | None = None
+) -> Fit:
+    """Fit ``profile``'s dimension weights, metric weights and cut-offs to ``readings``,
+    with shopscore's own metric values on each reading's day where the page shows none."""
+    from shopscore.engine.calibrate import calibrate as fit
+
+    m = _model(shop, profile, category)
+    own = {}
+    for r in readings.items:
+        own[r.day] = score_day(m, r.day, category).metrics
+    return fit(m.profile, readings, own)
+
+
+def page(shop: ShopData, profile: Profile | str | None, path: Path, category: str | None = None) -> Page:
+    """``--values FILE`` for one shop: its readings and the profile fitted to them."""
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    readings = read_values(path, prof)
+    return Page(readings, calibrate(shop, prof, readings, category))
+
+
+def fit_summary(fit: Fit) -> dict[str, Any]:
+    """The fit in a result's JSON: the dimension weights and how well they explain the page."""
+    return {
+        "readings": len(fit.checks),
+        "weights": {d: _r(w) for d, w in fit.weights.fitted.items()},
+        "profile_weights": {d: _r(w) for d, w in fit.weights.default.items()},
+        "determined": fit.weights.determined,
+        "rms": _r(fit.rms),
+        "changed_cutoffs": [c.metric for c in fit.cutoffs if c.changed],
+    }
 
 
 def _days(days: int, option: str = "--days") -> int:
@@ -500,10 +733,12 @@ def trend(
     as_of: date | None = None,
     days: int = 90,
     category: str | None = None,
+    adjustments: Adjustments | None = None,
+    page: Page | None = None,
 ) -> SeriesReport:
     """The composite, dimension and metric values as of each of the ``days`` days ending at
     ``as_of``; day D equals :func:`score` as of D."""
-    return _trend(_model(shop, profile, category), as_of, _days(days), category)
+    return _trend(_model(shop, profile, category, adjustments, page), as_of, _days(days), category)
 
 
 def _trend(m: ShopModel, as_of: date | None, days: int, category: str | None) -> SeriesReport:
@@ -520,12 +755,15 @@ def forecast(
     days: int = 30,
     assume: str = "frozen",
     category: str | None = None,
+    adjustments: Adjustments | None = None,
+    page: Page | None = None,
 ) -> SeriesReport:
     """The score per coming day as events age out (``frozen``: no new events; ``recent``:
     the last 14 days' daily rates go on), threshold crossings and bad events leaving."""
     if assume not in ("frozen", "recent"):
         raise ShopscoreError(f"--assume {assume!r}: expected frozen or recent")
-    return _forecast(_model(shop, profile, category), as_of, _days(days), assume, category)
+    m = _model(shop, profile, category, adjustments, page)
+    return _forecast(m, as_of, _days(days), assume, category)
 
 
 def _forecast(m: ShopModel, as_of: date | None, days: int, assume: str, category: str | None) -> SeriesReport:
@@ -545,10 +783,18 @@ def _forecast(m: ShopModel, as_of: date | None, days: int, assume: str, category
     )
 
 
-def parse_adjustments(profile: Profile, deduct: float | None, bonus: list[str] | None) -> Adjustments | None:
-    """``--deduct POINTS`` and ``--bonus DIMENSION=POINTS`` → Adjustments (None: neither)."""
-    if not deduct and not bonus:
+def parse_adjustments(
+    profile: Profile, deduct: float | None, bonus: list[str] | None, record: bool = False
+) -> Adjustments | None:
+    """``--deduct POINTS``, ``--bonus DIMENSION=POINTS`` and ``--bad-record`` → Adjustments
+    (None: none of them)."""
+    if not deduct and not bonus and not record:
         return None
+    if record and profile.eligibility.record_score is None:
+        raise ShopscoreError(
+            f"--bad-record: profile {profile.id} has no lower stage score after a record; "
+            "it applies to douyin-2026's growth stage"
+        )
     if deduct is not None and (deduct < 0 or deduct != deduct):
         raise ShopscoreError(f"--deduct {deduct}: expected points ≥ 0 taken from the score")
     out: dict[str, float] = {}
@@ -564,7 +810,7 @@ def parse_adjustments(profile: Profile, deduct: float | None, bonus: list[str] |
         if not points >= 0:
             raise ShopscoreError(f"--bonus {item!r}: expected points ≥ 0")
         out[dim] = out.get(dim, 0.0) + points
-    return Adjustments(float(deduct or 0.0), MappingProxyType(out))
+    return Adjustments(float(deduct or 0.0), MappingProxyType(out), 0.0, record)
 
 
 def parse_settings(profile: Profile, settings: list[str]) -> dict[str, float]:
@@ -829,14 +1075,16 @@ def summarize(
     fail_drop: float | None = None,
     min_coverage: float = 0.8,
     forecast_days: int = 30,
+    results: list[ShopScore] | None = None,
 ) -> list[ShopSummary]:
     """Score each shop, compare with its previous recorded run (``history``: a
-    history.History, or None for no history) and record this one; worst shop first."""
-    from shopscore.engine.forecast import forecast as run_forecast
-
+    history.History, or None for no history) and record this one; worst shop first.
+    ``results``: the shops scored already (by worker processes), in place of ``shops``."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     out = []
-    for shop, result in zip(shops, score_each(shops, prof, as_of, category), strict=True):
+    scored = results if results is not None else score_each(shops, prof, as_of, category)
+    for result in scored:
+        shop = result.data
         previous = None
         if history is not None and result.as_of is not None:
             previous = history.previous(result.shop, prof.id, result.as_of)
@@ -862,30 +1110,42 @@ def summarize(
             if key
             else None
         )
-        next_crossing = None
-        if result.status == "scored":
-            m = result.model or model(shop, prof)
-            f = run_forecast(m, result.as_of, forecast_days, "frozen", category)
-            if f.crossings:
-                c = f.crossings[0]
-                th = next(t for t in prof.thresholds if t.id == c.threshold)
-                next_crossing = {
-                    "threshold": c.threshold,
-                    "label": {"zh": th.zh, "en": th.en},
-                    "date": c.date.isoformat(),
-                    "direction": c.direction,
-                }
+        crossing = (
+            result.next_crossing if result.crossing_known else next_crossing(result, forecast_days, shop)
+        )
         code = verdict(result, fail_below, min_coverage)
         if code == ExitCode.OK and fail_drop is not None and delta is not None and delta < -fail_drop - 1e-9:
             code = ExitCode.ALERT
         if history is not None:
             history.record(result)
-        out.append(ShopSummary(result, previous, delta, tuple(crossed), key_json, next_crossing, code))
+        out.append(ShopSummary(result, previous, delta, tuple(crossed), key_json, crossing, code))
     order = {"error": 0, "insufficient-data": 1, "growth-stage": 2, "scored": 3}
     out.sort(
         key=lambda s: (order.get(s.result.status, 1), s.result.score if s.result.score is not None else 0.0)
     )
     return out
+
+
+def next_crossing(result: ShopScore, days: int = 30, shop: ShopData | None = None) -> dict[str, Any] | None:
+    """The first threshold a scored shop crosses in the next ``days`` days with no new
+    events (summary's "next crossing"), or None."""
+    from shopscore.engine.forecast import forecast as run_forecast
+
+    if result.status != "scored":
+        return None
+    prof = result.profile
+    m = result.model or model(shop or result.data, prof)
+    f = run_forecast(m, result.as_of, days, "frozen", result.category)
+    if not f.crossings:
+        return None
+    c = f.crossings[0]
+    th = next(t for t in prof.thresholds if t.id == c.threshold)
+    return {
+        "threshold": c.threshold,
+        "label": {"zh": th.zh, "en": th.en},
+        "date": c.date.isoformat(),
+        "direction": c.direction,
+    }
 
 
 def fix_diagnoses(result: ShopScore, top: int = 3) -> list[DiagnoseReport]:

@@ -72,7 +72,9 @@ ProfileOpt = Annotated[
 ]
 IndustryOpt = Annotated[str | None, typer.Option("--industry")]
 DeductOpt = Annotated[float | None, typer.Option("--deduct")]
+RecordOpt = Annotated[bool, typer.Option("--bad-record")]
 BonusOpt = Annotated[list[str] | None, typer.Option("--bonus")]
+ValuesOpt = Annotated[Path | None, typer.Option("--values")]
 ShopTypeOpt = Annotated[str | None, typer.Option("--shop-type")]
 AsOfOpt = Annotated[
     str | None,
@@ -235,6 +237,32 @@ def _load(path: Path, columns: Path | None, shops: Shops = Shops.auto, no_cache:
     return api.load(path, columns, shops=mode, cache=not no_cache)
 
 
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1)]
+
+
+def _find(path: Path, columns: Path | None, shops: Shops, no_cache: bool) -> Any:
+    """Which shops ``path`` holds (api.Planned), with the reading shown on a terminal."""
+    from shopscore import api
+
+    err = _err_console()
+    mode: Literal["auto", "one", "each"] = shops.value
+    if err.is_terminal:
+        with err.status("reading exports…") as status:
+            return api.find_shops(
+                path, columns, mode, not no_cache, progress=lambda name: status.update(f"reading {name}")
+            )
+    return api.find_shops(path, columns, mode, not no_cache)
+
+
+def _load_planned(planned: Any) -> list[Any]:
+    """The planned shops loaded in this process, the reading shown on a terminal."""
+    err = _err_console()
+    if err.is_terminal:
+        with err.status("reading exports…") as status:
+            return list(planned.load(progress=lambda name: status.update(f"reading {name}")))
+    return list(planned.load())
+
+
 def _prepare(
     path: Path,
     as_of: str | None,
@@ -340,15 +368,34 @@ def compute(
     min_coverage: MinCoverageOpt = 0.8,
     deduct: DeductOpt = None,
     bonus: BonusOpt = None,
+    bad_record: RecordOpt = False,
+    values: ValuesOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     with _errors():
         from shopscore import api
 
-        day, prof, shops = _prepare(
-            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
-        )
-        adjustments = api.parse_adjustments(prof, deduct, bonus)
-        results = api.score_each(shops, prof, day, category, adjustments=adjustments)
+        day = _parse_day(as_of)
+        prof = api.load_profile(profile, industry, shop_type)
+        api.check_category(prof, category)
+        adjustments = api.parse_adjustments(prof, deduct, bonus, bad_record)
+        planned = _find(path, columns, shops_mode, no_cache)
+        if len(planned.plans) > 1 and values is None:  # an agency's shops, in worker processes
+            lang_fixes = lang.value if format == Format.table else None
+            task = api.ShopTask(
+                profile=profile,
+                industry=industry,
+                shop_type=shop_type,
+                as_of=day,
+                category=category,
+                adjustments=adjustments,
+                lang=lang_fixes,
+            )
+            results = api.score_plans(planned, task, workers)
+        else:
+            shops = _load_planned(planned)
+            page = _page(values, prof, shops, category)
+            results = api.score_each(shops, prof, day, category, adjustments=adjustments, page=page)
         errors = _shop_errors(results)
         code = most_severe([errors, *(api.verdict(r, fail_below, min_coverage) for r in results)])
         _state["code"] = code
@@ -356,6 +403,23 @@ def compute(
             _render_scores(results, format, lang)
         if code != ExitCode.OK:
             raise typer.Exit(code)
+
+
+def _page(values: Path | None, prof: Any, shops: list[Any], category: str | None) -> Any:
+    """``--values FILE``: the readings of one shop's backend page and the profile fitted to
+    them (None without the option)."""
+    if values is None:
+        return None
+    from shopscore import api
+
+    if len(shops) != 1:
+        raise ShopscoreError(
+            f"--values {values}: a values file is one shop's page, and {len(shops)} shops were found; "
+            "pass that shop's folder"
+        )
+    if shops[0].error is not None:
+        raise ShopscoreError(shops[0].error)
+    return api.page(shops[0], prof, values, category)
 
 
 def _render_scores(results: list[Any], format: Format, lang: Lang) -> None:
@@ -376,7 +440,8 @@ def _render_scores(results: list[Any], format: Format, lang: Lang) -> None:
     if len(results) > 1:
         render_multi(results, out, lang.value)
     for r in results:
-        render_score(r, out, lang.value, api.fix_first(r, lang=lang.value))
+        fixes = list(r.fixes) if r.fixes is not None else api.fix_first(r, lang=lang.value)
+        render_score(r, out, lang.value, fixes)
 
 
 DaysOpt = Annotated[int, typer.Option("--days")]
@@ -467,6 +532,10 @@ def trend(
     columns: ColumnsOpt = None,
     no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
+    deduct: DeductOpt = None,
+    bonus: BonusOpt = None,
+    bad_record: RecordOpt = False,
+    values: ValuesOpt = None,
 ) -> None:
     with _errors():
         from shopscore import api
@@ -474,9 +543,11 @@ def trend(
         day, prof, shops = _prepare(
             path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
         )
+        adjustments = api.parse_adjustments(prof, deduct, bonus, bad_record)
+        page = _page(values, prof, shops, category)
         _run_each(
             shops,
-            lambda s: api.trend(s, prof, day, days, category),
+            lambda s: api.trend(s, prof, day, days, category, adjustments, page),
             format,
             lang,
             "render_trend",
@@ -504,6 +575,10 @@ def forecast(
     columns: ColumnsOpt = None,
     no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
+    deduct: DeductOpt = None,
+    bonus: BonusOpt = None,
+    bad_record: RecordOpt = False,
+    values: ValuesOpt = None,
 ) -> None:
     with _errors():
         from shopscore import api
@@ -511,9 +586,11 @@ def forecast(
         day, prof, shops = _prepare(
             path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
         )
+        adjustments = api.parse_adjustments(prof, deduct, bonus, bad_record)
+        page = _page(values, prof, shops, category)
         _run_each(
             shops,
-            lambda s: api.forecast(s, prof, day, days, assume.value, category),
+            lambda s: api.forecast(s, prof, day, days, assume.value, category, adjustments, page),
             format,
             lang,
             "render_forecast",
@@ -711,6 +788,7 @@ def summary(
     columns: ColumnsOpt = None,
     no_cache: NoCacheOpt = False,
     shops_mode: ShopsOpt = Shops.auto,
+    workers: WorkersOpt = None,
 ) -> None:
     with _errors():
         from shopscore import api
@@ -724,12 +802,29 @@ def summary(
         )
         if post is not None and robot is None:
             raise ShopscoreError("--post needs --format wecom, dingtalk or feishu")
-        day, prof, shops = _prepare(
-            path, as_of, profile, category, columns, shops_mode, industry, shop_type, no_cache
-        )
+        day = _parse_day(as_of)
+        prof = api.load_profile(profile, industry, shop_type)
+        api.check_category(prof, category)
+        planned = _find(path, columns, shops_mode, no_cache)
+        results = None
+        shops: list[Any] = []
+        if len(planned.plans) > 1:  # an agency's shops, in worker processes
+            task = api.ShopTask(
+                profile=profile,
+                industry=industry,
+                shop_type=shop_type,
+                as_of=day,
+                category=category,
+                forecast_days=30,
+            )
+            results = api.score_plans(planned, task, workers)
+        else:
+            shops = _load_planned(planned)
         store = History(history)
         try:
-            found = api.summarize(shops, prof, day, category, store, fail_below, fail_drop, min_coverage)
+            found = api.summarize(
+                shops, prof, day, category, store, fail_below, fail_drop, min_coverage, results=results
+            )
         finally:
             store.close()
         for s in found:
@@ -890,7 +985,7 @@ def report(
             raise typer.Exit(code)
 
 
-def _write_page(target: Path, page: str) -> None:
+def _write_page(target: Path, page: str, option: str = "--html") -> None:
     """Write through a temporary file beside the target, so a reader never sees half a page."""
     import tempfile
 
@@ -901,7 +996,40 @@ def _write_page(target: Path, page: str) -> None:
             f.write(page)
         Path(f.name).replace(target)
     except OSError as exc:
-        raise ShopscoreError(f"--html {target}: cannot write it ({exc.strerror or exc})") from None
+        raise ShopscoreError(f"{option} {target}: cannot write it ({exc.strerror or exc})") from None
+
+
+@command()
+def calibrate(
+    path: PathArg,
+    values: Annotated[Path, typer.Option("--values")],
+    save: Annotated[Path | None, typer.Option("--save")] = None,
+    profile: ProfileOpt = None,
+    industry: IndustryOpt = None,
+    shop_type: ShopTypeOpt = None,
+    category: CategoryOpt = None,
+    format: FormatOpt = Format.table,
+    lang: LangOpt = Lang.zh,
+    columns: ColumnsOpt = None,
+    no_cache: NoCacheOpt = False,
+    shops_mode: ShopsOpt = Shops.auto,
+) -> None:
+    with _errors():
+        from shopscore.report import calibrate as render
+
+        _day, prof, shops = _prepare(
+            path, None, profile, category, columns, shops_mode, industry, shop_type, no_cache
+        )
+        page = _page(values, prof, shops, category)
+        fit, shop = page.fit, shops[0].name
+        if save is not None:
+            _write_page(save, render.profile_toml(fit), "--save")
+        if format == Format.json:
+            _emit_json([render.fit_json(fit, shop)])
+        elif format == Format.markdown:
+            sys.stdout.write(render.render_markdown(fit, shop, lang.value))
+        else:
+            render.render_table(fit, shop, _out_console(), lang.value)
 
 
 @command()

@@ -39,6 +39,11 @@ COMMANDS: dict[str, dict[str, str]] = {
         "zh": "重算每项指标、各维度分和体验分，并检查各道门槛。",
         "en": "Recompute every metric, the dimension scores and the composite; check thresholds.",
     },
+    "calibrate": {
+        "zh": "按后台「商家体验分」页面的读数（--values）拟合维度权重、指标权重和分档线，列出残差。",
+        "en": "Fit the dimension weights, metric weights and cut-offs to readings of the backend "
+        "shop experience score page (--values) and list the residuals.",
+    },
     "trend": {
         "zh": "过去每天的体验分、维度分和指标值（第 D 天 = compute --as-of D）。",
         "en": "The composite, dimension and metric values per past day (day D = compute --as-of D).",
@@ -107,6 +112,27 @@ PARAMS: dict[str, dict[str, str]] = {
     "deduct": {
         "zh": "扣分项：从体验分中扣除的分数（按后台页面填写）。",
         "en": "Deductions: points taken from the score (as the backend page shows them).",
+    },
+    "values": {
+        "zh": "后台「商家体验分」页面的读数（TOML，见 README）：当天用页面上的数字并标出与自算的差别，"
+        "并按读数校准维度权重和分档线。",
+        "en": "Readings of the backend shop experience score page (TOML, see README): the page's "
+        "figures are used on their days, differences from shopscore's own are marked, and the "
+        "weights and cut-offs are fitted to them.",
+    },
+    "save": {
+        "zh": "把拟合结果写成配置文件（TOML），之后用 --profile 文件 即可。",
+        "en": "Write the fit as a profile (TOML) to use with --profile FILE.",
+    },
+    "workers": {
+        "zh": "同时评分的店铺进程数（默认每个 CPU 核一个；1 表示在本进程内逐个评分）。",
+        "en": "How many shops are scored at once, each in its own process (default: one per core; "
+        "1: one after another in this process).",
+    },
+    "bad_record": {
+        "zh": "店铺有违规记录：成长期店铺的固定分为 60 而不是 70（douyin-2026）。",
+        "en": "The shop has a bad-behaviour record: a growth-stage shop scores a fixed 60 instead of 70 "
+        "(douyin-2026).",
     },
     "bonus": {
         "zh": "加分项：维度=分数，可重复，例如 logistics=3（偏远地区服务）；维度分最高到满分。",

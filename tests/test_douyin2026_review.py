@@ -171,7 +171,12 @@ def test_bonus_and_deductions_from_the_backend_page() -> None:
     res = CliRunner().invoke(app, [*args, "--deduct", "2", "--bonus", "logistics=3", "-f", "json"])
     out = json.loads(res.stdout)[0]
     assert out["score"] == pytest.approx(75.25, abs=1e-6)
-    assert out["adjustments"] == {"deductions": 2.0, "bonus": {"logistics": 3.0}}
+    assert out["adjustments"] == {
+        "deductions": 2.0,
+        "bonus": {"logistics": 3.0},
+        "plus": 0.0,
+        "bad_record": False,
+    }
     jsonschema.validate(
         out,
         json.loads((ROOT / "docs" / "compute.schema.json").read_text("utf-8"))["$defs"]["shop"]
@@ -187,3 +192,18 @@ def test_bad_bonus_or_deduction_is_one_line() -> None:
     ):
         res = CliRunner().invoke(app, ["compute", str(SAMPLE), "-p", "douyin-2026", *args])
         assert res.exit_code == 2 and said in res.stderr and "Traceback" not in res.stderr, args
+
+
+def test_a_bad_behaviour_record_lowers_the_growth_stage_to_60() -> None:
+    """SPEC §4b: the growth stage is a fixed 70, 60 after a bad-behaviour record; a shop in
+    the formal stage (30 orders) is scored on its metrics either way."""
+    growing = CASES / "growth_stage_29"
+    (shop,) = api.load(growing)
+    assert api.score(shop, P, D).score == 70.0
+    flagged = api.score(shop, P, D, adjustments=api.parse_adjustments(P, None, None, True))
+    assert (flagged.status, flagged.score) == ("growth-stage", 60.0)
+    (formal,) = api.load(CASES / "growth_stage_30")
+    kept = api.score(formal, P, D, adjustments=api.parse_adjustments(P, None, None, True))
+    assert kept.score == pytest.approx(76.65, abs=1e-9)
+    res = CliRunner().invoke(app, ["compute", str(growing), "--bad-record", "--as-of", "2026-09-30"])
+    assert res.exit_code == 2 and "--bad-record" in res.stderr  # the 5-point profile has no stage

@@ -93,3 +93,23 @@ def test_thresholds_read_the_last_days_of_the_series() -> None:
         want = sum(known) / n if stat == "mean" else max(known)
         assert t.value == pytest.approx(want, abs=1e-9), tid
         assert t.passed is (want >= t.bound - 1e-9), tid
+
+
+def test_category_removal_reads_exactly_the_last_14_days() -> None:
+    """Hand-worked on the statistic itself: 13 days at 59 before a 59 today fail (max 59); a
+    60 exactly 13 days back (the 14th day, counted) passes; the same 60 one day earlier (the
+    15th day, outside) does not; a day without a score makes it unknown."""
+    from shopscore.engine.scoring import thresholds
+
+    def removal(history: list[float | None], today: float) -> tuple[float | None, bool | None]:
+        days = [(s, {}) for s in history]
+        got = next(t for t in thresholds(PROFILE, today, (), days) if t.id == "category-removal")
+        return got.value, got.passed
+
+    assert removal([59.0] * 13, 59.0) == (59.0, False)
+    assert removal([60.0] + [59.0] * 12, 59.0) == (60.0, True)
+    assert removal([60.0] + [59.0] * 13, 59.0) == (59.0, False)
+    assert removal([None] + [59.0] * 12, 59.0) == (None, None)
+    promo = [(s, {}) for s in (70.0, 70.0, 70.0, 70.0, 70.0, 69.0)]
+    t = next(x for x in thresholds(PROFILE, 70.0, (), promo) if x.id == "official-promotions")
+    assert t.value == pytest.approx(489 / 7) and t.passed is False  # 7-day mean 69.857 < 70

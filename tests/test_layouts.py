@@ -173,7 +173,8 @@ def test_an_internal_error_exits_70_with_one_line_and_keeps_the_other_shops(
         return real(shop, *a, **k)  # type: ignore[arg-type]
 
     monkeypatch.setattr(api, "score", flaky)
-    code, out, err = run("compute", str(tmp_path), "--format", "json")
+    # in this process (--workers 1), where the patch is; worker processes report a bug the same way
+    code, out, err = run("compute", str(tmp_path), "--format", "json", "--workers", "1")
     assert code == 70
     payload = json.loads(out)
     assert [p["status"] for p in payload] == ["scored", "error", "scored"]

@@ -690,6 +690,24 @@ def test_summary_rows_rejected(tmp_path: Path) -> None:
     assert all("summary row" in m for m in messages(shop, "rejected").values())
 
 
+def test_blank_cells_of_unread_columns_in_totals_and_empty_rows(tmp_path: Path) -> None:
+    """备注 is read by nothing (not cleaned): its ``-`` or blank cell still does not make a
+    row non-empty or hide the 合计 after it, and a 合计 in it marks a totals row."""
+    rows = [
+        ["备注", "日期", "客服昵称", "人工已接待会话量"],
+        ["  ", "2026-08-01", "琳琳", "3"],
+        ["-", "合计", "", "46"],  # first non-empty cell: 合计
+        [" - ", "", "", ""],  # empty
+        ["合计", "2026-08-02", "x", "4"],
+        ["　", "", "", "--"],  # empty
+    ]
+    write_csv(tmp_path / "飞鸽.csv", rows)
+    shop = load1(tmp_path)
+    assert counts(file_report(shop, "飞鸽.csv")) == (3, 1, 0, 0, 2)
+    assert [p[1] for p in problems(shop, "rejected")] == [3, 5]
+    assert all("summary row" in m for m in messages(shop, "rejected").values())
+
+
 def test_all_empty_rows_counted_nowhere(tmp_path: Path) -> None:
     text = (
         "售后单号,订单号,售后类型,售后申请时间\r\n"

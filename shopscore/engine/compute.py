@@ -55,6 +55,11 @@ class MetricResult:
     #: bad events: a rate's hits; a mean's units its declaration calls bad (hit_at), if any
     bad: float | None = None
     small_shop: bool = False  # scored by the small-shop rule (SPEC §4b), not its curve
+    #: the backend page's figures (``--values``): the day of the reading whose value or
+    #: score is used, shopscore's own value beside it, and the page's score if it shows one
+    page: date | None = None
+    computed: float | None = None
+    page_score: float | None = None
 
     @property
     def sample(self) -> float:

@@ -9,6 +9,7 @@ a raw dict.
 from __future__ import annotations
 
 import copy
+import copyreg
 import math
 import tomllib
 from collections.abc import Mapping
@@ -39,6 +40,14 @@ def shipped_profiles() -> list[str]:
         if p.name.endswith(".toml") and not p.name.startswith("_")
     ]
     return sorted(names)
+
+
+# read-only tables (MappingProxyType) travel to worker processes as plain dicts, wrapped again
+def _proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+copyreg.pickle(MappingProxyType, lambda m: (_proxy, (dict(m),)))
 
 
 # ---------------------------------------------------------------- typed shape
@@ -145,6 +154,8 @@ class MetricRule:
     #: this curve, in this direction, before the mean is taken
     unit_curve: Curve | None = None
     unit_direction: Direction = "lower"
+    #: what the seller's backend page calls it (the values file may name it so)
+    labels: tuple[str, ...] = ()
 
     def curve_for(self, category: str | None) -> Curve:
         return self.categories.get(category, self.curve) if category else self.curve
@@ -219,6 +230,8 @@ class Eligibility:
     min_orders: int
     status: str
     score: float | None
+    #: the stage's score after a bad-behaviour record (SPEC §4b: 60), when the seller says so
+    record_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -479,6 +492,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
             min_orders=int(elig_raw["min_orders"]),
             status=str(elig_raw.get("status", "insufficient-data")),
             score=float(elig_raw["score"]) if "score" in elig_raw else None,
+            record_score=float(elig_raw["record_score"]) if "record_score" in elig_raw else None,
         )
         dims = {
             d: Dimension(d, float(c.get("weight", 0)), str(c.get("zh", d)), str(c.get("en", d)))
@@ -519,6 +533,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
                 MappingProxyType(cats),
                 unit,
                 "higher" if unit_direction == "higher" else "lower",
+                tuple(str(x) for x in cfg.get("labels", ())),
             )
         ths = []
         for t in data.get("thresholds", []):

@@ -36,6 +36,7 @@ from shopscore.engine.enforcement import (
 from shopscore.engine.events import Totals
 from shopscore.engine.prepare import Prepared, prepare, unknown_reasons
 from shopscore.engine.profiles import TOLERANCE, Profile
+from shopscore.engine.readings import Readings, page_rollup, page_values
 from shopscore.engine.scoring import (
     Adjustments,
     DimensionResult,
@@ -69,6 +70,8 @@ class ShopModel:
     requirements: Mapping[str, EligibilityEvents] = field(default_factory=dict)
     #: the figures enforced apart from the score (SPEC §5), shown under it
     enforcement: tuple[EnforcementEvents, ...] = ()
+    #: what the backend page showed on given days (SPEC §4b ``--values``), applied per day
+    readings: Readings = field(default_factory=Readings)
 
     def as_of(self, day: date | None) -> date:
         found = day or self.latest
@@ -118,6 +121,10 @@ class Scorecard:
     display_thresholds: tuple[ThresholdResult, ...] = ()
     #: the figures enforced apart from the score (SPEC §5), as of the day
     enforcement: tuple[EnforcementResult, ...] = ()
+    #: with a reading of the backend page for this day (``--values``): its day, and
+    #: shopscore's own composite when the page's figures replaced it
+    reading: date | None = None
+    computed: float | None = None
 
     def metric(self, metric_id: str) -> MetricResult:
         return next(m for m in self.metrics if m.id == metric_id)
@@ -140,16 +147,28 @@ def judge(
     (``detail`` False: no tags and coverage — a day of a series, where only scores count);
     ``orders``: the order counts thresholds require, per threshold."""
     prof = m.profile
+    reading = m.readings.on(as_of) if m.readings else None
+    if m.readings:
+        values = page_values(values, m.readings, as_of)
     roll = rollup(score_metrics(values, prof, category, elig.count), prof)
     status, composite, dims, metrics = "scored", roll.score, roll.dimensions, roll.metrics
+    adj = reading.adjustments if reading is not None and reading.adjustments else m.adjustments
     if not elig.met:
         status = prof.eligibility.status
         composite = prof.eligibility.score
+        if adj.record and prof.eligibility.record_score is not None and composite is not None:
+            composite = prof.eligibility.record_score
         dims = tuple(replace(d, score=None) for d in dims)
     elif composite is None:
         status = "insufficient-data"
-    if status == "scored" and m.adjustments and composite is not None:
-        composite, dims = adjust(composite, dims, m.adjustments, prof)
+    if status == "scored" and adj and composite is not None:
+        composite, dims = adjust(composite, dims, adj, prof)
+    computed: float | None = None
+    if reading is not None and (reading.total is not None or (reading.dimensions and elig.met)):
+        own = composite if status == "scored" else None
+        composite, dims = page_rollup(own, dims, reading, prof, adj.without_bonus(set(reading.dimensions)))
+        if composite is not None:
+            status, computed = "scored", own
     if status != "scored":  # SPEC §0: metrics computed and shown, score/points/tag null
         metrics = tuple(evolve(r, score=None, points_lost=None) for r in metrics)
     ths = thresholds(prof, composite if status == "scored" else None, dims, history, orders)
@@ -167,6 +186,8 @@ def judge(
         coverage=coverage(metrics, prof, m.prepared.spans) if detail else None,
         display=shown,
         display_thresholds=shown_ths,
+        computed=computed,
+        reading=reading.day if reading is not None else None,
     )
 
 

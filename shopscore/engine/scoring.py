@@ -7,7 +7,7 @@ Every function returns new values; none changes its input.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from shopscore.engine.compute import MetricResult, evolve
@@ -44,6 +44,9 @@ class DimensionResult:
     score: float | None
     zh: str = ""
     en: str = ""
+    #: shopscore's own score when the backend page's replaced it (``--values``), else None
+    computed: float | None = None
+    page: bool = False  # the score is the page's
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,17 @@ class Adjustments:
 
     deductions: float = 0.0
     bonus: Mapping[str, float] = field(default_factory=dict)
+    plus: float = 0.0  # a 加分项 added to the composite itself (the page shows it beside the total)
+    #: the shop has a bad-behaviour record: a growth-stage shop gets the stage's lower score
+    record: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.deductions) or any(self.bonus.values())
+        return bool(self.deductions) or bool(self.plus) or self.record or any(self.bonus.values())
+
+    def without_bonus(self, dims: set[str]) -> Adjustments:
+        """These adjustments less the bonuses of ``dims`` (scores that already hold them)."""
+        kept = {d: p for d, p in self.bonus.items() if d not in dims}
+        return Adjustments(self.deductions, kept, self.plus, self.record)
 
 
 def adjust(
@@ -72,9 +83,9 @@ def adjust(
         if d.score is not None and extra:
             raised = min(d.score + extra, top)
             total += d.weight * (raised - d.score)
-            d = DimensionResult(d.id, d.weight, raised, d.zh, d.en)
+            d = replace(d, score=raised)
         out.append(d)
-    total = min(max(total - adj.deductions, profile.scale_min), top)
+    total = min(max(total + adj.plus - adj.deductions, profile.scale_min), top)
     return total, tuple(out)
 
 
@@ -91,19 +102,22 @@ def score_metric(
     """A metric's score and status from its curve and minimum sample (``small_shop``: the
     shop is below the profile's small-shop order count, SPEC §4b)."""
     rule = profile.metrics[r.id]
-    if r.status == "no-data" and not r.whatif:
+    by_hand = r.whatif or r.page is not None  # a value set, not measured: any sample counts
+    if r.page_score is not None:  # the backend page's own score for it (--values)
+        return evolve(r, score=r.page_score, status="scored" if rule.weight > 0 else "diagnostic")
+    if r.status == "no-data" and not by_hand:
         return r
     small = profile.small_shop
     if small_shop and small is not None and r.id in small.counts:
         count = small.counts[r.id]
         bad = getattr(r, count)
-        if r.whatif and count == "numerator" and r.value is not None:  # the hits a set rate implies
+        if by_hand and count == "numerator" and r.value is not None:  # the hits a set rate implies
             bad = r.value * (r.denominator or 0.0)
         if (bad or 0.0) <= small.max_bad + TOLERANCE:  # any sample, none included
             return evolve(
                 r, score=small.score, status="scored" if rule.weight > 0 else "diagnostic", small_shop=True
             )
-    if r.value is None or (not r.whatif and r.sample < rule.min_sample - TOLERANCE):
+    if r.value is None or (not by_hand and r.sample < rule.min_sample - TOLERANCE):
         return evolve(r, status="insufficient", score=None)
     score = rule.curve_for(category).score(r.value, r.direction)
     return evolve(r, score=score, status="scored" if rule.weight > 0 else "diagnostic")

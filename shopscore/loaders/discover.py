@@ -9,7 +9,7 @@ not the same shop's (an agency's folder): then each direct sub-folder is a shop.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -77,6 +77,7 @@ class _FileRead:
     tables: list[tuple[str, Table]] = field(default_factory=list)
     skipped: list[FileReport] = field(default_factory=list)
     error: str | None = None
+    columns_file: Path | None = None  # the --columns file it was read with (to read it again)
 
 
 # ---------------------------------------------------------------- finding files
@@ -199,7 +200,7 @@ def _read_tables(path: Path, schema: Schema) -> tuple[list[RawTable], list[FileR
 def read_file(path: Path, schema: Schema, year_last: str | None = None) -> _FileRead:
     """Read and normalise every table of one file; input errors are kept, not raised.
     ``year_last``: how the shop's other files read slash dates with the year last."""
-    out = _FileRead(path)
+    out = _FileRead(path, columns_file=schema.user_file)
     try:
         raws, out.skipped = _read_tables(path, schema)
         for raw in raws:
@@ -238,21 +239,27 @@ def _distinct_shops(spans: dict[str, tuple[datetime, datetime, pl.DataFrame]]) -
     return None
 
 
-@dataclass
-class _Plan:
-    shops: list[tuple[str, Path, list[_FileRead]]]
-    beside: list[Path]  # files lying beside shop folders
-    layout: Layout  # how the folder was read, for the report
+@dataclass(frozen=True)
+class ShopPlan:
+    """One shop found under the given path: its name, folder and files, how the path was
+    read, and the files lying beside shop folders (relative display paths)."""
+
+    name: str
+    folder: Path
+    files: tuple[Path, ...]
+    layout: Layout
+    beside: tuple[str, ...] = ()
 
 
-def _plan(root: Path, reads: dict[Path, _FileRead], files: list[Path], mode: ShopsMode) -> _Plan:
+def _plan(root: Path, files: list[Path], mode: ShopsMode, reads: Mapping[Path, _FileRead]) -> list[ShopPlan]:
+    """Which folders are shops; ``reads`` (auto mode with sub-folders only) holds each
+    file's orders, whose periods and ids decide it."""
     loose, subs = _group(root, files)
     name = safe_text(root.resolve().name)
     folders = [safe_text(s) for s in subs]
-    whole = [(name, root, [reads[p] for p in files])]
     if mode == "one" or not subs:
         why = "option" if mode == "one" else "no-sub-folders"
-        return _Plan(whole, [], Layout("one", why, folders))
+        return [ShopPlan(name, root, tuple(files), Layout("one", why, folders))]
     if mode == "auto":
         spans: dict[str, tuple[datetime, datetime, pl.DataFrame]] = {}
         for sub, paths in subs.items():
@@ -263,12 +270,17 @@ def _plan(root: Path, reads: dict[Path, _FileRead], files: list[Path], mode: Sho
         pair = _distinct_shops(spans)
         if pair is None:
             why = "same-or-disjoint" if len(spans) >= 2 else "one-holds-orders"
-            return _Plan(whole, [], Layout("one", why, folders))
+            return [ShopPlan(name, root, tuple(files), Layout("one", why, folders))]
         layout = Layout("each", "different-orders", folders, (safe_text(pair[0]), safe_text(pair[1])))
     else:
         layout = Layout("each", "option", folders)
-    shops = [(safe_text(sub), root / sub, [reads[p] for p in paths]) for sub, paths in subs.items()]
-    return _Plan(shops, loose, layout)
+    beside = tuple(safe_text(str(p.relative_to(root))) for p in loose)
+    return [ShopPlan(safe_text(sub), root / sub, tuple(paths), layout, beside) for sub, paths in subs.items()]
+
+
+def needs_reads(root: Path, files: list[Path], mode: ShopsMode) -> bool:
+    """Whether deciding which folders are shops reads the files (auto mode, sub-folders)."""
+    return mode == "auto" and bool(_group(root, files)[1])
 
 
 def _span(frames: list[pl.DataFrame]) -> tuple[datetime, datetime, pl.DataFrame] | None:
@@ -365,7 +377,7 @@ def _date_ranges(shop: ShopData) -> None:
             shop.report.date_ranges[kind] = None
 
 
-def _settle_year_last(reads: list[_FileRead], schema: Schema) -> list[_FileRead]:
+def _settle_year_last(reads: list[_FileRead]) -> list[_FileRead]:
     """A file whose slash dates no value decides (a short export, all days ≤ 12) reads them
     as the shop's other files do, when those agree (SPEC §1: the export's region), instead
     of by the default: it is read again with that order (rare, so never cached)."""
@@ -374,12 +386,73 @@ def _settle_year_last(reads: list[_FileRead], schema: Schema) -> list[_FileRead]
         return reads
     (order,) = decided
     return [
-        read_file(r.path, schema, order) if any(t.year_last_guessed for _, t in r.tables) else r
+        read_file(r.path, load_schema(r.columns_file), order)
+        if any(t.year_last_guessed for _, t in r.tables)
+        else r
         for r in reads
     ]
 
 
 # ---------------------------------------------------------------- entry point
+
+
+def files_of(path: Path) -> list[Path]:
+    """The files under ``path`` (``path`` itself when it is a file); one-line errors for a
+    path that does not exist or holds nothing."""
+    if not path.exists():
+        raise ShopscoreError(
+            f"{safe_text(str(path))}: no such file or folder; pass the folder of your exports"
+        )
+    if path.is_file():
+        return [path]
+    files = _walk(path)
+    if not files:
+        raise ShopscoreError(
+            f"{safe_text(str(path))}: the folder is empty; download the 订单/评价/售后/飞鸽 exports "
+            "from the 抖店 backend into it"
+        )
+    return files
+
+
+def reader(schema: Schema, cache: bool = True) -> Callable[[Path], _FileRead]:
+    """Read one file with ``schema``, through the parsed-export cache unless ``cache`` is
+    False (or SHOPSCORE_NO_CACHE is set)."""
+    store = ExportCache(salt=schema.fingerprint) if export_cache.enabled(not cache) else None
+
+    def read(p: Path) -> _FileRead:
+        if store is None:
+            return read_file(p, schema)
+        return store.read(p, lambda q: read_file(q, schema), lambda r: r.error is None)
+
+    return read
+
+
+def plan_shops(
+    path: Path,
+    mode: ShopsMode,
+    read_all: Callable[[list[Path]], Mapping[Path, _FileRead]],
+) -> tuple[list[ShopPlan], Mapping[Path, _FileRead]]:
+    """The shops under ``path`` and the files read to decide it (``read_all`` reads a
+    list of files; only auto mode with sub-folders reads any)."""
+    files = files_of(path)
+    if path.is_file():
+        folder = path.parent
+        return [
+            ShopPlan(safe_text(folder.resolve().name), folder, (path,), Layout("one", "one-file", []))
+        ], {}
+    reads = read_all(files) if needs_reads(path, files, mode) else {}
+    return _plan(path, files, mode, reads), reads
+
+
+def build_planned(
+    plan: ShopPlan, read: Callable[[Path], _FileRead], reads: Mapping[Path, _FileRead]
+) -> ShopData:
+    """One planned shop, its files read (or taken from ``reads``) and combined."""
+    found = [reads[p] if p in reads else read(p) for p in plan.files]
+    shop = build_shop(plan.name, plan.folder, _settle_year_last(found))
+    shop.report.layout = plan.layout
+    shop.report.beside = [FileReport(b, None, skipped=_BESIDE) for b in plan.beside]
+    return shop
 
 
 def load(
@@ -393,40 +466,12 @@ def load(
     with ``error`` set; only a path with no file at all is an error here. ``cache``: use
     the parsed-export cache (unless SHOPSCORE_NO_CACHE is set)."""
     schema = load_schema(columns_file)
-    store = ExportCache(salt=schema.fingerprint) if export_cache.enabled(not cache) else None
+    read = reader(schema, cache)
 
-    def read(p: Path) -> _FileRead:
-        if store is None:
-            return read_file(p, schema)
-        return store.read(p, lambda q: read_file(q, schema), lambda r: r.error is None)
-
-    if not path.exists():
-        raise ShopscoreError(
-            f"{safe_text(str(path))}: no such file or folder; pass the folder of your exports"
-        )
-    if path.is_file():
-        folder = path.parent
-        shop = build_shop(safe_text(folder.resolve().name), folder, [read(path)])
-        shop.report.layout = Layout("one", "one-file", [])
-        return [shop]
-    files = _walk(path)
-    if not files:
-        raise ShopscoreError(
-            f"{safe_text(str(path))}: the folder is empty; download the 订单/评价/售后/飞鸽 exports "
-            "from the 抖店 backend into it"
-        )
-    reads: dict[Path, _FileRead] = {}
-    for p in files:
+    def each(p: Path) -> _FileRead:
         if progress:
             progress(safe_text(p.name))
-        reads[p] = read(p)
-    plan = _plan(path, reads, files, shops)
-    out = []
-    for name, folder, shop_reads in plan.shops:
-        shop = build_shop(name, folder, _settle_year_last(shop_reads, schema))
-        shop.report.layout = plan.layout
-        shop.report.beside = [
-            FileReport(safe_text(str(p.relative_to(path))), None, skipped=_BESIDE) for p in plan.beside
-        ]
-        out.append(shop)
-    return out
+        return read(p)
+
+    plans, reads = plan_shops(path, shops, lambda files: {p: each(p) for p in files})
+    return [build_planned(plan, each, reads) for plan in plans]

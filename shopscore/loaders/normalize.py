@@ -50,6 +50,24 @@ def export_time(path: Path) -> float:
     return float(m.group(1)) if m else float(int(path.stat().st_mtime))
 
 
+def _by_value_type(ctype: str) -> bool:
+    """Column types parsed once per distinct value: a few values over many rows (statuses,
+    reasons, flags), each matched against word lists by regex."""
+    return ctype == "bool" or ctype.startswith(("enum:", "flag:"))
+
+
+def _by_value(df: pl.DataFrame, src: str, expr: pl.Expr) -> pl.Series:
+    """``expr`` (of column ``src``) for every row, evaluated once per distinct value and
+    joined back; a column of mostly distinct values is evaluated row by row instead."""
+    column = df[src]
+    values = column.unique()
+    if values.len() * 4 > column.len():
+        return df.select(expr).to_series()
+    table = pl.DataFrame({src: values}).with_columns(expr.alias("__value"))
+    joined = df.select(src).join(table, on=src, how="left", maintain_order="left", nulls_equal=True)
+    return joined["__value"]
+
+
 def _type_expr(col: str, ctype: str, schema: Schema, src: str) -> pl.Expr:
     e = pl.col(src)
     if ctype == "bool":
@@ -129,13 +147,16 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema, year_last: 
     saved = _saved_at(raw.path, exported)
     df = raw.frame
     raw_cols = df.columns
-    df = parse.clean_frame(df, raw_cols)
+    used = {f"c{i}" for i in mapping} | {f"c{j}" for js in raw.match.fallbacks.values() for j in js}
+    df = parse.clean_frame(df, [c for c in raw_cols if c in used])
     df = df.with_row_index("__row", offset=raw.header_row + 1).with_columns(pl.col("__row").cast(pl.Int64))
     df = _reader_rejects(df, raw)
-    # rows whose cells are all empty are counted nowhere
-    df = df.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in raw_cols]))
-    first_cell = pl.coalesce([pl.col(c) for c in raw_cols]).str.to_lowercase()
-    df = df.with_columns(__summary=first_cell.is_in(list(parse.SUMMARY_LABELS)))
+    # rows whose cells are all empty are counted nowhere; a row whose first non-empty cell
+    # is 合计 / total is a totals row
+    first = _first_cells(df, raw_cols, [c for c in raw_cols if c not in used])
+    df = df.filter(first.is_not_null())
+    first = first.filter(first.is_not_null())
+    df = df.with_columns(__summary=first.str.to_lowercase().is_in(list(parse.SUMMARY_LABELS)))
 
     orders, guessed, decided = _year_last_orders(df, dataset, raw.match, year_last or schema.year_last)
     if year_last is not None:  # the shop's data decided it: nothing guessed
@@ -151,6 +172,8 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema, year_last: 
             if len(series) > 1:
                 series = [df.select(pl.coalesce(series).alias(col)).to_series()]
             parsed.append(_plausible(series[0], ctype, saved).alias(col))
+        elif len(sources) == 1 and _by_value_type(ctype):
+            parsed.append(_by_value(df, src, _type_expr(col, ctype, schema, src)).alias(col))
         else:
             exprs = [_type_expr(col, ctype, schema, c) for c in sources]
             parsed.append(pl.coalesce(exprs).alias(col) if len(exprs) > 1 else exprs[0].alias(col))
@@ -246,6 +269,22 @@ def _year_last_orders(
         c: fallback for c in sources if decided[c] is None and not found and parse.has_year_last(df[c])
     }
     return orders, guessed, next(iter(found)) if len(found) == 1 else None
+
+
+def _first_cells(df: pl.DataFrame, cols: list[str], raw_cols: list[str]) -> pl.Series:
+    """Each row's first non-empty cell (null: the row is empty). ``raw_cols`` are not
+    cleaned (nothing reads them): only the few rows whose first such cell is blank or ``-``
+    are looked at again with those cells cleaned, not the whole file."""
+    first = df.select(parse.blank(pl.coalesce([pl.col(c) for c in cols])).alias("f")).to_series()
+    if not raw_cols:
+        return first
+    raw_first = df.select(pl.coalesce([pl.col(c) for c in cols]).is_not_null().alias("f")).to_series()
+    again = first.is_null() & raw_first
+    if not again.any():
+        return first
+    rows = parse.blank_frame(df.filter(again), raw_cols)
+    fixed = rows.select(parse.blank(pl.coalesce([pl.col(c) for c in cols]))).to_series()
+    return first.scatter(again.arg_true(), fixed)
 
 
 def _reader_rejects(df: pl.DataFrame, raw: RawTable) -> pl.DataFrame:

@@ -75,6 +75,17 @@ def clean_frame(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
     return df.with_columns([_nullify(pl.col(c)).alias(c) for c in cols])
 
 
+def blank(e: pl.Expr) -> pl.Expr:
+    """A cell stripped, null when empty or ``-`` (no unwrapping): enough to tell an empty
+    cell."""
+    return _nullify(e.str.strip_chars(_STRIP))
+
+
+def blank_frame(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    """:func:`blank` applied to columns nothing parses."""
+    return df.with_columns([blank(pl.col(c)).alias(c) for c in cols]) if cols else df
+
+
 def _unwrap(e: pl.Expr) -> pl.Expr:
     wrapped = e.str.starts_with('="') & e.str.ends_with('"')
     inner = e.str.strip_prefix('="').str.strip_suffix('"').str.strip_chars(" \t\u3000")

@@ -99,6 +99,8 @@ class Schema:
     fingerprint: str = ""
     #: how slash dates with the year last are read when no value of a file decides it
     year_last: str = "day-first"
+    #: the user's --columns file it extends the shipped table with, if any
+    user_file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ def load_schema(user_file: Path | None = None) -> Schema:
         flags=raw.get("flags", {}),
         fingerprint=digest.hexdigest(),
         year_last=year_last,
+        user_file=user_file,
     )
 
 

@@ -32,7 +32,7 @@ from shopscore.report.texts import (
     status_text,
     t,
     tag_text,
-    threshold_name,
+    threshold_label,
     unscored_text,
 )
 
@@ -174,7 +174,7 @@ def _thresholds(result: Any, lang: str) -> list[dict[str, Any]]:
     d = result.profile.decimals
     out = []
     for x in result.thresholds:
-        label = threshold_name(x, lang)
+        label = threshold_label(x, lang)
         if x.statistic != "current":
             label += " " + h("statistic", lang).format(statistic=h(x.statistic, lang), days=x.days)
         out.append(

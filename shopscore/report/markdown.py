@@ -22,7 +22,7 @@ from shopscore.report.texts import (
     status_text,
     t,
     tag_text,
-    threshold_name,
+    threshold_label,
     unscored_text,
 )
 
@@ -52,7 +52,7 @@ def render_score(result: Any, lang: str) -> str:
     for x in result.thresholds:
         mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
         dist = "—" if x.distance is None else f"{x.distance:+.{d}f}"
-        out.append(f"| {threshold_name(x, lang)} | {x.bound:g} | {mark} | {dist} |")
+        out.append(f"| {threshold_label(x, lang)} | {x.bound:g} | {mark} | {dist} |")
     figures = enforcement_rows(result, lang)
     if figures:
         out += ["", f"## {t('enforcement', lang)}", ""]

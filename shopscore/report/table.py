@@ -17,6 +17,7 @@ from shopscore.report.texts import (
     adjustments_line,
     coverage_lines,
     dataset_name,
+    dimension_cell,
     display_line,
     enforcement_rows,
     fmt_sample,
@@ -28,12 +29,13 @@ from shopscore.report.texts import (
     note_mark,
     note_marks,
     orphan_counts,
+    page_lines,
     score_mood,
     standing,
     status_text,
     t,
     tag_text,
-    threshold_name,
+    threshold_label,
     unscored_text,
 )
 
@@ -69,7 +71,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         head.append(f" / {prof.scale_max:g}")
         if result.status == "growth-stage":
             head.append(f"  ({status_text(result.status, lang)})", style="yellow")
-        for shown in (adjustments_line(result, lang), display_line(result, lang)):
+        for shown in (adjustments_line(result, lang), display_line(result, lang), *page_lines(result, lang)):
             if shown:
                 head.append(f"\n{shown}")
     else:
@@ -96,7 +98,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
     for x in result.thresholds:
         mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
         style = "" if x.passed is None else ("green" if x.passed else "red")
-        label = threshold_name(x, lang)
+        label = threshold_label(x, lang)
         th.add_row(
             label,
             f"{x.bound:g}",
@@ -107,7 +109,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
     for col in ("dimension", "weight", "score"):
         dims.add_column(t(col, lang), justify="left" if col == "dimension" else "right")
     for dm in result.dimensions:
-        dims.add_row(name(dm, lang), f"{dm.weight * 100:.1f}%", fmt_score(dm.score, d))
+        dims.add_row(name(dm, lang), f"{dm.weight * 100:.1f}%", dimension_cell(dm, d, lang))
     console.print(Group(th, *enforcement_table(result, lang), dims))
 
     rows: list[list[Any]] = []

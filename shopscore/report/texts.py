@@ -433,22 +433,6 @@ def name(obj: Any, lang: str) -> str:
     return str(obj.zh if lang == "zh" else obj.en)
 
 
-def threshold_name(x: Any, lang: str) -> str:
-    """A threshold's name, with the order count it also requires and the shop's count
-    (SPEC §5 Star Shop: ≥ 100 orders in 30 days)."""
-    text = name(x, lang)
-    req = getattr(x, "requires", None)
-    if req is None:
-        return text
-    words = TEXT["requires"][lang].format(
-        days=req.window[1],
-        population=population_name(req.population, lang),
-        min_orders=req.min_orders,
-        count="—" if x.orders is None else x.orders,
-    )
-    return f"{text} {words}" if lang == "en" else f"{text}（{words}）"
-
-
 def enforcement_rows(result: Any, lang: str) -> list[dict[str, str]]:
     """The figures enforced apart from the score (SPEC §5), one row each: label, value,
     window, sample, ✓/✗/— and its state (good, bad, none) — what every renderer shows."""
@@ -540,6 +524,9 @@ def metric_notes(m: Any, lang: str, small: Any = None) -> list[str]:
         notes.append(NOTES["small-shop"][lang].format(**small_shop_words(small)))
     if getattr(m, "whatif", False):
         notes.append(SERIES_TEXT["whatif_note"][lang])
+    shown = page_note(m, lang)
+    if shown:
+        notes.append(shown)
     return notes
 
 
@@ -578,8 +565,7 @@ def load_line(report: Any, lang: str) -> str:
 
 def adjustments_line(result: Any, lang: str) -> str:
     """The bonus and deduction items included in the score (empty: none)."""
-    m = getattr(result, "model", None)
-    adj = m.adjustments if m is not None else None
+    adj = getattr(result, "adjustments_used", None)
     if not adj:
         return ""
     parts = [
@@ -587,14 +573,137 @@ def adjustments_line(result: Any, lang: str) -> str:
         for d, p in adj.bonus.items()
         if p
     ]
+    if adj.plus:
+        parts.append(f"{ADJUST_TEXT['bonus'][lang]} +{adj.plus:g}")
     if adj.deductions:
         parts.append(f"{ADJUST_TEXT['deductions'][lang]} −{adj.deductions:g}")
+    if adj.record:
+        parts.append(ADJUST_TEXT["record"][lang])
     return " · ".join(parts)
+
+
+def page_lines(result: Any, lang: str) -> list[str]:
+    """``--values``: which backend-page reading the score uses and how the profile was fitted
+    to the readings (empty without a values file)."""
+    out = []
+    day = getattr(result, "reading", None)
+    if day is not None:
+        parts = []
+        own = fmt_score(result.computed, result.profile.decimals)
+        if any(d.page for d in result.dimensions):
+            parts.append(PAGE_TEXT["dims"][lang])
+        if (
+            result.score is not None
+            and result.computed is not None
+            and abs(result.score - result.computed) > 1e-9
+        ):
+            parts.append(PAGE_TEXT["total"][lang].format(own=own))
+        n = sum(1 for m in result.metrics if m.page == day)
+        if n:
+            parts.append(PAGE_TEXT["metrics"][lang].format(n=n))
+        out.append(PAGE_TEXT["reading"][lang].format(day=day) + PAGE_TEXT["sep"][lang].join(parts))
+    fit = getattr(result, "fit", None)
+    if fit is not None:
+        dims = result.profile.dimensions
+
+        def weights(ws: Any) -> str:
+            return " / ".join(f"{name(dims[d], lang)} {w * 100:.1f}%" for d, w in ws.items())
+
+        line = PAGE_TEXT["fit"][lang].format(
+            n=len(fit.checks), weights=weights(fit.weights.fitted), default=weights(fit.weights.default)
+        )
+        if fit.rms is not None:
+            line += PAGE_TEXT["fit_rms"][lang].format(rms=f"{fit.rms:.2f}")
+        from shopscore.engine.metrics import REGISTRY
+
+        moved = [REGISTRY[c.metric].name(lang) for c in fit.cutoffs if c.changed]
+        if moved:
+            line += PAGE_TEXT["cutoffs"][lang].format(metrics=PAGE_TEXT["sep"][lang].join(moved))
+        out.append(line)
+    return out
+
+
+def page_note(m: Any, lang: str) -> str | None:
+    """A metric whose value or score is the backend page's: say so, and shopscore's own."""
+    if getattr(m, "page", None) is None:
+        return None
+    if m.page_score is not None and m.computed is None and m.value is not None and m.status != "no-data":
+        return PAGE_TEXT["note_score"][lang].format(day=m.page)
+    if m.computed is None:
+        return PAGE_TEXT["note_value_nodata"][lang].format(day=m.page)
+    if abs(m.computed - (m.value or 0.0)) <= 1e-9:
+        return PAGE_TEXT["note_same"][lang].format(day=m.page)
+    return PAGE_TEXT["note_value"][lang].format(day=m.page, own=fmt_value(m.computed, m.unit))
+
+
+def dimension_cell(dm: Any, decimals: int, lang: str) -> str:
+    """A dimension's score; the page's with shopscore's own beside it."""
+    shown = fmt_score(dm.score, decimals)
+    if getattr(dm, "page", False) and dm.computed is not None and abs(dm.computed - (dm.score or 0.0)) > 1e-9:
+        return PAGE_TEXT["dim_cell"][lang].format(score=shown, own=fmt_score(dm.computed, decimals))
+    return shown
+
+
+PAGE_TEXT = {
+    "reading": {"zh": "后台页面 {day} 的读数：", "en": "Backend page of {day}: "},
+    "sep": {"zh": "；", "en": "; "},
+    "dims": {"zh": "维度分用页面的", "en": "the page's dimension scores"},
+    "total": {"zh": "总分用页面的（自算 {own}）", "en": "the page's total (shopscore's own {own})"},
+    "metrics": {"zh": "{n} 项指标用页面的数值", "en": "{n} metric(s) take the page's figures"},
+    "fit": {
+        "zh": "按 {n} 次后台读数校准：维度权重 {weights}（配置为 {default}）",
+        "en": "Fitted to {n} page reading(s): dimension weights {weights} (profile: {default})",
+    },
+    "fit_rms": {"zh": "，总分均方根残差 {rms}", "en": ", total residual RMS {rms}"},
+    "cutoffs": {"zh": "；已调整分档线：{metrics}", "en": "; cut-offs moved: {metrics}"},
+    "note_value": {
+        "zh": "后台页面 {day} 的数值；自算 {own}",
+        "en": "the backend page's value of {day}; shopscore's own: {own}",
+    },
+    "note_same": {
+        "zh": "后台页面 {day} 的数值，与自算一致",
+        "en": "the backend page's value of {day}, as computed",
+    },
+    "note_value_nodata": {
+        "zh": "后台页面 {day} 的数值（导出里算不出）",
+        "en": "the backend page's value of {day} (not computable from exports)",
+    },
+    "note_score": {"zh": "后台页面 {day} 的得分", "en": "the backend page's score of {day}"},
+    "dim_cell": {"zh": "{score}（自算 {own}）", "en": "{score} (own {own})"},
+}
+
+
+STATISTIC_TEXT = {
+    "mean": {"zh": "近{days}天均值", "en": "{days}-day mean"},
+    "max": {"zh": "近{days}天最高", "en": "highest of {days} days"},
+    "min": {"zh": "近{days}天最低", "en": "lowest of {days} days"},
+}
+
+
+def threshold_label(x: Any, lang: str) -> str:
+    """A threshold's name with the statistic it judges, when that is not the current value
+    (SPEC §4b: 7-day mean, each of the last 14 days…), and the order count it also
+    requires with the shop's count (SPEC §5 Star Shop: ≥ 100 orders in 30 days)."""
+    label = name(x, lang)
+    stat = STATISTIC_TEXT.get(getattr(x, "statistic", "current"))
+    if stat is not None:
+        label = f"{label} · {stat[lang].format(days=x.days)}"
+    req = getattr(x, "requires", None)
+    if req is None:
+        return label
+    words = TEXT["requires"][lang].format(
+        days=req.window[1],
+        population=population_name(req.population, lang),
+        min_orders=req.min_orders,
+        count="—" if x.orders is None else x.orders,
+    )
+    return f"{label} {words}" if lang == "en" else f"{label}（{words}）"
 
 
 ADJUST_TEXT = {
     "bonus": {"zh": "加分项", "en": "bonus"},
     "deductions": {"zh": "扣分项", "en": "deductions"},
+    "record": {"zh": "有违规记录", "en": "bad-behaviour record"},
 }
 
 
