@@ -15,6 +15,7 @@ GOLDEN = ROOT / "tests" / "golden"
 HISTORY = "{fresh-history}"
 #: an argument starting with this sets the terminal width (COLUMNS) of the rendering
 WIDTH = "@columns="
+EXT = {"table": "txt", "markdown": "md"}
 #: (golden file name, CLI arguments after `shopscore`), paths relative to the repository
 CASES: list[tuple[str, list[str]]] = (
     [
@@ -72,7 +73,34 @@ CASES: list[tuple[str, list[str]]] = (
         for lang in ("zh", "en")
     ]
     + [
-        # the morning summary of both sample shops, a first run (a fresh history each time)
+        # the TikTok Shop sample under its profile at 80 columns: the enforcement figures,
+        # Star Shop's order count, the business-day deadline standing in
+        (
+            f"compute_tiktok_us_{'w80' if fmt == 'table' else 'markdown'}_{lang}.{EXT[fmt]}",
+            [f"{WIDTH}80", "compute", "sample_exports/tiktok_us", "-p", "tiktok", "-f", fmt, "--lang", lang],
+        )
+        for fmt in ("table", "markdown")
+        for lang in ("zh", "en")
+    ]
+    + [
+        (
+            f"diagnose_tiktok_us_table_{lang}.txt",
+            [
+                f"{WIDTH}80",
+                "diagnose",
+                "sample_exports/tiktok_us",
+                "-p",
+                "tiktok",
+                "--top",
+                "5",
+                "--lang",
+                lang,
+            ],
+        )
+        for lang in ("zh", "en")
+    ]
+    + [
+        # the morning summary of the sample shops, a first run (a fresh history each time)
         (
             f"summary_sample_exports_{fmt}_{lang}.{'md' if fmt == 'markdown' else 'txt'}",
             ["summary", "sample_exports", "--history", HISTORY, "--format", fmt, "--lang", lang],

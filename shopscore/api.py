@@ -13,6 +13,7 @@ from shopscore.engine.calibrate import Fit
 from shopscore.engine.compute import MetricResult
 from shopscore.engine.compute import plan as metric_plans
 from shopscore.engine.coverage import Coverage
+from shopscore.engine.enforcement import EnforcementResult
 from shopscore.engine.profiles import Profile, load_profile
 from shopscore.engine.readings import Readings
 from shopscore.engine.scorecard import Scorecard, ShopModel, model, score_day
@@ -63,6 +64,8 @@ class ShopScore:
     unknown_reasons: tuple[str, ...] = ()  # reasons the profile's keyword table puts in no group
     display: float | None = None  # the figure buyers see (SPEC §4b), if the profile has one
     display_thresholds: tuple[ThresholdResult, ...] = ()
+    #: the figures the platform enforces apart from the score (SPEC §5), if the profile has any
+    enforcement: tuple[EnforcementResult, ...] = ()
     #: the prepared shop it was judged from, so fix-first and summary need not prepare again
     model: ShopModel | None = field(default=None, repr=False, compare=False)
     #: ``--values``: the day of the backend page's reading applied, shopscore's own score
@@ -123,6 +126,7 @@ class ShopScore:
                     "value": _r(t.value),
                     "passed": t.passed,
                     "distance": _r(t.distance),
+                    **({"requires": requires_json(t)} if t.requires is not None else {}),
                 }
                 for t in self.thresholds
             ],
@@ -140,6 +144,7 @@ class ShopScore:
             "metrics": [metric_json(m) for m in self.metrics],
             "coverage": self.coverage.to_json() if self.coverage else None,
             "display": self._display_json(),
+            "enforcement": [enforcement_json(e) for e in self.enforcement],
             "adjustments": (
                 {
                     "deductions": adj.deductions,
@@ -177,6 +182,37 @@ def verdict(result: ShopScore, fail_below: float | None, min_coverage: float) ->
     if result.status != "scored" or result.score is None or measured < min_coverage - 1e-9:
         return ExitCode.NOT_ENOUGH_DATA
     return ExitCode.ALERT if result.score < fail_below - 1e-9 else ExitCode.OK
+
+
+def requires_json(t: ThresholdResult) -> dict[str, Any]:
+    """The order count a threshold also needs (SPEC §5 Star Shop) and the shop's count."""
+    assert t.requires is not None
+    return {
+        "population": t.requires.population,
+        "days": t.requires.window[1],
+        "min_orders": t.requires.min_orders,
+        "count": t.orders,
+    }
+
+
+def enforcement_json(e: EnforcementResult) -> dict[str, Any]:
+    """One figure enforced apart from the score (SPEC §5)."""
+    m = e.metric
+    return {
+        "id": e.id,
+        "label": {"zh": e.zh, "en": e.en},
+        "metric": e.rule.metric,
+        "value": _r(m.value, 8),
+        "numerator": _r(m.numerator),
+        "denominator": _r(m.denominator),
+        "unit": m.unit,
+        "window": m.window.to_json(),
+        "bound": e.rule.bound,
+        "direction": m.direction,
+        "status": m.status,
+        "passed": e.passed,
+        "proxy": m.proxy,
+    }
 
 
 def metric_json(m: MetricResult) -> dict[str, Any]:
@@ -266,6 +302,7 @@ def from_card(m: ShopModel, shop: ShopData, card: Scorecard, category: str | Non
         model=m,
         display=card.display,
         display_thresholds=card.display_thresholds,
+        enforcement=card.enforcement,
         reading=card.reading,
         computed=card.computed,
         page_total=card.page_total,
@@ -477,7 +514,7 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
     """Per metric of the profile: ok, computed with a stand-in column, approximate, or
     missing an export (what `inspect` tells the seller to add) — the engine's own plan, so
     `inspect` and `compute` cannot disagree."""
-    from shopscore.report.texts import NO_DATA_HINTS, NOTES, PROXY_HINTS, t
+    from shopscore.report.texts import NO_DATA_HINTS, NOTES, proxy_hint, t
 
     out = []
     for mid, p in metric_plans(shop, shop.columns, profile).items():
@@ -491,7 +528,7 @@ def metric_needs(shop: ShopData, profile: Profile, lang: str) -> list[dict[str, 
                 {"metric": name, "id": mid, "state": "missing", "text": "; ".join(texts), "style": "red"}
             )
         elif p.state == "proxy":
-            text = "; ".join(PROXY_HINTS[c][lang] for c in p.proxies)
+            text = "; ".join(proxy_hint(c, lang) for c in p.proxies)
             out.append({"metric": name, "id": mid, "state": "proxy", "text": text, "style": "yellow"})
         elif p.state == "approximate" and p.use_daily and not p.use_events:
             text = NOTES["im-daily"][lang]

@@ -26,6 +26,7 @@ from shopscore.report.diagnose import render_diagnose
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "sample_exports" / "douyin_flagship"
 VERBATIM = ROOT / "sample_exports" / "douyin_verbatim"
+TIKTOK = ROOT / "sample_exports" / "tiktok_us"
 SCHEMA = json.loads((ROOT / "docs" / "diagnose.schema.json").read_text("utf-8"))
 runner = CliRunner()
 
@@ -56,9 +57,10 @@ def test_json_equals_library_and_schema(flagship: api.ShopData) -> None:
 
 @pytest.mark.parametrize("profile", shipped_profiles())
 def test_every_metric_of_every_profile_diagnoses(profile: str) -> None:
-    """No metric crashes, on either sample shop; a no-data one says so."""
+    """No metric crashes, on either Douyin sample shop (tiktok's too: a profile on the other
+    platform's exports) and on the TikTok one for its own profile; a no-data one says so."""
     prof = load_profile(profile)
-    for path in (FLAGSHIP, VERBATIM):
+    for path in (FLAGSHIP, VERBATIM, *((TIKTOK,) if profile == "tiktok" else ())):
         (s,) = api.load(path)
         prepared = api.score(s, prof).model  # one preparation serves every metric
         for mid in prof.metrics:

@@ -161,3 +161,20 @@ def test_a_100_point_page_shows_the_figure_buyers_see(tmp_path: Path) -> None:
     shown = shop["display"]
     assert f'data-score="{shop["score"]:.1f}"' in body and "/ 100" in body
     assert f"消费者看到的店铺体验分: {shown['value']:.1f} / 5" in body
+
+
+def test_a_tiktok_page_shows_the_enforcement_figures(tmp_path: Path) -> None:
+    """report --html --profile tiktok: every metric, the three enforcement figures with
+    their marks, and Star Shop with the shop's order count."""
+    tiktok = ROOT / "sample_exports" / "tiktok_us"
+    html, res = page(tmp_path, tiktok, "--profile", "tiktok", lang="en")
+    assert res.exit_code == 0, res.stderr
+    shop = computed(tiktok, "--profile", "tiktok")[0]
+    body = markup(html)
+    assert f'data-score="{shop["score"]:.2f}"' in body and "Enforced apart from the score" in body
+    for m in shop["metrics"]:
+        assert f'<tr data-metric="{m["id"]}">' in body, m["id"]
+    for e in shop["enforcement"]:
+        row = re.search(rf'<tr data-enforcement="{e["id"]}">(.*?)</tr>', body, re.S)
+        assert row and ("✓" if e["passed"] else "✗") in row.group(1), e["id"]
+    assert "Star Shop and ≥ 100 paid orders in 30 days (now 126)" in body

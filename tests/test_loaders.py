@@ -343,6 +343,46 @@ def test_earlier_alias_wins_and_the_other_is_unmapped(tmp_path: Path) -> None:
     assert shop.frames["orders"]["paid_at"].to_list() == [datetime(2026, 8, 1, 10)]
 
 
+def test_us_dates_month_first_per_column_file_and_shop(tmp_path: Path) -> None:
+    """SPEC §1: slash dates with the year last are read per column (a second field over 12:
+    month-first); a column no value decides follows its file's decided columns, a file none
+    decides follows the shop's other files; a shop none decides is read by the [dates]
+    year_last default, and the report says so."""
+    rows = [
+        ["Order ID", "SKU ID", "Created Time", "Paid Time", "Delivered Time"],
+        ["5838000000000000001\t", "1729", "08/31/2026 9:05:00 PM\t", "09/01/2026 10:00:00 AM\t", ""],
+        ["5838000000000000002\t", "1729", "09/01/2026 9:05:00 PM\t", "09/02/2026 10:00:00 AM\t", ""],
+    ]
+    write_csv(tmp_path / "shop" / "orders_1.csv", rows)
+    undecided = [
+        ["Order ID", "SKU ID", "Paid Time"],
+        ["5838000000000000003\t", "1729", "09/01/2026 10:00:00 AM\t"],
+    ]
+    write_csv(tmp_path / "shop" / "orders_2.csv", undecided)
+    shop = load1(tmp_path / "shop")
+    paid = dict(shop.frames["orders"].select("order_id", "paid_at").iter_rows())
+    assert paid["5838000000000000001"] == datetime(2026, 9, 1, 10)  # follows Created Time's 08/31
+    assert paid["5838000000000000002"] == datetime(2026, 9, 2, 10)
+    assert paid["5838000000000000003"] == datetime(2026, 9, 1, 10)  # follows orders_1.csv
+    assert shop.report.problems.height == 0
+    # alone, nothing decides: day-first by default, and said
+    write_csv(tmp_path / "alone" / "orders_2.csv", undecided)
+    shop = load1(tmp_path / "alone")
+    assert shop.frames["orders"]["paid_at"].to_list() == [datetime(2026, 1, 9, 10)]
+    problems = shop.report.problems
+    assert problems.select("column", "row").rows() == [("Paid Time", None)]
+    assert "read day-first" in problems["message"][0] and "[dates]" in problems["message"][0]
+    # the seller names the export's region: month-first (still said, as the data did not)
+    user = tmp_path / "us.toml"
+    user.write_text('[dates]\nyear_last = "month-first"\n', "utf-8")
+    (shop,) = api.load(tmp_path / "alone", columns=user)
+    assert shop.frames["orders"]["paid_at"].to_list() == [datetime(2026, 9, 1, 10)]
+    assert "read month-first" in shop.report.problems["message"][0]
+    user.write_text('[dates]\nyear_last = "US"\n', "utf-8")
+    with pytest.raises(ShopscoreError, match="day-first or month-first"):
+        api.load(tmp_path / "alone", columns=user)
+
+
 def test_english_headers_case_insensitive(tmp_path: Path) -> None:
     rows = [
         ["ORDER ID", "sku id", "paid time", "ORDER STATUS", "Fulfillment type"],

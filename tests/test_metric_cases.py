@@ -12,9 +12,12 @@ import pytest
 from shopscore import api
 
 FIXTURES = Path(__file__).parent / "fixtures"
-#: the 5-point cases (metrics/) and the 2026 100-point ones (metrics2026/)
+#: the 5-point cases (metrics/), the 2026 100-point ones (metrics2026/) and tiktok's
 CASE_DIRS = sorted(
-    p for d in ("metrics", "metrics2026") for p in (FIXTURES / d).iterdir() if (p / "expected.toml").is_file()
+    p
+    for d in ("metrics", "metrics2026", "metrics_tiktok")
+    for p in (FIXTURES / d).iterdir()
+    if (p / "expected.toml").is_file()
 )
 
 
@@ -60,6 +63,26 @@ def test_dimensions_and_thresholds(case: tuple[dict, api.ShopScore]) -> None:
             assert ths[tid].passed is want["passed"], tid
         if "distance" in want:
             assert ths[tid].distance == pytest.approx(want["distance"], abs=1e-6), tid
+        if "orders" in want:  # the order count the threshold also requires (tiktok Star Shop)
+            assert ths[tid].orders == want["orders"], tid
+
+
+def test_enforcement_figures(case: tuple[dict, api.ShopScore]) -> None:
+    """SPEC §5: the figures enforced apart from the score, each over its own window."""
+    exp, result = case
+    figures = {e.id: e for e in result.enforcement}
+    assert set(exp.get("enforcement", {})) <= set(figures)
+    for fid, want in exp.get("enforcement", {}).items():
+        got = figures[fid]
+        for field in ("numerator", "denominator", "value"):
+            if field in want:
+                assert getattr(got.metric, field) == pytest.approx(want[field], abs=1e-9), (fid, field)
+        if "passed" in want:
+            assert got.passed is want["passed"], fid
+        if "start" in want:
+            assert got.metric.window.first_day.isoformat() == want["start"], fid
+        if "end" in want:
+            assert got.metric.window.last_day.isoformat() == want["end"], fid
 
 
 def test_metric_values(case: tuple[dict, api.ShopScore]) -> None:

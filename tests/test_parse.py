@@ -77,6 +77,41 @@ def test_parse_datetime(raw: str, expected: datetime | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "order", "expected"),
+    [
+        ("08/31/2026 21:33:04", "month-first", datetime(2026, 8, 31, 21, 33, 4)),  # TikTok US
+        ("09/01/2026 21:33:04", "month-first", datetime(2026, 9, 1, 21, 33, 4)),
+        ("09/01/2026 21:33:04", "day-first", datetime(2026, 1, 9, 21, 33, 4)),
+        ("03/01/2026 10:00:00 AM", "month-first", datetime(2026, 3, 1, 10)),  # 12-hour clock
+        ("3/1/2026 3:05 PM", "month-first", datetime(2026, 3, 1, 15, 5)),
+        ("12/31/2026 12:00:00 AM", "month-first", datetime(2026, 12, 31, 0, 0)),  # midnight
+        ("31/12/2026 12:30:00 PM", "day-first", datetime(2026, 12, 31, 12, 30)),  # noon
+        ("2026/3/1 下午 3:05", "day-first", datetime(2026, 3, 1, 15, 5)),  # Excel, Chinese clock
+        ("2026/3/1 上午 11:05:09", "month-first", datetime(2026, 3, 1, 11, 5, 9)),
+        ("08/31/2026", "month-first", datetime(2026, 8, 31)),  # date-only: 00:00:00
+        ("08/31/2026 21:33:04", "day-first", None),  # no month 31
+    ],
+)
+def test_parse_datetime_year_last_order(raw: str, order: str, expected: datetime | None) -> None:
+    assert one(lambda e: parse.parse_datetime(e, order=order), raw) == expected
+    assert parse.datetime_series(pl.Series("c", [raw]), order=order).to_list() == [expected]
+
+
+@pytest.mark.parametrize(
+    ("values", "order"),
+    [
+        (["08/31/2026 21:33:04", "09/01/2026 10:00:00"], "month-first"),  # a second field > 12
+        (["31/08/2026 21:33:04", "01/09/2026 10:00:00"], "day-first"),  # a first field > 12
+        (["09/01/2026 10:00:00", "10/11/2026 10:00:00 PM"], None),  # nothing decides
+        (["31/08/2026", "08/31/2026"], None),  # contradicting values decide nothing
+        (["2026-08-31 10:00:00", None], None),  # no slash date with the year last
+    ],
+)
+def test_year_last_order_is_decided_by_a_field_over_12(values: list[str | None], order: str | None) -> None:
+    assert parse.year_last_order(pl.Series("c", values, pl.String)) == order
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         ("2026-08-01", datetime(2026, 8, 1, 23, 59, 59)),  # date-only deadline: end of day

@@ -1,5 +1,5 @@
 """`whatif` and `target` (SPEC §7): hand-worked cases on `shop_scored`, the round trip
-between them on every shipped 5-point profile, and their usage errors.
+between them on every shipped 5-point profile (tiktok's too), and their usage errors.
 
 Contract under test (beside SPEC §7):
 - `whatif PATH --set ID=VALUE…` prints the compute object with each set metric's value
@@ -547,6 +547,12 @@ CASES = {
     "shop_scored_at_bound-douyin-2023": (METRICS / "shop_scored_at_bound", "douyin-2023", "2026-09-30"),
     "douyin_flagship-douyin": (ROOT / "sample_exports" / "douyin_flagship", "douyin", "2026-11-20"),
     "douyin_flagship-douyin-2023": (ROOT / "sample_exports" / "douyin_flagship", "douyin-2023", "2026-11-20"),
+    # the TikTok Shop profile on its hand-worked 30-order shop (every metric scored)
+    "eligibility_30-tiktok": (
+        ROOT / "tests" / "fixtures" / "metrics_tiktok" / "eligibility_30",
+        "tiktok",
+        "2026-11-30",
+    ),
 }
 TARGETS = ["today+0.05", "today+0.2", "4.8", "4.6"]
 _today: dict[str, dict[str, Any]] = {}

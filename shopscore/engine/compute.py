@@ -130,37 +130,44 @@ def plan(
     shop: HasColumns, columns: Mapping[str, set[str] | frozenset[str]], profile: Profile
 ) -> dict[str, MetricPlan]:
     """Each profile metric's plan (read by `compute` and `inspect` alike)."""
-    proxies = proxies_for(columns)
-    out = {}
-    for mid, rule in profile.metrics.items():
-        m = REGISTRY[mid]
-        missing = tuple(n for n in m.needs if not available(shop, n))
-        absent = tuple(o for o in m.optional if not available(shop, o))
-        used = tuple(dict.fromkeys(proxies[u] for u in m.uses if u in proxies))
-        has_events = any(shop.has(d) for d in DERIVED.get(m.population.dataset, (m.population.dataset,)))
-        use_daily = (
-            m.daily is not None and shop.has("im_daily") and (not has_events or shop.has("im_daily", "date"))
-        )
-        no_columns = (
-            use_daily
-            and m.daily is not None
-            and _daily_columns(m.daily, columns.get("im_daily", set())) is None
-        )
-        note = None
-        if missing:
-            state: State = "missing"
-        elif no_columns and not has_events:
-            state, note = "missing", "im-daily-no-column"
-        elif used:
-            state = "proxy"
-        elif absent or (use_daily and not has_events) or m.always_approximate:
-            state = "approximate"
-        else:
-            state = "ok"
-        out[mid] = MetricPlan(
-            m, rule, state, missing, absent, used, has_events, use_daily, note, profile.scale_max
-        )
-    return out
+    proxies = proxies_for(columns, profile.rules)
+    return {
+        mid: plan_metric(shop, columns, REGISTRY[mid], rule, proxies, profile.scale_max)
+        for mid, rule in profile.metrics.items()
+    }
+
+
+def plan_metric(
+    shop: HasColumns,
+    columns: Mapping[str, set[str] | frozenset[str]],
+    m: Metric,
+    rule: MetricRule,
+    proxies: Mapping[str, str],
+    scale_max: float,
+) -> MetricPlan:
+    """What one metric can be under ``rule`` (a profile's metric, or an enforcement figure)."""
+    missing = tuple(n for n in m.needs if not available(shop, n))
+    absent = tuple(o for o in m.optional if not available(shop, o))
+    used = tuple(dict.fromkeys(proxies[u] for u in m.uses if u in proxies))
+    has_events = any(shop.has(d) for d in DERIVED.get(m.population.dataset, (m.population.dataset,)))
+    use_daily = (
+        m.daily is not None and shop.has("im_daily") and (not has_events or shop.has("im_daily", "date"))
+    )
+    no_columns = (
+        use_daily and m.daily is not None and _daily_columns(m.daily, columns.get("im_daily", set())) is None
+    )
+    note = None
+    if missing:
+        state: State = "missing"
+    elif no_columns and not has_events:
+        state, note = "missing", "im-daily-no-column"
+    elif used:
+        state = "proxy"
+    elif absent or (use_daily and not has_events) or m.always_approximate:
+        state = "approximate"
+    else:
+        state = "ok"
+    return MetricPlan(m, rule, state, missing, absent, used, has_events, use_daily, note, scale_max)
 
 
 def _daily_columns(d: Daily, cols: set[str] | frozenset[str]) -> tuple[str, str, bool] | None:
@@ -636,7 +643,14 @@ def eligibility_events(prep: Prepared, profile: Profile) -> EligibilityEvents:
     """Below ``min_orders`` delivered (or paid) orders the shop has no score (SPEC §3) or
     is in a growth stage (§4b)."""
     elig = profile.eligibility
-    population = POPULATIONS[elig.population]
-    concept = "delivered_at" if elig.population == "delivered-orders" else "paid_at"
-    frame = event_frame(prep, population) if "orders" in prep.frames else None
-    return EligibilityEvents(elig.population, elig.window, elig.min_orders, prep.proxies.get(concept), frame)
+    return count_events(prep, elig.population, elig.window, elig.min_orders)
+
+
+def count_events(
+    prep: Prepared, population: str, window: tuple[int, int], min_orders: int
+) -> EligibilityEvents:
+    """An engine population counted over a window, at any day (eligibility, and the order
+    count a threshold requires)."""
+    concept = "delivered_at" if population == "delivered-orders" else "paid_at"
+    frame = event_frame(prep, POPULATIONS[population]) if "orders" in prep.frames else None
+    return EligibilityEvents(population, window, min_orders, prep.proxies.get(concept), frame)

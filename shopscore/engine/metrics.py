@@ -768,6 +768,237 @@ register(
     )
 )
 
+# ---------------------------------------------------------------- SPEC §5 (tiktok)
+#: non-FBT orders: the fulfilment metrics leave platform-fulfilled orders out (SPEC §0)
+SELLER_FULFILLED = ~pl.col("is_platform")
+#: a cancellation the shop answers for: by the seller, or by the system for a missed
+#: dispatch or hand-over deadline (SPEC §5)
+SELLER_FAULT_CANCEL = pl.col("cancel_by").is_in(["seller", "system"]).fill_null(False)
+
+register(
+    Metric(
+        id="negative-review-rate",
+        zh="差评率",
+        en="Negative review rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=DELIVERED_ORDERS,
+        # the order's first review (later edits and reviews ignored) rated 1–2★
+        hit_at=at_when(pl.col("first_review_negative"), "first_review_at"),
+        needs=("orders.delivered_at|orders.completed_at", "reviews"),
+        uses=("paid_at", "delivered_at"),
+        drill=("order_id", "delivered_time", "first_review_at", "first_review_rating", "carrier"),
+        by=("product", "week"),
+        facets=(("product", pl.col("first_review_product")),),
+        doc=Doc(
+            "签收订单中首条商品评价为1–2星的订单数 / 签收订单数（之后的修改不计）",
+            "delivered orders whose first product review is 1–2★ (later edits ignored) / delivered orders",
+            "The product dimension of the Shop Performance Score: what buyers say first about an order.",
+            "Fix the products behind 1–2★ first reviews; an edited or second review does not undo the first.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="non-buyer-fault-return-rate",
+        zh="非买家责任退货率",
+        en="Non-buyer-fault return rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        population=DELIVERED_ORDERS,
+        # an after-sale of any type, platform-handled or not, for quality or logistics
+        hit_at=pl.min_horizontal("quality_aftersale_at", "logistics_any_aftersale_at"),
+        needs=("orders.delivered_at|orders.completed_at", "after_sales.reason|after_sales.reason_tag"),
+        uses=("paid_at", "delivered_at"),
+        drill=(
+            "order_id",
+            "delivered_time",
+            "carrier",
+            "quality_aftersale_at",
+            "logistics_any_aftersale_at",
+        ),
+        by=("product", "reason", "carrier", "week"),
+        facets=(
+            *CARRIER,
+            (
+                "product",  # the product of the first of its quality and logistics after-sales
+                pl.when(
+                    pl.col("logistics_any_aftersale_at").is_null()
+                    | (pl.col("quality_aftersale_at") <= pl.col("logistics_any_aftersale_at"))
+                )
+                .then(pl.col("quality_aftersale_product"))
+                .otherwise(pl.col("logistics_any_aftersale_product")),
+            ),
+            (
+                "reason",
+                pl.when(
+                    pl.col("logistics_any_aftersale_at").is_null()
+                    | (pl.col("quality_aftersale_at") <= pl.col("logistics_any_aftersale_at"))
+                )
+                .then(pl.col("quality_aftersale_reason"))
+                .otherwise(pl.col("logistics_any_aftersale_reason")),
+            ),
+        ),
+        doc=Doc(
+            "签收订单中有品质或物流原因售后（任意类型，含平台介入）的订单数 / 签收订单数",
+            "delivered orders with an after-sale of any type (platform-handled too) for a quality or "
+            "logistics reason / delivered orders (FBT orders included)",
+            "Returns the buyer did not cause weigh on the product dimension.",
+            "Quality control, accurate listings, sturdy packaging and carriers that deliver.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="seller-fault-cancellation-rate",
+        zh="卖家责任取消率",
+        en="Seller-fault cancellation rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        # paid orders placed in the window (created_at, else paid_at), FBT left out
+        population=Count("orders", "order_time", SELLER_FULFILLED, known=("paid_at",)),
+        # cancelled by the seller or the system, any reason; a cancellation without a time
+        # is known from the order's placing
+        hit_at=at_when(SELLER_FAULT_CANCEL, pl.coalesce("cancelled_at", "order_time")),
+        needs=("orders.cancel_by",),
+        uses=("paid_at",),
+        drill=("order_id", "order_time", "status", "cancel_by", "cancelled_at", "cancel_reason"),
+        by=("product", "reason", "week"),
+        facets=(("reason", pl.col("cancel_reason")),),
+        doc=Doc(
+            "考核期内下单的支付订单中由卖家或系统取消的订单数 / 支付订单数（平台仓FBT订单除外）",
+            "paid orders cancelled by the seller or the system (missed dispatch or hand-over) / paid "
+            "orders, by order date; FBT orders left out",
+            "Cancellations the shop causes count in the fulfilment dimension and are enforced apart.",
+            "Keep stock counts true, dispatch within the deadline, and let buyers cancel instead.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="on-time-delivery-rate",
+        zh="准时送达率",
+        en="On-time delivery rate",
+        kind="rate",
+        direction="higher",
+        unit="ratio",
+        # paid orders whose deliver-by date falls in the window: the export's, else the
+        # profile's business-day rule (pre-orders without one left out); FBT and orders
+        # cancelled before it left out
+        population=Count(
+            "orders",
+            "deliver_deadline",
+            SELLER_FULFILLED & ~pl.col("cancelled_before_delivery"),
+            known=("paid_at",),
+        ),
+        hit_at=at_when(pl.col("delivered_at") <= pl.col("deliver_deadline"), "delivered_at"),
+        needs=("orders.delivered_at",),
+        uses=("paid_at", "deliver_by"),
+        drill=("order_id", "paid_at", "deliver_deadline", "delivered_at", "carrier"),
+        by=("carrier", "product", "week"),
+        # a late parcel's record says by how many hours (null: not delivered at all)
+        facets=(*CARRIER, ("hours_late", hours_between("deliver_deadline", "delivered_at"))),
+        doc=Doc(
+            "承诺送达日在考核期内的订单中按时签收的比例（无承诺送达时间：下单后第6个工作日结束，节假日除外）",
+            "orders delivered by their deliver-by date / orders whose deliver-by date falls in the "
+            "window (none exported: the end of the 6th business day after the order, holidays "
+            "skipped); FBT and cancelled orders left out",
+            "Late deliveries count in the fulfilment dimension; a weekly rate under 80% is enforced.",
+            "Dispatch sooner, pick faster services, and check the carriers whose parcels arrive late.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="inquiry-dissatisfaction",
+        zh="咨询不满意率",
+        en="Inquiry dissatisfaction rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        # rated chats at any hour (bots left out); dissatisfied: at or below the profile's
+        # dissatisfied_max_stars (TikTok: 1–2★; 3★ is neutral and stays in the denominator)
+        population=Count("im_sessions", "started_at", pl.col("human") & pl.col("rating").is_not_null()),
+        hit_at=at_when(pl.col("dissatisfied"), "started_at"),
+        needs=("im_sessions.rating",),
+        drill=("session_id", "started_at", "agent", "rating", "reply_seconds", "order_id"),
+        by=("agent", "hour", "week"),
+        facets=AGENT,
+        doc=Doc(
+            "评价1–2星的咨询会话数 / 有评价的会话数（全天；3星为中性，计入分母）",
+            "chats rated 1–2★ / rated chats, any hour (3★ is neutral and stays in the denominator)",
+            "Unhappy buyers in chat weigh on the service dimension.",
+            "Review the agents and topics behind 1–2★ chats; answer fast and resolve before the rating.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="after-sales-hours",
+        zh="售后处理时长",
+        en="After-sales handling time",
+        kind="mean",
+        direction="lower",
+        unit="h",
+        # requests the seller decided (not the platform), open or closed, by application date
+        population=Count(
+            "after_sales",
+            "applied_at",
+            pl.col("decided_at").is_not_null() & ~pl.col("platform_intervened"),
+            known=("decided_at",),
+        ),
+        # approval hours, plus the inspection of returned goods once it is complete (known
+        # from completed_at: until then the request counts its approval alone)
+        value=pl.col("handling_hours"),
+        pending=("completed_at", "approval_hours"),
+        needs=("after_sales.decided_at",),
+        drill=(*AFTER_SALE_DRILL, "type", "decided_at", "goods_received_at", "completed_at"),
+        by=("reason", "product", "week"),
+        facets=AFTER_SALE_FACETS,
+        doc=Doc(
+            "卖家处理（非平台介入）且已审核的售后：审核时长 + 退货验收时长（收货到完结）的平均小时数",
+            "mean hours of approval (applied → decided) plus, for returned goods, inspection "
+            "(received → completed), over requests the seller decided (not the platform)",
+            "Slow approvals and inspections keep buyers waiting and weigh on the service dimension.",
+            "Approve requests as they arrive and inspect returns the day they are received.",
+        ),
+    )
+)
+
+register(
+    Metric(
+        id="late-dispatch-rate",
+        zh="延迟发货率",
+        en="Late dispatch rate",
+        kind="rate",
+        direction="lower",
+        unit="ratio",
+        # non-FBT orders dispatched in the window; late: after ship_by (else paid_at +
+        # pickup_deadline_hours, or the profile's business-day rule)
+        population=Count("orders", "shipped_at", SELLER_FULFILLED, known=("paid_at",)),
+        hit_at=at_when(pl.col("shipped_at") > pl.col("pickup_deadline"), "shipped_at"),
+        needs=("orders.shipped_at",),
+        uses=("paid_at",),
+        drill=("order_id", "paid_at", "pickup_deadline", "shipped_at", "carrier"),
+        by=("carrier", "week"),
+        facets=(*CARRIER, ("hours_late", hours_between("pickup_deadline", "shipped_at"))),
+        doc=Doc(
+            "考核期内发货的订单中晚于承诺发货时间发货的比例（平台仓FBT订单除外）",
+            "orders dispatched after their ship-by time / orders dispatched in the window; FBT left out",
+            "The platform enforces late dispatch apart from the score.",
+            "Dispatch within the ship-by time; hand parcels over the same day.",
+        ),
+    )
+)
+
 #: populations a profile's [eligibility] can name (SPEC §3 min_orders, §4b stages)
 POPULATIONS: dict[str, Count] = {
     "delivered-orders": DELIVERED_ORDERS,

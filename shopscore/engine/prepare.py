@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from shopscore.engine.profiles import ReasonGroups, Rules
+from shopscore.engine.profiles import BusinessDays, DeadlineRule, ReasonGroups, Rules
 from shopscore.loaders.discover import ShopData
 from shopscore.loaders.parse import contains_any
 
@@ -40,12 +40,19 @@ EXISTS_AT = {
 }
 
 
-def proxies_for(available: Mapping[str, set[str] | frozenset[str]]) -> dict[str, str]:
-    """Which order columns will be stood in for, given the columns the files have."""
+def proxies_for(
+    available: Mapping[str, set[str] | frozenset[str]], rules: Rules | None = None
+) -> dict[str, str]:
+    """Which order columns will be stood in for, given the columns the files have: a
+    column (SPEC §1), or a profile's deadline rule (§5: ``created_at + 6 business days``)."""
     cols = available.get("orders", set())
     if "orders" not in available:
         return {}
-    return {c: p for c, p in PROXY_RULES.items() if c not in cols}
+    out = {c: p for c, p in PROXY_RULES.items() if c not in cols}
+    for name, rule in (rules.deadlines if rules else {}).items():
+        if name not in cols:
+            out[name] = rule.proxy(cols)
+    return out
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,42 @@ def shifted(ts: pl.Expr, night: tuple[int, int] | None) -> pl.Expr:
     )
 
 
+def hours_from(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Hours from ``start`` to ``end`` (null when either is)."""
+    return (end - start).dt.total_microseconds() / 3_600_000_000
+
+
+def business_deadline(
+    start: pl.Expr, rule: DeadlineRule, calendar: BusinessDays, holidays: list[date]
+) -> pl.Expr:
+    """The end (23:59:59) of the ``rule.business_days``-th business day after ``start``'s
+    day (SPEC §5): a start on a weekend or holiday counts from the business day before it,
+    so the first business day after it is the first one counted."""
+    day = start.dt.date().dt.add_business_days(
+        rule.business_days, week_mask=list(calendar.week_mask), holidays=holidays, roll="backward"
+    )
+    return day.cast(DT) + timedelta(hours=23, minutes=59, seconds=59)
+
+
+def _deadline_rules(o: pl.DataFrame, rules: Rules) -> dict[str, pl.Expr]:
+    """Per deadline with a profile rule: the business-day deadline of the orders its rule
+    covers (null for the others, e.g. pre-orders)."""
+    calendar = rules.business_days
+    if calendar is None or not rules.deadlines:
+        return {}
+    out = {}
+    for name, rule in rules.deadlines.items():
+        start = pl.coalesce([pl.col(c) for c in rule.start if c in o.columns] or [pl.lit(None, DT)])
+        years = o.select(start.dt.year().min().alias("a"), start.dt.year().max().alias("b")).row(0)
+        if years[0] is None:
+            out[name] = pl.lit(None, DT)
+            continue
+        holidays = calendar.holidays(int(years[0]), int(years[1]) + 1)  # deadlines cross a new year
+        covered = pl.col("order_type").fill_null("normal").is_in(list(rule.order_types))
+        out[name] = pl.when(covered).then(business_deadline(start, rule, calendar, holidays))
+    return out
+
+
 def unknown_reasons(shop: ShopData, groups: ReasonGroups) -> list[str]:
     """After-sales reasons (and complaint types) the keyword table puts in no group: they
     count as `other`; listed, most frequent first, so the seller can extend the table."""
@@ -138,7 +181,7 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
     out: dict[str, pl.DataFrame] = {}
     groups = rules.reason_groups
     columns = {k: frozenset(v) for k, v in shop.columns.items()}
-    proxies = proxies_for(shop.columns)
+    proxies = proxies_for(shop.columns, rules)
 
     orders = f.get("orders")
     excluded_ids: pl.Series = pl.Series("order_id", [], pl.String)
@@ -158,23 +201,35 @@ def prepare(shop: ShopData, rules: Rules) -> Prepared:
     if "after_sales" in f:
         a = drop_tied(f["after_sales"])
         text = pl.coalesce(_col(a, "reason_tag"), _col(a, "reason"))
-        out["after_sales"] = a.with_columns(
-            reason_group=reason_group(text, groups),
-            reason_text=text,
-            platform_intervened=_col(a, "platform_intervened", pl.Boolean).fill_null(False),
-            merchant_responsible=_col(a, "merchant_responsible", pl.Boolean).fill_null(False),
-            completed_at=_col(a, "completed_at", DT),
-            decided_at=_col(a, "decided_at", DT),
-            review_start=shifted(pl.col("applied_at"), rules.review_night),
-            # the order's shipping time, joined once orders are prepared (none: no orders file)
-            order_shipped_at=pl.lit(None, DT),
-            # the merchant's responsibility where the export has the column (an empty cell, or
-            # a file of the export without it, is false — SPEC §0); null: no file has it
-            merchant_judged=(
-                _col(a, "merchant_responsible", pl.Boolean).fill_null(False)
-                if "merchant_responsible" in columns.get("after_sales", frozenset())
-                else pl.lit(None, pl.Boolean)
-            ),
+        out["after_sales"] = (
+            a.with_columns(
+                reason_group=reason_group(text, groups),
+                reason_text=text,
+                platform_intervened=_col(a, "platform_intervened", pl.Boolean).fill_null(False),
+                merchant_responsible=_col(a, "merchant_responsible", pl.Boolean).fill_null(False),
+                completed_at=_col(a, "completed_at", DT),
+                decided_at=_col(a, "decided_at", DT),
+                goods_received_at=_col(a, "goods_received_at", DT),
+                review_start=shifted(pl.col("applied_at"), rules.review_night),
+                # the order's shipping time, joined once orders are prepared (none: no orders file)
+                order_shipped_at=pl.lit(None, DT),
+                # the merchant's responsibility where the export has the column (an empty cell, or
+                # a file of the export without it, is false — SPEC §0); null: no file has it
+                merchant_judged=(
+                    _col(a, "merchant_responsible", pl.Boolean).fill_null(False)
+                    if "merchant_responsible" in columns.get("after_sales", frozenset())
+                    else pl.lit(None, pl.Boolean)
+                ),
+            )
+            .with_columns(
+                # SPEC §5 after-sales time: the seller's approval, plus its inspection of returned
+                # goods (received → completed) where both times are there
+                approval_hours=hours_from(pl.col("applied_at"), pl.col("decided_at")),
+                inspection_hours=hours_from(pl.col("goods_received_at"), pl.col("completed_at")),
+            )
+            .with_columns(
+                handling_hours=pl.col("approval_hours") + pl.col("inspection_hours").fill_null(0.0),
+            )
         )
     if "complaints" in f:
         c = drop_tied(f["complaints"])
@@ -311,19 +366,34 @@ def _prepare_orders(
         unpaid = contains_any(status, list(words.unpaid)) | contains_any(reason, list(words.unpaid_reason))
         o = o.with_columns(paid_at=pl.when(~unpaid).then(pl.col(PROXY_RULES["paid_at"])))
     # Deadlines and cancellations are facts about the order's whole history: an order
-    # shipped or cancelled after its deadline was late, whatever the as-of day.
+    # shipped or cancelled after its deadline was late, whatever the as-of day. A deadline
+    # cell left empty falls back per row: the profile's business-day rule, else (ship_by)
+    # paid_at + pickup_deadline_hours.
     closed = contains_any(status, list(words.closed))
     never_shipped = pl.col("shipped_at").is_null() & pl.col("picked_up_at").is_null()
+    ruled = _deadline_rules(o, rules)
     deadline = pl.coalesce(
-        pl.col("ship_by"), pl.col("paid_at") + timedelta(hours=rules.pickup_deadline_hours)
+        pl.col("ship_by"),
+        ruled.get("ship_by", pl.lit(None, DT)),
+        pl.col("paid_at") + timedelta(hours=rules.pickup_deadline_hours),
     )
+
+    def cancelled_before(column: str) -> pl.Expr:
+        return (
+            pl.when(pl.col("cancelled_at").is_not_null())
+            .then(pl.col("cancelled_at") <= pl.col(column))
+            .otherwise(pl.col("cancelled_before_shipping"))
+        )
+
     o = o.with_columns(
         cancelled_before_shipping=closed & never_shipped,
         pickup_deadline=deadline,
+        deliver_deadline=pl.coalesce(pl.col("deliver_by"), ruled.get("deliver_by", pl.lit(None, DT))),
+        # when the order was placed (SPEC §5: created_at, else paid_at)
+        order_time=pl.coalesce(pl.col("created_at"), pl.col("paid_at")),
     ).with_columns(
-        cancelled_before_deadline=pl.when(pl.col("cancelled_at").is_not_null())
-        .then(pl.col("cancelled_at") <= pl.col("pickup_deadline"))
-        .otherwise(pl.col("cancelled_before_shipping")),
+        cancelled_before_deadline=cancelled_before("pickup_deadline"),
+        cancelled_before_delivery=cancelled_before("deliver_deadline"),
         delivered_time=pl.col(proxies.get("delivered_at", "delivered_at")),
         pickup_time=pl.col(proxies.get("picked_up_at", "picked_up_at")),
         is_platform=(pl.col("fulfillment") == "platform").fill_null(False),
@@ -348,6 +418,7 @@ FACT_TIMES = (
     "neg_review_at",
     "quality_aftersale_at",
     "logistics_aftersale_at",
+    "logistics_any_aftersale_at",
     "quality_complaint_at",
     "first_review_at",
     "first_aftersale_at",
@@ -369,6 +440,8 @@ FACT_DETAILS = (
     "quality_aftersale_reason",
     "logistics_aftersale_product",
     "logistics_aftersale_reason",
+    "logistics_any_aftersale_product",
+    "logistics_any_aftersale_reason",
 )
 
 
@@ -408,6 +481,8 @@ def _order_facts(o: pl.DataFrame, out: dict[str, pl.DataFrame], rules: Rules) ->
         for name, rows in (
             ("quality", aj.filter(pl.col("reason_group") == "quality")),
             ("logistics", rows_where(aj, (pl.col("reason_group") == "logistics") & in_days)),
+            # SPEC §5: a logistics after-sale at any time after payment
+            ("logistics_any", aj.filter(pl.col("reason_group") == "logistics")),
         ):
             first_of = _first(rows, "applied_at", "after_sale_id")
             facts.append(

@@ -13,7 +13,8 @@ import copyreg
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -169,10 +170,21 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class OrderCount:
+    """At least ``min_orders`` of an engine population in a window (SPEC §3 min_orders, §4b
+    stages, §5 Star Shop's "≥ 100 orders in 30 days")."""
+
+    population: str
+    window: tuple[int, int]
+    min_orders: int
+
+
+@dataclass(frozen=True)
 class Threshold:
     """Passed when the statistic of the composite (or a dimension) is ≥ bound. The
     statistic is today's value (``current``) or the mean / min / max of the last ``days``
-    daily scores (SPEC §4b: "7-day mean ≥ 70", "< 60 on each of the last 14 days")."""
+    daily scores (SPEC §4b: "7-day mean ≥ 70", "< 60 on each of the last 14 days");
+    ``requires``: an order count the shop must also have (SPEC §5 Star Shop)."""
 
     id: str
     bound: float
@@ -181,6 +193,31 @@ class Threshold:
     days: int
     zh: str
     en: str
+    requires: OrderCount | None = None
+
+
+@dataclass(frozen=True)
+class Enforcement:
+    """A figure the platform enforces apart from the score (SPEC §5: weekly on-time
+    delivery ≥ 80%, seller-fault cancellation ≤ 2.5%, late dispatch ≤ 4%): a registry
+    metric over its own window, passed when its value is on the metric's better side of
+    ``bound``. ``week_ends`` (0 = Monday … 6 = Sunday): the window ends on the last such
+    day on or before the as-of day, so a 7-day window is the last complete week."""
+
+    id: str
+    metric: str
+    window: tuple[int, int]
+    bound: float
+    zh: str
+    en: str
+    week_ends: int | None = None
+
+    def window_on(self, as_of: date) -> tuple[int, int]:
+        """The (offset, length) the figure covers as of ``as_of``."""
+        off, length = self.window
+        if self.week_ends is None:
+            return self.window
+        return off + (as_of.weekday() - self.week_ends) % 7, length
 
 
 @dataclass(frozen=True)
@@ -280,6 +317,52 @@ class CoverageRules:
 
 
 @dataclass(frozen=True)
+class BusinessDays:
+    """Which days are business days: not a ``weekend`` day (0 = Monday … 6 = Sunday) and
+    not a public holiday (observed dates) of ``country`` (and ``subdiv``) in the `holidays`
+    package's calendar — SPEC §5: US federal holidays."""
+
+    country: str
+    weekend: tuple[int, ...] = (5, 6)
+    subdiv: str | None = None
+
+    @property
+    def week_mask(self) -> tuple[bool, ...]:
+        return tuple(d not in self.weekend for d in range(7))
+
+    def holidays(self, first_year: int, last_year: int) -> list[date]:
+        """The holidays of the years ``first_year`` … ``last_year``."""
+        import holidays
+
+        found = holidays.country_holidays(
+            self.country, subdiv=self.subdiv, years=range(first_year, last_year + 1), observed=True
+        )
+        return sorted(found)
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """A deadline an order without its own (ship_by, deliver_by) gets: the end (23:59:59)
+    of the ``business_days``-th business day after its order date — the first of
+    ``start`` present — for orders whose order_type is one of ``order_types`` (SPEC §5:
+    deliver-by = 6 business days after the order date, normal orders only)."""
+
+    business_days: int
+    start: tuple[str, ...] = ("created_at", "paid_at")
+    order_types: tuple[str, ...] = ("normal",)
+
+    def proxy(self, columns: frozenset[str] | set[str]) -> str:
+        """The rule as the `proxy` field says it, e.g. ``created_at + 6 business days``."""
+        start = next((c for c in self.start if c in columns), self.start[-1])
+        return f"{start} + {self.business_days} business days"
+
+
+#: the order deadlines a profile may give a business-day rule (the rest of SPEC §1's
+#: fallbacks are fixed: ship_by, else paid_at + pickup_deadline_hours)
+DEADLINES = ("ship_by", "deliver_by")
+
+
+@dataclass(frozen=True)
 class Rules:
     service_hours: tuple[int, int]
     pickup_deadline_hours: float
@@ -297,6 +380,10 @@ class Rules:
     review_night: tuple[int, int] | None = None
     #: seconds an unanswered human session counts in a mean response time
     unanswered_seconds: float | None = None
+    #: the business-day calendar deadline rules count in (SPEC §5)
+    business_days: BusinessDays | None = None
+    #: deadline → the rule that stands in where an order has none (ship_by, deliver_by)
+    deadlines: Mapping[str, DeadlineRule] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -316,6 +403,8 @@ class Profile:
     rules: Rules
     small_shop: SmallShop | None = None
     display: Display | None = None
+    #: figures enforced apart from the score, shown under it (SPEC §5)
+    enforcement: tuple[Enforcement, ...] = ()
     industry: str | None = None  # the [[variants]] chosen (SPEC §4b)
     shop_type: str | None = None
 
@@ -457,6 +546,9 @@ def _build(data: dict[str, Any], source: str) -> Profile:
             applies = str(t.get("applies_to", "composite"))
             if applies != "composite" and applies not in dims:
                 raise bad(f"threshold '{t.get('id')}' applies to '{applies}': not composite nor a dimension")
+            requires = None
+            if "requires" in t:
+                requires = _order_count(t["requires"], f"threshold '{t.get('id')}': requires", bad)
             ths.append(
                 Threshold(
                     str(t["id"]),
@@ -466,6 +558,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
                     days if stat != "current" else 1,
                     str(t.get("zh", t["id"])),
                     str(t.get("en", t["id"])),
+                    requires,
                 )
             )
         tags_raw = data["tags"]
@@ -474,7 +567,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
             float(tags_raw["attention_below"]),
             float(tags_raw["good_from"]),
         )
-        rules = _rules(data["rules"])
+        rules = _rules(data["rules"], bad)
         scale = data["scale"]
         return Profile(
             id=str(data.get("id", Path(source).stem)),
@@ -492,11 +585,55 @@ def _build(data: dict[str, Any], source: str) -> Profile:
             rules=rules,
             small_shop=_small_shop(data.get("small_shop"), metrics, bad, eligibility.window[1]),
             display=_display(data.get("display"), bad),
+            enforcement=_enforcement(data.get("enforcement", []), bad),
             industry=data.get("industry"),
             shop_type=data.get("shop_type"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise bad(f"malformed value ({type(exc).__name__}: {exc})") from None
+
+
+def _order_count(raw: Any, where: str, bad: Any) -> OrderCount:
+    """``{ population, window = [offset, length], min_orders }``."""
+    window = _window(raw.get("window")) if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or raw.get("population") not in POPULATIONS or not window:
+        raise bad(
+            f"{where} needs population (one of {', '.join(POPULATIONS)}), window = [offset, length] "
+            "and min_orders"
+        )
+    return OrderCount(str(raw["population"]), window, int(raw["min_orders"]))
+
+
+def _enforcement(raw: Any, bad: Any) -> tuple[Enforcement, ...]:
+    """[[enforcement]] tables: id, metric (a registry metric), window, bound, zh, en and,
+    for a calendar week, week_ends."""
+    if not isinstance(raw, list):
+        raise bad("[[enforcement]] must be an array of tables")
+    out = []
+    for e in raw:
+        eid = e.get("id")
+        if e.get("metric") not in REGISTRY:
+            raise bad(f"enforcement '{eid}': metric '{e.get('metric')}' is not a known metric")
+        if REGISTRY[e["metric"]].kind != "rate":
+            raise bad(f"enforcement '{eid}': metric '{e['metric']}' is not a rate")
+        window = _window(e.get("window"))
+        if window is None:
+            raise bad(f"enforcement '{eid}' needs window = [offset, length] with length > 0")
+        week_ends = e.get("week_ends")
+        if week_ends is not None and week_ends not in range(7):
+            raise bad(f"enforcement '{eid}': week_ends must be 0 (Monday) … 6 (Sunday)")
+        out.append(
+            Enforcement(
+                str(eid),
+                str(e["metric"]),
+                window,
+                float(e["bound"]),
+                str(e.get("zh", eid)),
+                str(e.get("en", eid)),
+                None if week_ends is None else int(week_ends),
+            )
+        )
+    return tuple(out)
 
 
 def _small_shop(raw: Any, metrics: Mapping[str, MetricRule], bad: Any, days: int) -> SmallShop | None:
@@ -556,12 +693,47 @@ def _night(raw: Any) -> tuple[int, int] | None:
     return None if raw is None else (int(raw[0]), int(raw[1]))
 
 
-def _rules(raw: dict[str, Any]) -> Rules:
+def _business_days(raw: Any, bad: Any) -> BusinessDays | None:
+    """``business_days = { country = "US", weekend = [5, 6] }``: the calendar is checked
+    against the `holidays` package now, so an unknown country is one line at start."""
+    if raw is None:
+        return None
+    weekend = tuple(int(d) for d in raw.get("weekend", (5, 6)))
+    if any(d not in range(7) for d in weekend):
+        raise bad("[rules] business_days: weekend days are 0 (Monday) … 6 (Sunday)")
+    cal = BusinessDays(str(raw["country"]), weekend, raw.get("subdiv"))
+    try:
+        cal.holidays(2026, 2026)
+    except NotImplementedError:
+        raise bad(f"[rules] business_days: no holidays calendar for country '{cal.country}'") from None
+    return cal
+
+
+def _deadlines(raw: Any, calendar: BusinessDays | None, bad: Any) -> Mapping[str, DeadlineRule]:
+    out = {}
+    for name, rule in (raw or {}).items():
+        if name not in DEADLINES:
+            raise bad(f"[rules.deadlines] {name}: expected one of {', '.join(DEADLINES)}")
+        if calendar is None:
+            raise bad(f"[rules.deadlines] {name} counts business days: add [rules] business_days")
+        days = int(rule["business_days"])
+        if days < 0:
+            raise bad(f"[rules.deadlines] {name}: business_days must be ≥ 0")
+        out[name] = DeadlineRule(
+            days,
+            tuple(str(c) for c in rule.get("from", ("created_at", "paid_at"))),
+            tuple(str(t) for t in rule.get("order_types", ("normal",))),
+        )
+    return MappingProxyType(out)
+
+
+def _rules(raw: dict[str, Any], bad: Any) -> Rules:
     groups = raw["reason_groups"]
     order = tuple(str(g) for g in groups["order"])
     cov = raw["coverage"]
     words = raw["order_status"]
     hours = raw["service_hours"]
+    calendar = _business_days(raw.get("business_days"), bad)
     return Rules(
         service_hours=(int(hours[0]), int(hours[1])),
         pickup_deadline_hours=float(raw["pickup_deadline_hours"]),
@@ -579,6 +751,8 @@ def _rules(raw: dict[str, Any]) -> Rules:
         pickup_night=_night(raw.get("pickup_night")),
         review_night=_night(raw.get("review_night")),
         unanswered_seconds=float(raw["unanswered_seconds"]) if "unanswered_seconds" in raw else None,
+        business_days=calendar,
+        deadlines=_deadlines(raw.get("deadlines"), calendar, bad),
     )
 
 

@@ -19,6 +19,7 @@ from shopscore.engine.compute import (
     at_day_all,
     build,
     collect_series,
+    count_events,
     eligibility_events,
     evolve,
     plan,
@@ -26,6 +27,12 @@ from shopscore.engine.compute import (
     series_query,
 )
 from shopscore.engine.coverage import Coverage, coverage
+from shopscore.engine.enforcement import (
+    EnforcementEvents,
+    EnforcementResult,
+    enforcement_at,
+    enforcement_events,
+)
 from shopscore.engine.events import Totals
 from shopscore.engine.prepare import Prepared, prepare, unknown_reasons
 from shopscore.engine.profiles import TOLERANCE, Profile
@@ -59,6 +66,10 @@ class ShopModel:
     latest: date | None  # the default as-of day: the latest event date (SPEC §2)
     #: bonuses and deductions the seller gives (SPEC §4b), applied to every day judged
     adjustments: Adjustments = field(default_factory=Adjustments)
+    #: per threshold that requires an order count (SPEC §5 Star Shop), that count's events
+    requirements: Mapping[str, EligibilityEvents] = field(default_factory=dict)
+    #: the figures enforced apart from the score (SPEC §5), shown under it
+    enforcement: tuple[EnforcementEvents, ...] = ()
     #: what the backend page showed on given days (SPEC §4b ``--values``), applied per day
     readings: Readings = field(default_factory=Readings)
 
@@ -84,6 +95,12 @@ def model(shop: ShopData, profile: Profile) -> ShopModel:
         eligibility=eligibility_events(prep, profile),
         unknown_reasons=tuple(unknown_reasons(shop, profile.rules.reason_groups)),
         latest=default_as_of(shop.frames),
+        requirements={
+            t.id: count_events(prep, t.requires.population, t.requires.window, t.requires.min_orders)
+            for t in profile.thresholds
+            if t.requires is not None
+        },
+        enforcement=enforcement_events(shop, shop.columns, prep, profile),
     )
 
 
@@ -102,6 +119,8 @@ class Scorecard:
     #: the figure buyers see (SPEC §4b consumer display) and its thresholds, if the profile has one
     display: float | None = None
     display_thresholds: tuple[ThresholdResult, ...] = ()
+    #: the figures enforced apart from the score (SPEC §5), as of the day
+    enforcement: tuple[EnforcementResult, ...] = ()
     #: with a reading of the backend page for this day (``--values``): its day, and
     #: shopscore's own composite when the page's figures replaced it
     reading: date | None = None
@@ -123,9 +142,11 @@ def judge(
     category: str | None,
     history: History | None = None,
     detail: bool = True,
+    orders: Mapping[str, int] | None = None,
 ) -> Scorecard:
     """Scores, roll-up, status, thresholds, tags and coverage from one day's metric values
-    (``detail`` False: no tags and coverage — a day of a series, where only scores count)."""
+    (``detail`` False: no tags and coverage — a day of a series, where only scores count);
+    ``orders``: the order counts thresholds require, per threshold."""
     prof = m.profile
     reading = m.readings.on(as_of) if m.readings else None
     if m.readings:
@@ -153,7 +174,7 @@ def judge(
                 status = "scored"
     if status != "scored":  # SPEC §0: metrics computed and shown, score/points/tag null
         metrics = tuple(evolve(r, score=None, points_lost=None) for r in metrics)
-    ths = thresholds(prof, composite if status == "scored" else None, dims, history)
+    ths = thresholds(prof, composite if status == "scored" else None, dims, history, orders)
     if status == "scored" and detail:
         metrics = tuple(tag(metrics, prof))
     shown, shown_ths = display(prof, composite)
@@ -225,7 +246,9 @@ def score_day(
     if back:
         past = score_days(m, day - timedelta(days=back), day - timedelta(days=1), category, leaving=False)
         history = [(c.score, {d.id: d.score for d in c.dimensions}) for c in past.days]
-    return judge(m, day, values, m.eligibility.at_day(day), category, history)
+    orders = {tid: ev.at_day(day).count for tid, ev in m.requirements.items()}
+    card = judge(m, day, values, m.eligibility.at_day(day), category, history, orders=orders)
+    return replace(card, enforcement=enforcement_at(m.enforcement, day))
 
 
 @dataclass(frozen=True)
@@ -261,6 +284,7 @@ def score_days(
         per_metric[mid] = values
         gone_by_metric[mid] = tuple(gone[back:])
     eligible = m.eligibility.series(start, last)
+    required = {tid: ev.series(start, last) for tid, ev in m.requirements.items()}
     cards: list[Scorecard] = []
     history: list[tuple[float | None, Mapping[str, float | None]]] = []
     for i, elig in enumerate(eligible):
@@ -268,7 +292,8 @@ def score_days(
         if extra_eligible and day in extra_eligible:
             elig = replace(elig, count=elig.count + extra_eligible[day])
         values = [per_metric[mid][i] for mid in m.events]
-        card = judge(m, day, values, elig, category, history, detail=False)
+        orders = {tid: counts[i].count for tid, counts in required.items()}
+        card = judge(m, day, values, elig, category, history, detail=False, orders=orders)
         history.append((card.score, {d.id: d.score for d in card.dimensions}))
         if day >= first:
             cards.append(card)

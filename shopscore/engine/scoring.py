@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from shopscore.engine.compute import MetricResult, evolve
-from shopscore.engine.profiles import TOLERANCE, Curve, Profile
+from shopscore.engine.profiles import TOLERANCE, Curve, OrderCount, Profile
 
 
 def curve_score(curve: Curve | Mapping[str, Any], value: float, direction: str) -> float:
@@ -32,6 +32,9 @@ class ThresholdResult:
     zh: str = ""
     en: str = ""
     days: int = 1
+    #: the order count the threshold also needs (SPEC §5 Star Shop), and the shop's count
+    requires: OrderCount | None = None
+    orders: int | None = None
 
 
 @dataclass(frozen=True)
@@ -177,11 +180,13 @@ def thresholds(
     composite: float | None,
     dims: Sequence[DimensionResult],
     history: Sequence[tuple[float | None, Mapping[str, float | None]]] | None = None,
+    orders: Mapping[str, int] | None = None,
 ) -> list[ThresholdResult]:
     """Every threshold of the profile, passed when its statistic is ≥ the bound.
     ``history`` holds the (composite, dimension scores) of the days before, oldest first:
     the mean / min / max statistics read the last ``days`` of it and today (a day without
-    a score makes the statistic unknown)."""
+    a score makes the statistic unknown). ``orders``: per threshold that ``requires`` an
+    order count, the shop's count — below its minimum the threshold is not passed."""
     today = (composite, {d.id: d.score for d in dims})
     out = []
     for t in profile.thresholds:
@@ -204,9 +209,23 @@ def thresholds(
                 value = {"mean": sum(known) / len(known), "min": min(known), "max": max(known)}[t.statistic]
         passed = None if value is None else value >= t.bound - TOLERANCE
         distance = None if value is None else value - t.bound
+        count = (orders or {}).get(t.id) if t.requires is not None else None
+        if t.requires is not None and passed:  # the score alone does not pass it
+            passed = None if count is None else count >= t.requires.min_orders
         out.append(
             ThresholdResult(
-                t.id, t.bound, t.applies_to, t.statistic, value, passed, distance, t.zh, t.en, t.days
+                t.id,
+                t.bound,
+                t.applies_to,
+                t.statistic,
+                value,
+                passed,
+                distance,
+                t.zh,
+                t.en,
+                t.days,
+                t.requires,
+                count,
             )
         )
     return out

@@ -77,6 +77,7 @@ class _FileRead:
     tables: list[tuple[str, Table]] = field(default_factory=list)
     skipped: list[FileReport] = field(default_factory=list)
     error: str | None = None
+    columns_file: Path | None = None  # the --columns file it was read with (to read it again)
 
 
 # ---------------------------------------------------------------- finding files
@@ -196,9 +197,10 @@ def _read_tables(path: Path, schema: Schema) -> tuple[list[RawTable], list[FileR
     return tables, skipped
 
 
-def read_file(path: Path, schema: Schema) -> _FileRead:
-    """Read and normalise every table of one file; input errors are kept, not raised."""
-    out = _FileRead(path)
+def read_file(path: Path, schema: Schema, year_last: str | None = None) -> _FileRead:
+    """Read and normalise every table of one file; input errors are kept, not raised.
+    ``year_last``: how the shop's other files read slash dates with the year last."""
+    out = _FileRead(path, columns_file=schema.user_file)
     try:
         raws, out.skipped = _read_tables(path, schema)
         for raw in raws:
@@ -206,7 +208,7 @@ def read_file(path: Path, schema: Schema) -> _FileRead:
             if kind is None:
                 out.skipped.append(FileReport(str(path), None, sheet=raw.sheet, skipped=_NO_EXPORT))
                 continue
-            out.tables.append((kind, normalize_table(raw, schema.datasets[kind], schema)))
+            out.tables.append((kind, normalize_table(raw, schema.datasets[kind], schema, year_last)))
     except ShopscoreError as exc:
         out.error = str(exc)
     except OSError as exc:
@@ -375,6 +377,22 @@ def _date_ranges(shop: ShopData) -> None:
             shop.report.date_ranges[kind] = None
 
 
+def _settle_year_last(reads: list[_FileRead]) -> list[_FileRead]:
+    """A file whose slash dates no value decides (a short export, all days ≤ 12) reads them
+    as the shop's other files do, when those agree (SPEC §1: the export's region), instead
+    of by the default: it is read again with that order (rare, so never cached)."""
+    decided = {t.year_last for r in reads for _, t in r.tables if t.year_last is not None}
+    if len(decided) != 1 or not any(t.year_last_guessed for r in reads for _, t in r.tables):
+        return reads
+    (order,) = decided
+    return [
+        read_file(r.path, load_schema(r.columns_file), order)
+        if any(t.year_last_guessed for _, t in r.tables)
+        else r
+        for r in reads
+    ]
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -430,7 +448,8 @@ def build_planned(
     plan: ShopPlan, read: Callable[[Path], _FileRead], reads: Mapping[Path, _FileRead]
 ) -> ShopData:
     """One planned shop, its files read (or taken from ``reads``) and combined."""
-    shop = build_shop(plan.name, plan.folder, [reads[p] if p in reads else read(p) for p in plan.files])
+    found = [reads[p] if p in reads else read(p) for p in plan.files]
+    shop = build_shop(plan.name, plan.folder, _settle_year_last(found))
     shop.report.layout = plan.layout
     shop.report.beside = [FileReport(b, None, skipped=_BESIDE) for b in plan.beside]
     return shop

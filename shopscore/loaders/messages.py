@@ -74,6 +74,16 @@ HINT_BOOL = Message("是/否", "是/否")
 HINT_KNOWN = Message("a known value", "可识别的值")
 HINT_VALID = Message("valid", "有效值")
 
+# ---- how slash dates with the year last were read when no value decided it (normalize.py)
+DATE_ORDER_GUESSED = Message(
+    "dates like 03/04/2026 read {order}: no value in this file decides (a day over 12); if they "
+    "are {other}, set year_last in a [dates] table of a --columns file",
+    "形如 03/04/2026 的日期按{order}读取：本文件没有能判断的值（大于 12 的日）；如实为{other}，"
+    "请在 --columns 文件的 [dates] 表中设置 year_last",
+)
+ORDER_DAY_FIRST = Message("day-first", "日在前")
+ORDER_MONTH_FIRST = Message("month-first", "月在前")
+
 # ---- what the text reader noticed (text.py)
 EXTRA_CELLS = Message(
     "row has {n} cells, the header {width}; the extra cells are not empty: a cell with an "
@@ -145,7 +155,7 @@ def by_specificity(messages: list[Message]) -> list[Message]:
 #: every message of the load report
 CATALOG: list[Message] = by_specificity([v for v in globals().values() if isinstance(v, Message)])
 #: fields holding a message of their own (translated too); other fields are data
-_NESTED = {"what", "msg", "suffix", "kind"}
+_NESTED = {"what", "msg", "suffix", "kind", "order", "other"}
 
 
 def localize(

@@ -21,7 +21,7 @@ from shopscore.loaders import parse
 from shopscore.loaders.privacy import is_pii_header, redact, redact_expr
 from shopscore.loaders.readers import RawTable
 from shopscore.loaders.report import PROBLEM_SCHEMA, FileReport, empty_problems
-from shopscore.loaders.schemas import Dataset, Schema
+from shopscore.loaders.schemas import Dataset, HeaderMatch, Schema
 
 _EXPORT_TIME = re.compile(r"^(1[0-9]{9})(?![0-9])")
 _MAX_PROBLEMS_PER_COLUMN = 20
@@ -38,6 +38,10 @@ class Table:
     rank: tuple[float, str]  # (export time, name): larger is newer
     present: list[str]  # canonical columns this file has
     problems: pl.DataFrame  # rejected rows and unparseable optional cells
+    #: the day/month order the file's own slash dates decide (None: none decides), and
+    #: whether it has such dates no value decided (read by the default, reported)
+    year_last: str | None = None
+    year_last_guessed: bool = False
 
 
 def export_time(path: Path) -> float:
@@ -122,8 +126,10 @@ _PARSE_HINT = {
 }
 
 
-def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
-    """Parse one raw table into canonical columns and per-row status."""
+def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema, year_last: str | None = None) -> Table:
+    """Parse one raw table into canonical columns and per-row status. ``year_last``: how
+    the shop's other files read slash dates with the year last, for the columns no value
+    of this file decides (else the schema's default, reported)."""
     assert raw.match is not None
     mapping = raw.match.mapping
     present = list(mapping.values())
@@ -152,6 +158,9 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
     first = first.filter(first.is_not_null())
     df = df.with_columns(__summary=first.str.to_lowercase().is_in(list(parse.SUMMARY_LABELS)))
 
+    orders, guessed, decided = _year_last_orders(df, dataset, raw.match, year_last or schema.year_last)
+    if year_last is not None:  # the shop's data decided it: nothing guessed
+        guessed = {}
     parsed: list[pl.Expr | pl.Series] = []
     bad: list[pl.Expr] = []
     for idx, col in mapping.items():
@@ -159,7 +168,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         ctype = dataset.columns[col].type
         sources = [src, *(f"c{j}" for j in raw.match.fallbacks.get(col, []))]
         if ctype in ("datetime", "deadline"):
-            series = [parse.datetime_series(df[c], ctype == "deadline") for c in sources]
+            series = [parse.datetime_series(df[c], ctype == "deadline", orders[c]) for c in sources]
             if len(series) > 1:
                 series = [df.select(pl.coalesce(series).alias(col)).to_series()]
             parsed.append(_plausible(series[0], ctype, saved).alias(col))
@@ -214,11 +223,52 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema) -> Table:
         pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="\x1f").alias("__key"),
         *keep,
     )
+    guesses = pl.DataFrame(
+        [
+            {
+                "path": raw.display,
+                "row": None,
+                "column": raw.header[int(c[1:])],
+                "message": msg.DATE_ORDER_GUESSED(order=_ORDER_WORD[order], other=_ORDER_WORD[_OTHER[order]]),
+                "kind": "problem",
+            }
+            for c, order in guessed.items()
+        ],
+        schema=PROBLEM_SCHEMA,
+    )
     all_problems = pl.concat(
-        [rejected.cast(PROBLEM_SCHEMA), problems.cast(PROBLEM_SCHEMA), _reader_notes(raw)]
+        [rejected.cast(PROBLEM_SCHEMA), problems.cast(PROBLEM_SCHEMA), guesses, _reader_notes(raw)]
     )
     frame = frame.with_columns(pl.lit(raw.display).alias("__file"))
-    return Table(report, frame, (exported, raw.path.name), keep, all_problems)
+    return Table(report, frame, (exported, raw.path.name), keep, all_problems, decided, bool(guessed))
+
+
+_ORDER_WORD = {parse.DAY_FIRST: msg.ORDER_DAY_FIRST(), parse.MONTH_FIRST: msg.ORDER_MONTH_FIRST()}
+_OTHER = {parse.DAY_FIRST: parse.MONTH_FIRST, parse.MONTH_FIRST: parse.DAY_FIRST}
+
+
+def _year_last_orders(
+    df: pl.DataFrame, dataset: Dataset, match: HeaderMatch, default: str
+) -> tuple[dict[str, str], dict[str, str], str | None]:
+    """(source column → the day/month order of its slash dates with the year last, the
+    columns whose order no value of the file decided → the order taken, the order the
+    file decides). SPEC §1: per column, day-first when a first field exceeds 12,
+    month-first when a second does; a column no value decides follows the file's decided
+    columns, else ``default``."""
+    sources = [
+        f"c{i}"
+        for col in dict.fromkeys(match.mapping.values())
+        if dataset.columns[col].type in ("datetime", "deadline")
+        for i in (*(k for k, v in match.mapping.items() if v == col), *match.fallbacks.get(col, []))
+    ]
+    decided = {c: parse.year_last_order(df[c]) for c in sources}
+    found = {o for o in decided.values() if o is not None}
+    fallback = next(iter(found)) if len(found) == 1 else default
+    orders = {c: decided.get(c) or fallback for c in df.columns if c.startswith("c")}
+    guessed = {
+        c: fallback for c in sources if decided[c] is None and not found and parse.has_year_last(df[c])
+    }
+    return orders, guessed, next(iter(found)) if len(found) == 1 else None
 
 
 def _first_cells(df: pl.DataFrame, cols: list[str], raw_cols: list[str]) -> pl.Series:

@@ -17,7 +17,13 @@ EXCEL_EPOCH = pl.datetime(1899, 12, 30)
 _EXCEL_TIME_EPOCH = pl.datetime(1899, 12, 31)
 _EXCEL_TIME_END = pl.datetime(1900, 3, 1)
 
-DATETIME_FORMATS = (
+#: how a slash date with the year last (08/31/2026, 31/08/2026) orders day and month
+DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
+YEAR_LAST_ORDERS = (DAY_FIRST, MONTH_FIRST)
+#: the two leading fields of a slash date with the year last
+YEAR_LAST = r"^([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}(?:[ T]|$)"
+
+_BASE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",  # exact formats first: polars parses them on its fast path
     "%Y/%m/%d %H:%M:%S",
     "%Y-%m-%d %H:%M:%S%.f",
@@ -29,11 +35,32 @@ DATETIME_FORMATS = (
     "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%dT%H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%Y%m%d%H%M%S",
 )
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%d/%m/%Y", "%Y%m%d")
+#: a 12-hour clock (03/01/2026 10:00:00 AM; 上午/下午 are made AM/PM first)
+_TWELVE_HOUR = ("%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %I:%M %p", "%Y-%m-%d %I:%M:%S %p", "%Y-%m-%d %I:%M %p")
+
+
+def _year_last(order: str, *times: str) -> tuple[str, ...]:
+    date = "%d/%m/%Y" if order == DAY_FIRST else "%m/%d/%Y"
+    return tuple(f"{date} {t}" if t else date for t in times)
+
+
+def datetime_formats(order: str = DAY_FIRST) -> tuple[str, ...]:
+    """The datetime formats tried, slash dates with the year last read in ``order``."""
+    return (
+        *_BASE_FORMATS,
+        *_year_last(order, "%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p"),
+        *_TWELVE_HOUR,
+        "%Y%m%d%H%M%S",
+    )
+
+
+def date_formats(order: str = DAY_FIRST) -> tuple[str, ...]:
+    return ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", *_year_last(order, ""), "%Y%m%d")
+
+
+DATETIME_FORMATS = datetime_formats()
+DATE_FORMATS = date_formats()
 SCIENTIFIC_ID = r"^[0-9]+(\.[0-9]+)?[eE][+]?[0-9]+$"
 SUMMARY_LABELS = ("合计", "总计", "店铺汇总值", "店铺平均值", "total")
 
@@ -100,11 +127,43 @@ def _is_date_only(e: pl.Expr) -> pl.Expr:
     )
 
 
-def parse_datetime(e: pl.Expr, end_of_day: bool = False) -> pl.Expr:
+def _twelve_hour(e: pl.Expr) -> pl.Expr:
+    """``2026/3/1 下午 3:05`` → ``2026/3/1 3:05 PM`` (Excel's Chinese 12-hour clock)."""
+    clock = r"^(.*?)\s*{}\s*([0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?)$"
+    e = e.str.replace(clock.format("上午"), "${1} ${2} AM")
+    return e.str.replace(clock.format("下午"), "${1} ${2} PM")
+
+
+def year_last_order(s: pl.Series) -> str | None:
+    """The day/month order a column's slash dates with the year last must have: day-first
+    when some value's first field exceeds 12 (31/08/2026), month-first when some value's
+    second field does (08/31/2026); None when no value decides (or values contradict).
+    A column whose first values are not such dates is not one (as datetime_series reads
+    a column by the format of its first values): ISO columns cost no full scan."""
+    if not has_year_last(s):
+        return None
+    fields = s.drop_nulls().str.extract_groups(YEAR_LAST)
+    first = fields.struct.field("1").cast(pl.Int32, strict=False)
+    second = fields.struct.field("2").cast(pl.Int32, strict=False)
+    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
+    if day_first != month_first:
+        return DAY_FIRST if day_first else MONTH_FIRST
+    return None
+
+
+def has_year_last(s: pl.Series) -> bool:
+    """Whether the column holds slash dates with the year last (judged on its first 200
+    values)."""
+    return bool(s.drop_nulls().head(200).str.contains(YEAR_LAST).any())
+
+
+def parse_datetime(e: pl.Expr, end_of_day: bool = False, order: str = DAY_FIRST) -> pl.Expr:
     """Every datetime style of SPEC §1, Excel serials included; naive local time.
-    ``end_of_day``: a date-only value means 23:59:59 (ship_by, deliver_by)."""
-    attempts = [e.str.to_datetime(f, strict=False, time_unit="us") for f in DATETIME_FORMATS]
-    dates = [e.str.to_datetime(f, strict=False, time_unit="us") for f in DATE_FORMATS]
+    ``end_of_day``: a date-only value means 23:59:59 (ship_by, deliver_by); ``order``: how
+    slash dates with the year last are read (day-first or month-first)."""
+    e = _twelve_hour(e)
+    attempts = [e.str.to_datetime(f, strict=False, time_unit="us") for f in datetime_formats(order)]
+    dates = [e.str.to_datetime(f, strict=False, time_unit="us") for f in date_formats(order)]
     date_only = pl.coalesce(dates)
     if end_of_day:
         date_only = date_only + pl.duration(seconds=86_399)
@@ -117,7 +176,7 @@ def parse_deadline(e: pl.Expr) -> pl.Expr:
     return parse_datetime(e, end_of_day=True)
 
 
-def datetime_series(s: pl.Series, end_of_day: bool = False) -> pl.Series:
+def datetime_series(s: pl.Series, end_of_day: bool = False, order: str = DAY_FIRST) -> pl.Series:
     """:func:`parse_datetime` for a whole column, fast: the one format that parses a sample
     of the column is applied to every cell, and only the cells it fails on (mixed styles,
     Excel serials, garbage) go through every format."""
@@ -125,17 +184,17 @@ def datetime_series(s: pl.Series, end_of_day: bool = False) -> pl.Series:
     sample = s.drop_nulls().head(200)
     out: pl.Series | None = None
     if sample.len():
-        for fmt in DATETIME_FORMATS:
+        for fmt in datetime_formats(order):
             if sample.str.to_datetime(fmt, strict=False, time_unit="us").null_count() == 0:
                 out = s.str.to_datetime(fmt, strict=False, time_unit="us")
                 break
     if out is None:
         return _in_range(
-            s.to_frame().select(parse_datetime(pl.col(name), end_of_day).alias(name)).to_series()
+            s.to_frame().select(parse_datetime(pl.col(name), end_of_day, order).alias(name)).to_series()
         )
     failed = (out.is_null() & s.is_not_null()).arg_true()
     if failed.len():
-        slow = s.gather(failed).to_frame().select(parse_datetime(pl.col(name), end_of_day)).to_series()
+        slow = s.gather(failed).to_frame().select(parse_datetime(pl.col(name), end_of_day, order)).to_series()
         out = out.scatter(failed, slow)
     return _in_range(out.cast(pl.Datetime("us")).alias(name))
 

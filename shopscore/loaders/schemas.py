@@ -97,6 +97,10 @@ class Schema:
     flags: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: a hash of the alias tables this schema was built from (the export cache's salt)
     fingerprint: str = ""
+    #: how slash dates with the year last are read when no value of a file decides it
+    year_last: str = "day-first"
+    #: the user's --columns file it extends the shipped table with, if any
+    user_file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,8 @@ def _merge_user(base: dict[str, Any], user: dict[str, Any], source: Path) -> Non
             cols[col]["aliases"] = list(cols[col]["aliases"]) + [
                 a for a in extra if a not in cols[col]["aliases"]
             ]
+    if "dates" in user:  # how undecided slash dates are read (the export's region)
+        base.setdefault("dates", {}).update(user["dates"])
     for section in ("values", "flags"):  # word lists extend; single values replace
         for name, table in user.get(section, {}).items():
             target = base.setdefault(section, {}).setdefault(name, {})
@@ -176,11 +182,17 @@ def load_schema(user_file: Path | None = None) -> Schema:
             required_any=tuple(tuple(g) for g in ds.get("required_any", ())),
             columns=columns,
         )
+    year_last = str(raw.get("dates", {}).get("year_last", "day-first"))
+    if year_last not in ("day-first", "month-first"):
+        where = user_file or "columns.toml"
+        raise ShopscoreError(f"{where}: [dates] year_last = '{year_last}': expected day-first or month-first")
     return Schema(
         datasets=datasets,
         values=raw.get("values", {}),
         flags=raw.get("flags", {}),
         fingerprint=digest.hexdigest(),
+        year_last=year_last,
+        user_file=user_file,
     )
 
 

@@ -12,6 +12,7 @@ from shopscore.report.texts import (
     dataset_name,
     dimension_cell,
     display_line,
+    enforcement_rows,
     fmt_sample,
     fmt_score,
     fmt_value,
@@ -54,6 +55,14 @@ def render_score(result: Any, lang: str) -> str:
         mark = "—" if x.passed is None else ("✓" if x.passed else "✗")
         dist = "—" if x.distance is None else f"{x.distance:+.{d}f}"
         out.append(f"| {threshold_label(x, lang)} | {x.bound:g} | {mark} | {dist} |")
+    figures = enforcement_rows(result, lang)
+    if figures:
+        out += ["", f"## {t('enforcement', lang)}", ""]
+        heads = ("figure", "value", "window", "sample", "passed")
+        out.append("| " + " | ".join(t(c, lang) for c in heads) + " |")
+        out.append("|---|---:|---|---:|:---:|")
+        for r in figures:
+            out.append(f"| {r['label']} | {r['value']} | {r['window']} | {r['sample']} | {r['mark']} |")
     out += ["", f"## {t('dimensions', lang)}", ""]
     out.append(f"| {t('dimension', lang)} | {t('weight', lang)} | {t('score', lang)} |")
     out.append("|---|---:|---:|")

@@ -19,6 +19,7 @@ from shopscore.report.texts import (
     dataset_name,
     dimension_cell,
     display_line,
+    enforcement_rows,
     fmt_sample,
     fmt_score,
     fmt_value,
@@ -109,7 +110,7 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         dims.add_column(t(col, lang), justify="left" if col == "dimension" else "right")
     for dm in result.dimensions:
         dims.add_row(name(dm, lang), f"{dm.weight * 100:.1f}%", dimension_cell(dm, d, lang))
-    console.print(Group(th, dims))
+    console.print(Group(th, *enforcement_table(result, lang), dims))
 
     rows: list[list[Any]] = []
     notes: dict[str, int] = {}  # each distinct note once, numbered in order of first use
@@ -135,6 +136,28 @@ def render_score(result: Any, console: Console, lang: str, fixes: list[dict[str,
         )
     render_load_summary(result.data.report, console, lang)
     console.print(Text(t("estimate", lang), style="dim"))
+
+
+def enforcement_table(result: Any, lang: str) -> list[Table]:
+    """The figures the platform enforces apart from the score (SPEC §5), none without."""
+    rows = enforcement_rows(result, lang)
+    if not rows:
+        return []
+    tab = Table(title=t("enforcement", lang), box=box.SIMPLE_HEAD, title_justify="left")
+    for col in ("figure", "value", "window", "sample", "passed"):
+        tab.add_column(
+            t(col, lang), justify="right" if col in ("value", "sample") else "left", overflow="fold"
+        )
+    style = {"good": "green", "bad": "red", "none": ""}
+    for r in rows:
+        tab.add_row(
+            Text(r["label"]),
+            Text(r["value"], style=style[r["state"]]),
+            r["window"],
+            r["sample"],
+            Text(r["mark"], style=style[r["state"]]),
+        )
+    return [tab]
 
 
 #: columns of the metrics table a narrow terminal drops first (never score, lost or tag)

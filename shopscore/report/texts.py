@@ -86,6 +86,12 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "表头在第 {row} 行，其上 {n} 行标题不是数据，已跳过",
         "en": "header on row {row}; the {n} title row(s) above it are not data and were skipped",
     },
+    "enforcement": {"zh": "平台另行考核（不计入体验分）", "en": "Enforced apart from the score"},
+    "figure": {"zh": "考核项", "en": "Figure"},
+    "requires": {
+        "zh": "且近{days}天{population}≥{min_orders}单，当前 {count} 单",
+        "en": "and ≥ {min_orders} {population} in {days} days (now {count})",
+    },
 }
 
 STATUS: dict[str, dict[str, str]] = {
@@ -120,6 +126,29 @@ PROXY_HINTS: dict[str, dict[str, str]] = {
         "en": "order time stands in for payment; export 支付完成时间",
     },
 }
+#: a deadline a profile's business-day rule stood in for (SPEC §5), e.g.
+#: ``created_at + 6 business days``: said with the column's name in the output's language
+RULE_PROXY = {
+    "zh": "无导出的期限：按{start}后第 {n} 个工作日结束计（跳过周末和节假日）",
+    "en": "no deadline exported: the end of business day {n} after {start} (weekends, holidays skipped)",
+}
+START_NAMES = {
+    "created_at": {"zh": "下单时间", "en": "the order time"},
+    "paid_at": {"zh": "支付时间", "en": "the payment time"},
+}
+
+
+def proxy_hint(proxy: str, lang: str) -> str:
+    """One line on what stood in for a column the rule names."""
+    if proxy in PROXY_HINTS:
+        return PROXY_HINTS[proxy][lang]
+    start, _, rest = proxy.partition(" + ")
+    if rest.endswith(" business days") and rest.split()[0].isdigit():
+        where = START_NAMES.get(start, {}).get(lang, start)
+        return RULE_PROXY[lang].format(start=where, n=rest.split()[0])
+    return f"{t('proxy', lang)}: {proxy}"
+
+
 NO_DATA_HINTS: dict[str, dict[str, str]] = {
     "orders.delivered_at": {
         "zh": "缺签收时间：补包裹明细导出",
@@ -165,6 +194,18 @@ NO_DATA_HINTS: dict[str, dict[str, str]] = {
         "zh": "平台内部线路时效，导出数据无法计算；可用 whatif --set waybill-on-time-rate=后台数值 代入",
         "en": "depends on the platform's internal route limits, in no export: put your backend "
         "page's value in with whatif --set waybill-on-time-rate=VALUE",
+    },
+    "orders.cancel_by": {
+        "zh": "缺取消方列：补含取消方的订单导出",
+        "en": "needs Cancel By in the order export",
+    },
+    "orders.shipped_at": {
+        "zh": "缺发货时间列：补含发货时间的订单导出",
+        "en": "needs the dispatch time (RTS Time) in the order export",
+    },
+    "im_sessions.rating": {
+        "zh": "缺会话满意度评价：补客服会话导出",
+        "en": "needs chat ratings: add the chat export",
     },
     "im_sessions.first_reply_seconds|im_sessions.first_reply_at|im_daily.avg_reply_seconds": {
         "zh": "缺响应时长：补飞鸽会话明细或客服数据",
@@ -392,6 +433,29 @@ def name(obj: Any, lang: str) -> str:
     return str(obj.zh if lang == "zh" else obj.en)
 
 
+def enforcement_rows(result: Any, lang: str) -> list[dict[str, str]]:
+    """The figures enforced apart from the score (SPEC §5), one row each: label, value,
+    window, sample, ✓/✗/— and its state (good, bad, none) — what every renderer shows."""
+    rows = []
+    for e in getattr(result, "enforcement", ()):
+        m = e.metric
+        state = "none" if e.passed is None else ("good" if e.passed else "bad")
+        value = status_text(m.status, lang) if m.status == "no-data" else fmt_value(m.value, m.unit)
+        rows.append(
+            {
+                "id": e.id,
+                "label": name(e, lang),
+                "value": value,
+                "window": f"{m.window.first_day:%m-%d}…{m.window.last_day:%m-%d}",
+                "sample": fmt_sample(m) if m.status != "no-data" else "—",
+                "mark": {"none": "—", "good": "✓", "bad": "✗"}[state],
+                "state": state,
+                "notes": "; ".join(metric_notes(m, lang)),
+            }
+        )
+    return rows
+
+
 def t(key: str, lang: str) -> str:
     return TEXT[key][lang]
 
@@ -440,7 +504,7 @@ def metric_notes(m: Any, lang: str, small: Any = None) -> list[str]:
     notes: list[str] = []
     if m.proxy:
         for p in m.proxy.split(", "):
-            notes.append(PROXY_HINTS.get(p, {}).get(lang, f"{t('proxy', lang)}: {p}"))
+            notes.append(proxy_hint(p, lang))
     for need in m.missing:
         notes.append(NO_DATA_HINTS.get(need, {}).get(lang, f"needs {need}"))
     for code in m.notes:
@@ -630,12 +694,22 @@ STATISTIC_TEXT = {
 
 def threshold_label(x: Any, lang: str) -> str:
     """A threshold's name with the statistic it judges, when that is not the current value
-    (SPEC §4b: 7-day mean, each of the last 14 days…)."""
+    (SPEC §4b: 7-day mean, each of the last 14 days…), and the order count it also
+    requires with the shop's count (SPEC §5 Star Shop: ≥ 100 orders in 30 days)."""
     label = name(x, lang)
     stat = STATISTIC_TEXT.get(getattr(x, "statistic", "current"))
-    if stat is None:
+    if stat is not None:
+        label = f"{label} · {stat[lang].format(days=x.days)}"
+    req = getattr(x, "requires", None)
+    if req is None:
         return label
-    return f"{label} · {stat[lang].format(days=x.days)}"
+    words = TEXT["requires"][lang].format(
+        days=req.window[1],
+        population=population_name(req.population, lang),
+        min_orders=req.min_orders,
+        count="—" if x.orders is None else x.orders,
+    )
+    return f"{label} {words}" if lang == "en" else f"{label}（{words}）"
 
 
 ADJUST_TEXT = {
@@ -810,6 +884,22 @@ UNITS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "im-dissatisfaction-30d": {"zh": ("个会话", "评价1–3星"), "en": ("chats", "rated 1–3★")},
     "platform-help-rate": {"zh": ("单", "平台介入"), "en": ("orders", "where the platform stepped in")},
+    "negative-review-rate": {"zh": ("单", "首评1–2星"), "en": ("orders", "with a 1–2★ first review")},
+    "non-buyer-fault-return-rate": {
+        "zh": ("单", "品质或物流原因售后"),
+        "en": ("orders", "returned for quality or logistics"),
+    },
+    "seller-fault-cancellation-rate": {
+        "zh": ("单", "卖家或系统取消"),
+        "en": ("orders", "cancelled by the seller or the system"),
+    },
+    "on-time-delivery-rate": {"zh": ("单", "未按时送达"), "en": ("orders", "not delivered on time")},
+    "inquiry-dissatisfaction": {"zh": ("个会话", "评价1–2星"), "en": ("chats", "rated 1–2★")},
+    "after-sales-hours": {
+        "zh": ("个售后", "处理慢于满分时长"),
+        "en": ("after-sales", "handled slower than the full-score time"),
+    },
+    "late-dispatch-rate": {"zh": ("单", "延迟发货"), "en": ("orders", "dispatched late")},
 }
 
 DIMENSION_NAMES: dict[str, dict[str, str]] = {
