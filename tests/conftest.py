@@ -27,4 +27,7 @@ def _export_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SHOPSCORE_CACHE_DIR", str(folder))
         mp.delenv("SHOPSCORE_NO_CACHE", raising=False)
+        # agency folders are scored in this process (each worker process would import
+        # shopscore again); tests/test_workers.py runs the worker processes themselves
+        mp.setenv("SHOPSCORE_WORKERS", "1")
         yield

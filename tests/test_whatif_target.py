@@ -112,6 +112,31 @@ def target(path: Path, score: str, profile: str = "douyin", as_of: str | None = 
     return _json("target", str(path), "--score", score, *_opts(as_of, profile))
 
 
+_models: dict[tuple[Path, str], Any] = {}
+
+
+def whatif_prepared(
+    path: Path, sets: dict[str, Any], profile: str = "douyin", as_of: str | None = AS_OF
+) -> dict[str, Any]:
+    """``whatif`` as the command computes it (the same settings parser and scorecard), on the
+    shop prepared once per fixture: the round trip below makes hundreds of these. The
+    command itself is checked against this in test_whatif_prepared_equals_the_command."""
+    from datetime import date
+
+    from shopscore import api
+    from shopscore.engine.scorecard import model, score_day
+
+    key = (path, profile)
+    if key not in _models:
+        prof = api.load_profile(profile)
+        (shop,) = api.load(path)
+        _models[key] = (prof, shop, model(shop, prof))
+    prof, shop, m = _models[key]
+    settings = api.parse_settings(prof, [f"{mid}={_text(v)}" for mid, v in sets.items()])
+    day = date.fromisoformat(as_of) if as_of else None
+    return api.from_card(m, shop, score_day(m, day, None, settings), None).to_json()
+
+
 def _text(v: Any) -> str:
     return v if isinstance(v, str) else repr(float(v))
 
@@ -384,11 +409,15 @@ def _row(res: dict[str, Any], mid: str) -> dict[str, Any]:
 
 
 def _apply(
-    path: Path, combination: list[dict[str, Any]], profile: str = "douyin", as_of: str | None = AS_OF
+    path: Path,
+    combination: list[dict[str, Any]],
+    profile: str = "douyin",
+    as_of: str | None = AS_OF,
+    run: Any = None,
 ) -> float:
     ids = [c["id"] for c in combination]
     assert ids and len(ids) == len(set(ids)), ids  # each metric at most once
-    after = whatif(path, {c["id"]: c["needed"] for c in combination}, profile, as_of)
+    after = (run or whatif)(path, {c["id"]: c["needed"] for c in combination}, profile, as_of)
     return float(after["score"])
 
 
@@ -634,7 +663,7 @@ def test_round_trip(case: str, goal: str) -> None:
             assert row["events"] is None, mid
 
         # the round trip: this metric alone at `needed` reaches S
-        at = whatif(path, {mid: needed}, profile, as_of)
+        at = whatif_prepared(path, {mid: needed}, profile, as_of)
         assert _metric(at, mid)["whatif"] is True
         assert at["score"] >= s - 1e-9, (mid, needed, at["score"])
         if reached_today:
@@ -646,7 +675,7 @@ def test_round_trip(case: str, goal: str) -> None:
             # change of value is needed, so a slightly worse one may reach S as well
             continue
         worse = needed * 1.02 if direction == "lower" else needed * 0.98
-        probe = whatif(path, {mid: worse}, profile, as_of)
+        probe = whatif_prepared(path, {mid: worse}, profile, as_of)
         if _metric(probe, mid)["score"] == pytest.approx(_metric(at, mid)["score"], abs=1e-9):
             # a flat part of the curve (clamped beyond an end point): 2 % worse scores the
             # same, so the probe cannot tell anything; nothing to assert
@@ -660,7 +689,7 @@ def test_round_trip(case: str, goal: str) -> None:
     assert combo is not None
     if any_single:
         assert len(combo) == 1  # the cheapest single change
-    assert _apply(path, combo, profile, as_of) >= s - 1e-9
+    assert _apply(path, combo, profile, as_of, whatif_prepared) >= s - 1e-9
 
 
 # ------------------------------------------------------------------ 4. usage errors
@@ -674,3 +703,13 @@ def test_bad_set_is_one_line_exit_2(bad: str) -> None:
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1, err
     assert "--set" in lines[0] and "Traceback" not in err
+
+
+@pytest.mark.parametrize("case", ["shop_scored", "eligibility_30"])
+def test_whatif_prepared_equals_the_command(case: str) -> None:
+    """The round trip's shortcut gives the command's own JSON."""
+    path, profile, as_of = CASES[next(k for k in CASES if k.startswith(case))]
+    today = _compute_once(next(k for k in CASES if k.startswith(case)))
+    mid = next(m["id"] for m in today["metrics"] if m["status"] == "scored" and m["kind"] == "rate")
+    sets = {mid: 0.01}
+    assert whatif_prepared(path, sets, profile, as_of) == whatif(path, sets, profile, as_of)

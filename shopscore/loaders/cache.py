@@ -103,7 +103,9 @@ def file_key(path: Path, salt: str, folder: Path | None = None) -> str | None:
     except OSError:
         return None
     h = hashlib.blake2b(digest_size=20)
-    parts = (FORMAT, __version__, code_hash(), salt, path.resolve(), st.st_size, st.st_mtime_ns, content)
+    # the file's name, not its folder: a copy elsewhere is the same entry (the caller puts its
+    # path back); the name counts, as it dates the export
+    parts = (FORMAT, __version__, code_hash(), salt, path.name, st.st_size, st.st_mtime_ns, content)
     for part in parts:
         h.update(str(part).encode("utf-8", "surrogateescape"))
         h.update(b"\0")

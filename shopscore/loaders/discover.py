@@ -422,8 +422,20 @@ def reader(schema: Schema, cache: bool = True) -> Callable[[Path], _FileRead]:
     def read(p: Path) -> _FileRead:
         if store is None:
             return read_file(p, schema)
-        return store.read(p, lambda q: read_file(q, schema), lambda r: r.error is None)
+        return _relocated(store.read(p, lambda q: read_file(q, schema), lambda r: r.error is None), p)
 
+    return read
+
+
+def _relocated(read: _FileRead, path: Path) -> _FileRead:
+    """A cached read of the same file under another folder (a copy: same name, content and
+    time), given this path: the only place a read holds more than the file's name."""
+    if read.path != path:
+        read.path = path
+        for _, table in read.tables:
+            table.report.path = str(path)
+        for skipped in read.skipped:
+            skipped.path = str(path)
     return read
 
 
