@@ -439,14 +439,8 @@ class Planned:
         from shopscore.loaders.discover import build_planned, reader
         from shopscore.loaders.schemas import load_schema
 
-        read = reader(load_schema(self.columns), self.cache)
-
-        def each(p: Path) -> Any:
-            if progress:
-                progress(p.name)
-            return read(p)
-
-        return [build_planned(plan, each, self.reads) for plan in self.plans]
+        read = reader(load_schema(self.columns), self.cache, progress)
+        return [build_planned(plan, read, self.reads) for plan in self.plans]
 
 
 def find_shops(

@@ -18,7 +18,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -154,6 +154,17 @@ class ExportCache:
         except OSError:
             return  # a read-only or full disk: the run goes on uncached
         self.prune()
+
+    def shop_key(self, files: Iterable[Path], plan: str) -> str | None:
+        """The entry of a whole shop built from ``files`` (None: a file cannot be read)."""
+        h = hashlib.blake2b(digest_size=20)
+        h.update(f"shop\0{plan}\0".encode("utf-8", "surrogateescape"))
+        for p in files:
+            key = file_key(p, self.salt, self.folder)
+            if key is None:
+                return None
+            h.update(key.encode("ascii"))
+        return h.hexdigest()
 
     def read(self, path: Path, reader: Callable[[Path], T], keep: Callable[[T], bool]) -> T:
         """``reader(path)``, from the cache when an entry for this exact file exists; a

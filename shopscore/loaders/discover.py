@@ -414,17 +414,26 @@ def files_of(path: Path) -> list[Path]:
     return files
 
 
-def reader(schema: Schema, cache: bool = True) -> Callable[[Path], _FileRead]:
+class Reader:
+    """Reads one file with a schema, through the parsed-export cache (``store``) if any."""
+
+    def __init__(self, schema: Schema, store: ExportCache | None, progress: Progress | None = None) -> None:
+        self.schema, self.store, self.progress = schema, store, progress
+
+    def __call__(self, p: Path) -> _FileRead:
+        if self.progress is not None:
+            self.progress(safe_text(p.name))
+        if self.store is None:
+            return read_file(p, self.schema)
+        found = self.store.read(p, lambda q: read_file(q, self.schema), lambda r: r.error is None)
+        return _relocated(found, p)
+
+
+def reader(schema: Schema, cache: bool = True, progress: Progress | None = None) -> Reader:
     """Read one file with ``schema``, through the parsed-export cache unless ``cache`` is
-    False (or SHOPSCORE_NO_CACHE is set)."""
+    False (or SHOPSCORE_NO_CACHE is set); ``progress`` is told each file's name."""
     store = ExportCache(salt=schema.fingerprint) if export_cache.enabled(not cache) else None
-
-    def read(p: Path) -> _FileRead:
-        if store is None:
-            return read_file(p, schema)
-        return _relocated(store.read(p, lambda q: read_file(q, schema), lambda r: r.error is None), p)
-
-    return read
+    return Reader(schema, store, progress)
 
 
 def _relocated(read: _FileRead, path: Path) -> _FileRead:
@@ -459,11 +468,21 @@ def plan_shops(
 def build_planned(
     plan: ShopPlan, read: Callable[[Path], _FileRead], reads: Mapping[Path, _FileRead]
 ) -> ShopData:
-    """One planned shop, its files read (or taken from ``reads``) and combined."""
+    """One planned shop, its files read (or taken from ``reads``) and combined; the whole
+    shop comes from the cache when none of its files changed."""
+    store = read.store if isinstance(read, Reader) else None
+    key = store.shop_key(plan.files, repr((plan.name, plan.layout, plan.beside))) if store else None
+    if store is not None and key is not None:
+        cached = store.get(key)
+        if isinstance(cached, ShopData):
+            cached.path = plan.folder  # a copied shop: the same files elsewhere
+            return cached
     found = [reads[p] if p in reads else read(p) for p in plan.files]
     shop = build_shop(plan.name, plan.folder, _settle_year_last(found))
     shop.report.layout = plan.layout
     shop.report.beside = [FileReport(b, None, skipped=_BESIDE) for b in plan.beside]
+    if store is not None and key is not None and shop.error is None:
+        store.put(key, shop)
     return shop
 
 
@@ -477,13 +496,6 @@ def load(
     """Every shop under ``path``, loaded (SPEC §1). A shop that cannot be read comes back
     with ``error`` set; only a path with no file at all is an error here. ``cache``: use
     the parsed-export cache (unless SHOPSCORE_NO_CACHE is set)."""
-    schema = load_schema(columns_file)
-    read = reader(schema, cache)
-
-    def each(p: Path) -> _FileRead:
-        if progress:
-            progress(safe_text(p.name))
-        return read(p)
-
-    plans, reads = plan_shops(path, shops, lambda files: {p: each(p) for p in files})
-    return [build_planned(plan, each, reads) for plan in plans]
+    read = reader(load_schema(columns_file), cache, progress)
+    plans, reads = plan_shops(path, shops, lambda files: {p: read(p) for p in files})
+    return [build_planned(plan, read, reads) for plan in plans]
