@@ -174,9 +174,7 @@ def _thresholds(result: Any, lang: str) -> list[dict[str, Any]]:
     d = result.profile.decimals
     out = []
     for x in result.thresholds:
-        label = threshold_label(x, lang)
-        if x.statistic != "current":
-            label += " " + h("statistic", lang).format(statistic=h(x.statistic, lang), days=x.days)
+        label = threshold_label(x, lang)  # with its statistic, as the terminal says it
         out.append(
             {
                 "label": label,

@@ -1083,10 +1083,6 @@ HTML_TEXT: dict[str, dict[str, str]] = {
         "en": "No scored day in this period: no trend chart.",
     },
     "no_forecast": {"zh": "店铺未计分，无预测图。", "en": "The shop is not scored: no forecast chart."},
-    "statistic": {"zh": "（近 {days} 天{statistic}）", "en": "({statistic} of the last {days} days)"},
-    "mean": {"zh": "平均", "en": "mean"},
-    "min": {"zh": "最低", "en": "minimum"},
-    "max": {"zh": "最高", "en": "maximum"},
     "generated": {
         "zh": "由 shopscore {version} 于 {date} 生成",
         "en": "Made by shopscore {version} on {date}",
