@@ -334,6 +334,8 @@ def build_shop(name: str, folder: Path, reads: list[_FileRead]) -> ShopData:
         frame, present = combine(tables[kind])
         shop.frames[kind] = frame
         shop.columns[kind] = set(present)
+        for table in tables[kind]:  # the reads are consumed: their rows live on in ``frame``
+            table.frame = table.frame.clear()
     _assemble(shop)
     _date_ranges(shop)
     return shop
