@@ -32,8 +32,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from shopscore.errors import ShopscoreError
 from shopscore.loaders import messages
@@ -41,6 +39,8 @@ from shopscore.loaders.parse import _STRIP, clean_frame
 from shopscore.loaders.privacy import is_pii_header
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from shopscore.loaders.readers import RawTable, _Header
     from shopscore.loaders.schemas import HeaderMatch, Schema
 
@@ -363,6 +363,9 @@ def _empty_frame(width: int) -> pl.DataFrame:
 
 
 def _arrow(data: memoryview, delimiter: str, width: int) -> tuple[pa.Table, list[tuple[int, str]]]:
+    import pyarrow as pa  # imported where a file is read: a run served by the cache never needs it
+    import pyarrow.csv as pacsv
+
     """pyarrow's reading of the rows: (the rows with ``width`` cells, the others as (row
     number from 1, text)). On one thread, which numbers the rows it hands back — and,
     measured on 200k-order shops, is as fast on a busy 2-core machine and keeps peak
@@ -555,6 +558,8 @@ def _read_rows(data: memoryview, width: int, row_width: int, ctx: _Context) -> _
     assert isinstance(good, pl.DataFrame)
     good = good.rechunk()  # one chunk per column: the normaliser's string passes run ~30% faster
     del table
+    import pyarrow as pa
+
     pa.default_memory_pool().release_unused()  # the parser's scratch: polars allocates elsewhere
     if row_width != width:
         good = _bulk_verdicts(good, width, ctx)
@@ -634,6 +639,12 @@ def read_text(path: Path, schema: Schema) -> RawTable:
         return _read_decoded(path, schema, _decode(data, _whole_file_encoding(data), validate=True))
 
 
+def _arrow_error() -> type[Exception]:
+    import pyarrow as pa
+
+    return pa.ArrowException
+
+
 def _read_decoded(path: Path, schema: Schema, text: _Text) -> RawTable:
     from shopscore.loaders.readers import _first_line, _table
 
@@ -644,7 +655,7 @@ def _read_decoded(path: Path, schema: Schema, text: _Text) -> RawTable:
     ctx = _context(layout, header, schema)
     try:
         rows = _read_rows(data, width, layout.row_width, ctx) if len(data) else _Rows(_empty_frame(width))
-    except (pa.ArrowException, pl.exceptions.PolarsError, UnicodeDecodeError, RuntimeError) as exc:
+    except (_arrow_error(), pl.exceptions.PolarsError, UnicodeDecodeError, RuntimeError) as exc:
         if not text.checked and not _valid_utf8(text.body):
             raise _NotUtf8 from exc
         raise ShopscoreError(
