@@ -158,10 +158,8 @@ def main() -> None:
             rows.append((what, f"{mw:.2f} s ÷ {ow:.2f} s", mw / ow, 2.0))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
-    print(
-        f"exports: {folder}  ({args.orders:,} orders, {args.layout} {args.format}; median of {repeat}, "
-        f"{os.cpu_count()} cores)"
-    )
+    what = "as found" if args.dir else f"{args.orders:,} orders, {args.layout} {args.format}"
+    print(f"exports: {folder}  ({what}; median of {repeat}, {os.cpu_count()} cores)")
     width = max(len(r[0]) for r in rows)
     print(f"{'ratio':<{width}}  {'measured':>24}  {'ratio':>6}  {'target':>6}")
     for what, measured, ratio, target in rows:
