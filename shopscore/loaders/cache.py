@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -33,6 +35,8 @@ ENV_DIR = "SHOPSCORE_CACHE_DIR"
 ENV_MB = "SHOPSCORE_CACHE_MB"
 ENV_OFF = "SHOPSCORE_NO_CACHE"
 _SUFFIX = ".entry"
+#: seconds between two prunes by one process
+_PRUNE_EVERY = 60.0
 
 
 def cache_dir() -> Path:
@@ -115,6 +119,9 @@ def file_key(path: Path, salt: str, folder: Path | None = None) -> str | None:
 class ExportCache:
     """Entries in one directory; every failure to use it falls back to reading the file."""
 
+    #: when this process last pruned (it lists every entry: not after every write)
+    _pruned_at: float = -math.inf
+
     def __init__(self, folder: Path | None = None, salt: str = "") -> None:
         self.folder = folder if folder is not None else cache_dir()
         self.salt = salt
@@ -153,7 +160,10 @@ class ExportCache:
                 raise
         except OSError:
             return  # a read-only or full disk: the run goes on uncached
-        self.prune()
+        now = time.monotonic()
+        if now - ExportCache._pruned_at > _PRUNE_EVERY:  # a long-lived process prunes now and then
+            ExportCache._pruned_at = now
+            self.prune()
 
     def shop_key(self, files: Iterable[Path], plan: str) -> str | None:
         """The entry of a whole shop built from ``files`` (None: a file cannot be read)."""
