@@ -192,3 +192,30 @@ def test_a_copied_shop_is_read_from_the_cache_with_its_own_paths(
     for kind in first.frames:
         assert_frame_equal(first.frames[kind], second.frames[kind])
     assert second.path == copy
+
+
+def test_a_shop_prepared_once_serves_the_next_score_of_the_same_files(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two loads of unchanged exports are the same data (the same cache key): the second
+    score reuses the prepared shop and gives the same result; another profile prepares anew."""
+    from shopscore import api
+    from shopscore.engine import scorecard
+
+    from collections import OrderedDict
+
+    monkeypatch.setattr(scorecard, "_PREPARED", OrderedDict())  # nothing from earlier tests
+    built: list[str] = []
+    real = scorecard._model
+    monkeypatch.setattr(scorecard, "_model", lambda s, p: built.append(p.id) or real(s, p))
+    shop = _shop(tmp_path)
+    (a,) = api.load(shop)
+    (b,) = api.load(shop)
+    assert a.cache_key is not None and a.cache_key == b.cache_key
+    first, second = api.score(a, "douyin"), api.score(b, "douyin")
+    assert first.to_json() == second.to_json() and built == ["douyin"]
+    api.score(b, "douyin-2023")
+    assert built == ["douyin", "douyin-2023"]
+    (c,) = api.load(shop, cache=False)
+    api.score(c, "douyin")  # not read through the cache: prepared here
+    assert built[-1] == "douyin" and len(built) == 3

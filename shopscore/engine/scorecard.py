@@ -6,6 +6,7 @@ coverage. The rules for all of that live here, once; `compute`, `trend`, `foreca
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -83,7 +84,28 @@ class ShopModel:
         return found
 
 
+#: shops prepared lately in this process, by (the export cache's key of their files, the
+#: profile): a report, or a library scoring many days, prepares each shop once
+_PREPARED: OrderedDict[tuple[str, str], ShopModel] = OrderedDict()
+_PREPARED_KEEP = 4
+
+
 def model(shop: ShopData, profile: Profile) -> ShopModel:
+    """``shop`` prepared for ``profile``: every metric's events, built once (and reused for
+    the same files and profile within this process; a model is a value nobody changes)."""
+    key = (shop.cache_key, repr(profile)) if shop.cache_key is not None else None
+    if key is not None and key in _PREPARED:
+        _PREPARED.move_to_end(key)
+        return replace(_PREPARED[key], name=shop.name)
+    built = _model(shop, profile)
+    if key is not None:
+        _PREPARED[key] = built
+        while len(_PREPARED) > _PREPARED_KEEP:
+            _PREPARED.popitem(last=False)
+    return built
+
+
+def _model(shop: ShopData, profile: Profile) -> ShopModel:
     prep = prepare(shop, profile.rules)
     plans = plan(shop, shop.columns, profile)
     return ShopModel(

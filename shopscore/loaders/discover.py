@@ -62,6 +62,9 @@ class ShopData:
     error: str | None = None
     #: per dataset, the first and last day its kept rows cover (SPEC §3 coverage)
     spans: dict[str, tuple[date, date]] = field(default_factory=dict)
+    #: the export cache's name for exactly these files (None: not read through the cache);
+    #: two shops with the same key hold the same data
+    cache_key: str | None = field(default=None, compare=False)
 
     def has(self, dataset: str, column: str | None = None) -> bool:
         if dataset not in self.frames:
@@ -478,6 +481,7 @@ def build_planned(
         cached = store.get(key)
         if isinstance(cached, ShopData):
             cached.path = plan.folder  # a copied shop: the same files elsewhere
+            cached.cache_key = key
             return cached
     found = [reads[p] if p in reads else read(p) for p in plan.files]
     shop = build_shop(plan.name, plan.folder, _settle_year_last(found))
@@ -485,6 +489,7 @@ def build_planned(
     shop.report.beside = [FileReport(b, None, skipped=_BESIDE) for b in plan.beside]
     if store is not None and key is not None and shop.error is None:
         store.put(key, shop)
+        shop.cache_key = key
     return shop
 
 
