@@ -199,10 +199,10 @@ def test_a_shop_prepared_once_serves_the_next_score_of_the_same_files(
 ) -> None:
     """Two loads of unchanged exports are the same data (the same cache key): the second
     score reuses the prepared shop and gives the same result; another profile prepares anew."""
+    from collections import OrderedDict
+
     from shopscore import api
     from shopscore.engine import scorecard
-
-    from collections import OrderedDict
 
     monkeypatch.setattr(scorecard, "_PREPARED", OrderedDict())  # nothing from earlier tests
     built: list[str] = []
