@@ -63,7 +63,8 @@ class ShopData:
     #: per dataset, the first and last day its kept rows cover (SPEC §3 coverage)
     spans: dict[str, tuple[date, date]] = field(default_factory=dict)
     #: the export cache's name for exactly these files (None: not read through the cache);
-    #: two shops with the same key hold the same data
+    #: two shops with the same key hold the same data, and a shop prepared for a profile is
+    #: reused by it — code that changes ``frames`` after loading must set it to None
     cache_key: str | None = field(default=None, compare=False)
 
     def has(self, dataset: str, column: str | None = None) -> bool:
