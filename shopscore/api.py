@@ -454,17 +454,8 @@ def find_shops(
     from shopscore.loaders.discover import plan_shops, reader
     from shopscore.loaders.schemas import load_schema
 
-    read = reader(load_schema(columns), cache)
-
-    def read_all(files: list[Path]) -> dict[Path, Any]:
-        out = {}
-        for p in files:
-            if progress:
-                progress(p.name)
-            out[p] = read(p)
-        return out
-
-    plans, reads = plan_shops(Path(path), shops, read_all)
+    read = reader(load_schema(columns), cache, progress)
+    plans, reads = plan_shops(Path(path), shops, lambda files: {p: read(p) for p in files})
     return Planned(tuple(plans), reads, columns, cache)
 
 
@@ -1089,7 +1080,6 @@ def summarize(
     out = []
     scored = results if results is not None else score_each(shops, prof, as_of, category)
     for result in scored:
-        shop = result.data
         previous = None
         if history is not None and result.as_of is not None:
             previous = history.previous(result.shop, prof.id, result.as_of)
@@ -1115,9 +1105,7 @@ def summarize(
             if key
             else None
         )
-        crossing = (
-            result.next_crossing if result.crossing_known else next_crossing(result, forecast_days, shop)
-        )
+        crossing = result.next_crossing if result.crossing_known else next_crossing(result, forecast_days)
         code = verdict(result, fail_below, min_coverage)
         if code == ExitCode.OK and fail_drop is not None and delta is not None and delta < -fail_drop - 1e-9:
             code = ExitCode.ALERT
@@ -1131,7 +1119,7 @@ def summarize(
     return out
 
 
-def next_crossing(result: ShopScore, days: int = 30, shop: ShopData | None = None) -> dict[str, Any] | None:
+def next_crossing(result: ShopScore, days: int = 30) -> dict[str, Any] | None:
     """The first threshold a scored shop crosses in the next ``days`` days with no new
     events (summary's "next crossing"), or None."""
     from shopscore.engine.forecast import forecast as run_forecast
@@ -1139,7 +1127,7 @@ def next_crossing(result: ShopScore, days: int = 30, shop: ShopData | None = Non
     if result.status != "scored":
         return None
     prof = result.profile
-    m = result.model or model(shop or result.data, prof)
+    m = result.model or model(result.data, prof)
     f = run_forecast(m, result.as_of, days, "frozen", result.category)
     if not f.crossings:
         return None

@@ -221,20 +221,8 @@ def _parse_day(value: str | None) -> date | None:
 
 
 def _load(path: Path, columns: Path | None, shops: Shops = Shops.auto, no_cache: bool = False) -> list[Any]:
-    from shopscore import api
-
-    err = _err_console()
-    mode: Literal["auto", "one", "each"] = shops.value
-    if err.is_terminal:
-        with err.status("reading exports…") as status:
-            return api.load(
-                path,
-                columns,
-                progress=lambda name: status.update(f"reading {name}"),
-                shops=mode,
-                cache=not no_cache,
-            )
-    return api.load(path, columns, shops=mode, cache=not no_cache)
+    """Every shop under ``path``, loaded in this process (the reading shown on a terminal)."""
+    return _load_planned(_find(path, columns, shops, no_cache))
 
 
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1)]

@@ -68,8 +68,8 @@ _HOURS = {
     "天": 24.0,
 }
 _UNIT_HOURS = {"h": 1.0, "s": 1 / 3600}
-#: the largest value a metric of this unit can have (stars: a 5-star rating; points: a score)
-_TOPS = {"stars": 5.0, "points": 100.0}
+#: the largest rating a metric in stars can have (a score in points: the profile's maximum)
+_MOST_STARS = 5.0
 #: the days a reading may have (as --as-of)
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 _NUMBER = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*([^\d\s.+-]*)\s*$")
@@ -121,7 +121,7 @@ def _number(raw: Any, where: _Where, key: str) -> tuple[float, str]:
     return value, unit
 
 
-def _metric_value(mid: str, raw: Any, where: _Where, key: str) -> float:
+def _metric_value(mid: str, raw: Any, where: _Where, key: str, profile: Profile) -> float:
     unit = REGISTRY[mid].unit
     value, written = _number(raw, where, key)
     if unit == "ratio":
@@ -138,7 +138,7 @@ def _metric_value(mid: str, raw: Any, where: _Where, key: str) -> float:
         return value * _HOURS[written] / _UNIT_HOURS[unit]
     if written not in ("", "分", "星", "points", "stars"):
         raise where.error(key, f"{raw!r}: expected a plain number")
-    top = _TOPS.get(unit)
+    top = {"stars": _MOST_STARS, "points": profile.scale_max}.get(unit)
     if top is not None and value > top:
         raise where.error(key, f"{raw!r}: expected at most {top:g}")
     return value
@@ -164,7 +164,7 @@ def _score(raw: Any, where: _Where, key: str, profile: Profile) -> float:
 
 def _metric(mid: str, raw: Any, where: _Where, key: str, profile: Profile) -> MetricReading:
     if not isinstance(raw, dict):
-        return MetricReading(value=_metric_value(mid, raw, where, key))
+        return MetricReading(value=_metric_value(mid, raw, where, key, profile))
     got: dict[str, Any] = {}
     for k, v in raw.items():
         name = _METRIC_ALIAS.get(k)
@@ -180,7 +180,7 @@ def _metric(mid: str, raw: Any, where: _Where, key: str, profile: Profile) -> Me
             )
         weight = w / 100
     out = MetricReading(
-        value=_metric_value(mid, got["value"], where, f"{key}.value") if "value" in got else None,
+        value=_metric_value(mid, got["value"], where, f"{key}.value", profile) if "value" in got else None,
         score=_score(got["score"], where, f"{key}.score", profile) if "score" in got else None,
         weight=weight,
     )

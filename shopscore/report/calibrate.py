@@ -13,7 +13,7 @@ from rich.text import Text
 from shopscore.engine.calibrate import Fit
 from shopscore.engine.metrics import REGISTRY
 from shopscore.engine.profiles import Profile
-from shopscore.report.texts import fmt_value, name
+from shopscore.report.texts import fmt_score, fmt_value, name
 
 TEXT = {
     "title": {"zh": "按后台读数校准 {profile}", "en": "{profile} fitted to the backend page"},
@@ -69,10 +69,6 @@ def _t(key: str, lang: str) -> str:
     return TEXT[key][lang]
 
 
-def _num(x: float | None, decimals: int = 1) -> str:
-    return "—" if x is None else f"{x:.{decimals}f}"
-
-
 def _signed(x: float | None, decimals: int = 2) -> str:
     return "—" if x is None else f"{x:+.{decimals}f}"
 
@@ -101,7 +97,13 @@ def sections(fit: Fit, lang: str) -> list[tuple[str, list[str], list[list[str]]]
         )
     )
     totals = [
-        [str(c.day), _num(c.total), _num(c.fitted, 2), _num(c.default, 2), _signed(c.residual)]
+        [
+            str(c.day),
+            fmt_score(c.total, 1),
+            fmt_score(c.fitted, 2),
+            fmt_score(c.default, 2),
+            _signed(c.residual),
+        ]
         for c in fit.checks
         if c.total is not None
     ]
@@ -112,9 +114,9 @@ def sections(fit: Fit, lang: str) -> list[tuple[str, list[str], list[list[str]]]
         [
             str(c.day),
             name(dims[d.id], lang),
-            _num(d.page),
-            _num(d.steps, 2),
-            _num(d.default, 2),
+            fmt_score(d.page, 1),
+            fmt_score(d.steps, 2),
+            fmt_score(d.default, 2),
             _signed(d.residual),
         ]
         for c in fit.checks
@@ -165,7 +167,7 @@ def sections(fit: Fit, lang: str) -> list[tuple[str, list[str], list[list[str]]]
 
 
 def summary_lines(fit: Fit, lang: str) -> list[str]:
-    lines = [_t("rms", lang).format(fit=_num(fit.rms, 2), default=_num(fit.rms_default, 2))]
+    lines = [_t("rms", lang).format(fit=fmt_score(fit.rms, 2), default=fmt_score(fit.rms_default, 2))]
     for note in fit.notes:
         lines.append(_t(note, lang).format(n=fit.weights.readings, free=fit.weights.free))
     if not any(c.changed for c in fit.cutoffs):
