@@ -855,7 +855,7 @@ UNITS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "im-dissatisfaction": {"zh": ("个会话", "评价1–3星"), "en": ("chats", "rated 1–3★")},
     "merchant-fault-rate": {"zh": ("个售后", "判商家责任"), "en": ("after-sales", "ruled the shop's fault")},
-    "complaint-rate": {"zh": ("条投诉", "投诉"), "en": ("complaints", "complaints")},
+    "complaint-rate": {"zh": ("条", "投诉"), "en": ("complaints", "received")},
     "refund-only-hours": {
         "zh": ("个售后", "完结慢于满分时长"),
         "en": ("refunds", "slower than the full-score time"),
