@@ -285,7 +285,7 @@ def render_multi(results: list[Any], console: Console, lang: str) -> None:
     """A row per shop: score, status, the highest threshold it clears and the next one down."""
     tab = Table(title=t("summary", lang), box=box.SIMPLE_HEAD, title_justify="left")
     for col in ("shop", "score", "status", "clears", "next_down"):
-        tab.add_column(t(col, lang), justify="right" if col == "score" else "left")
+        tab.add_column(t(col, lang), justify="right" if col == "score" else "left", overflow="fold")
     for r in results:
         top, down, _ = standing(r, lang)
         cleared = top.startswith("✓")
