@@ -451,3 +451,16 @@ def test_a_growth_stage_day_keeps_its_status_with_the_pages_total(tmp_path: Path
     f = _write(tmp_path, "[[reading]]\ndate = 2026-09-30\ntotal = 70\n")
     res = api.score(young, P, D, page=api.page(young, P, f))
     assert (res.status, res.score, res.page_total) == ("growth-stage", 70.0, True)
+
+
+def test_dimension_scores_on_the_page_mean_the_formal_stage(tmp_path: Path) -> None:
+    """growth_stage_29 counts 29 orders here, but a page showing dimension scores has the
+    shop in its formal stage: scored, with the page's total."""
+    (young,) = api.load(CASE.parent / "growth_stage_29")
+    text = (
+        "[[reading]]\ndate = 2026-09-30\ntotal = 71\n[reading.dimensions]\n"
+        '"商品体验" = 66\n"物流体验" = 88\n"服务体验" = 70\n'
+    )
+    res = api.score(young, P, D, page=api.page(young, P, _write(tmp_path, text)))
+    assert (res.status, res.score) == ("scored", 71.0)
+    assert {d.id: d.score for d in res.dimensions} == {"product": 66.0, "logistics": 88.0, "service": 70.0}

@@ -187,12 +187,14 @@ def judge(
     if status == "scored" and adj and composite is not None:
         composite, dims = adjust(composite, dims, adj, prof)
     computed: float | None = None
-    if reading is not None and (reading.total is not None or (reading.dimensions and elig.met)):
+    if reading is not None and (reading.total is not None or reading.dimensions):
         own = composite if status == "scored" else None
         composite, dims = page_rollup(own, dims, reading, prof, adj.without_bonus(set(reading.dimensions)))
         if composite is not None:
             computed = own
-            if status == "insufficient-data":  # the page scores what shopscore could not
+            # the page scores what shopscore could not; dimension scores on the page mean the
+            # platform has the shop in its formal stage, whatever the orders counted here say
+            if status == "insufficient-data" or reading.dimensions:
                 status = "scored"
     if status != "scored":  # SPEC §0: metrics computed and shown, score/points/tag null
         metrics = tuple(evolve(r, score=None, points_lost=None) for r in metrics)
