@@ -17,6 +17,13 @@ and never handed to a library as a path (``订单导出[1].csv`` is not a glob p
    so it can number the others) and hands back the others, which :mod:`csv` re-cuts —
    with the header's delimiter too when the rows use another (a comma header over tab
    rows) — and :func:`_judge` keeps, pads or rejects by SPEC §1, in place.
+
+The fast read, for the usual file: pyarrow's tokeniser checks that every row has the
+header's cells (converting the first column only), then polars reads the columns that
+are read, and the first, in parallel from the file itself (the bytes are let go of
+first; the file's size and time are compared after). polars' rows must be pyarrow's,
+first cells equal, and no first cell blank (such a row must be seen whole); anything
+else is read the careful way above.
 """
 
 from __future__ import annotations
@@ -52,6 +59,9 @@ _SNIFF_BYTES = 256 * 1024
 _SCAN_ROWS = 20  # readers.HEADER_SCAN_ROWS (SPEC §1: the header is among the first 20 rows)
 _NOTES_PER_COLUMN = 20
 _BLOCK_BYTES = 4 << 20
+#: read a file whose every row has the header's cells with polars' parallel reader, only
+#: the columns read (tests turn it off to compare with the careful read)
+FAST_READ = True
 #: a cell the reader rejected: never parsed, never shown (it only keeps the row counted)
 _REJECTED_CELL = "[row rejected by the reader]"
 #: what no column name holds: an order id, a phone number (a header holding one ran into a
@@ -160,6 +170,16 @@ class _Text:
     encoding: str  # as the seller knows it: UTF-8, GB18030 (GBK), UTF-16
     checked: bool  # ``body`` is known to be valid UTF-8
     replaced: bool  # undecodable bytes became U+FFFD
+    stat: os.stat_result | None = None  # the file's, when it was read
+
+    @property
+    def in_file(self) -> bool:
+        """``body`` is the file's own bytes (UTF-8): polars can read the file itself."""
+        return self.encoding == "UTF-8" and not self.replaced
+
+    def drop(self) -> None:
+        """Let go of the bytes (the fast read reads the file, or a copy of the rows)."""
+        self.body = memoryview(b"")
 
 
 def _decode(data: bytes, encoding: str, validate: bool) -> _Text:
@@ -609,6 +629,101 @@ def _read_rows(data: memoryview, width: int, row_width: int, ctx: _Context) -> _
     return out
 
 
+@dataclass
+class _Verdict:
+    """pyarrow's count of the rows (each with the header's cells) and their first cells."""
+
+    rows: int
+    first: pa.ChunkedArray
+
+
+def _fast_check(data: memoryview, delimiter: str, width: int) -> _Verdict | None:
+    """Whether every row has the header's ``width`` cells, by pyarrow's tokeniser alone
+    (one column converted: about a tenth of reading them all); None: some row has not,
+    or pyarrow cannot read the rows at all (the careful read says why)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = _names(width)
+    ragged: list[int] = []
+
+    def handler(row: pacsv.InvalidRow) -> str:
+        ragged.append(row.number)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=_BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=handler,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={names[0]: pa.string()},
+                include_columns=[names[0]],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, UnicodeDecodeError):
+        return None
+    if ragged:
+        return None
+    return _Verdict(table.num_rows, table.column(0))
+
+
+def _fast_rows(
+    path: Path,
+    source: Path | bytes,
+    skip: int,
+    stat: os.stat_result | None,
+    ctx: _Context,
+    width: int,
+    verdict: _Verdict,
+) -> _Rows | None:
+    """The read columns (and the first, which says whether a row is empty or a total) of
+    a file whose every row has the header's cells, by polars' own parallel reader from
+    ``source`` (the file, its first ``skip`` lines skipped; or the rows' bytes); None
+    when a row's first cell is blank (the whole row must be seen) or polars does not cut
+    the rows as pyarrow did."""
+    names = _names(width)
+    keep = sorted({0, *ctx.read})
+    try:
+        frame = pl.read_csv(
+            source,
+            has_header=False,
+            separator=ctx.delimiters[0],
+            quote_char='"',
+            skip_lines=skip,
+            schema=dict.fromkeys(names, pl.String()),
+            columns=keep,
+            empty_string_is_null=False,
+            truncate_ragged_lines=False,
+            encoding="utf8",
+            glob=False,
+        )
+    except Exception:  # a path polars cannot open, a cell it cuts otherwise: the careful read
+        return None
+    if isinstance(source, Path) and stat is not None:
+        st = os.stat(path)
+        if (st.st_size, st.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            raise ShopscoreError(
+                f"{path.name}: changed while it was being read; re-run when the download/save has finished"
+            )
+    if frame.height != verdict.rows:
+        return None
+    first = pl.Series("c0", verdict.first, dtype=pl.String)
+    if not frame.get_column("c0").equals(first) or not _filled(frame.select("c0"))["c0"].all():
+        return None
+    return _Rows(frame)
+
+
 def _replacement_notes(rows: _Rows, header: list[str], encoding: str) -> None:
     """Name the row and column of each cell holding U+FFFD (first 20 per column)."""
     msg = messages.REPLACED_BYTES(encoding=encoding)
@@ -629,14 +744,22 @@ def _replacement_notes(rows: _Rows, header: list[str], encoding: str) -> None:
 
 def read_text(path: Path, schema: Schema) -> RawTable:
     """A delimited text file: detect encoding and delimiter, find the header, read strings."""
+    text = _load(path)
+    try:
+        return _read_decoded(path, schema, text)
+    except _NotUtf8:
+        data = _read_once(path)
+        return _read_decoded(path, schema, _decode(data, _whole_file_encoding(data), validate=True))
+
+
+def _load(path: Path) -> _Text:
+    """The file decoded; the bytes are held by the result only (the fast read drops them)."""
     data = _read_once(path)
     head = data[:_SNIFF_BYTES]
     encoding, invalid = _sniff(head, truncated=len(data) > len(head))
     text = _decode(data, encoding, validate=invalid > 0)
-    try:
-        return _read_decoded(path, schema, text)
-    except _NotUtf8:
-        return _read_decoded(path, schema, _decode(data, _whole_file_encoding(data), validate=True))
+    text.stat = os.stat(path)
+    return text
 
 
 def _arrow_error() -> type[Exception]:
@@ -654,7 +777,23 @@ def _read_decoded(path: Path, schema: Schema, text: _Text) -> RawTable:
     data = text.body[layout.data_offset :]
     ctx = _context(layout, header, schema)
     try:
-        rows = _read_rows(data, width, layout.row_width, ctx) if len(data) else _Rows(_empty_frame(width))
+        rows = None
+        if FAST_READ and len(data) and layout.row_width == width and ctx.read and not text.replaced:
+            verdict = _fast_check(data, ctx.delimiters[0], width)
+            if verdict is not None:  # every row has the header's cells: the bytes are not needed
+                # UTF-8: polars reads the file itself past the header's lines; else the rows decoded
+                source = path if text.in_file else bytes(data)
+                skip = text.body[: layout.data_offset].tobytes().count(b"\n") if text.in_file else 0
+                del data
+                text.drop()
+                rows = _fast_rows(path, source, skip, text.stat, ctx, width, verdict)
+                if rows is None:  # the two parsers disagree somewhere: read it the careful way
+                    text = _load(path)
+                    if text.replaced:
+                        raise _NotUtf8
+                    data = text.body[layout.data_offset :]
+        if rows is None:
+            rows = _read_rows(data, width, layout.row_width, ctx) if len(data) else _Rows(_empty_frame(width))
     except (_arrow_error(), pl.exceptions.PolarsError, UnicodeDecodeError, RuntimeError) as exc:
         if not text.checked and not _valid_utf8(text.body):
             raise _NotUtf8 from exc
