@@ -42,6 +42,9 @@ class Table:
     #: whether it has such dates no value decided (read by the default, reported)
     year_last: str | None = None
     year_last_guessed: bool = False
+    #: the columns that identify a row (de-duplication): joined into a key only when the
+    #: shop's tables are combined, not held per file
+    key: tuple[str, ...] = ()
 
 
 def export_time(path: Path) -> float:
@@ -218,11 +221,7 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema, year_last: 
     )
     df = df.filter(pl.col("__reject").is_null())
     keep = [c for c in present if c in df.columns]
-    frame = df.select(
-        pl.col("__row"),
-        pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="\x1f").alias("__key"),
-        *keep,
-    )
+    frame = df.select(pl.col("__row"), *keep)
     guesses = pl.DataFrame(
         [
             {
@@ -239,8 +238,11 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema, year_last: 
     all_problems = pl.concat(
         [rejected.cast(PROBLEM_SCHEMA), problems.cast(PROBLEM_SCHEMA), guesses, _reader_notes(raw)]
     )
-    frame = frame.with_columns(pl.lit(raw.display).alias("__file"))
-    return Table(report, frame, (exported, raw.path.name), keep, all_problems, decided, bool(guessed))
+    # one name per file: a category (4 bytes a row), not the name repeated on every row
+    frame = frame.with_columns(pl.lit(raw.display).cast(pl.Categorical).alias("__file"))
+    return Table(
+        report, frame, (exported, raw.path.name), keep, all_problems, decided, bool(guessed), tuple(key)
+    )
 
 
 _ORDER_WORD = {parse.DAY_FIRST: msg.ORDER_DAY_FIRST(), parse.MONTH_FIRST: msg.ORDER_MONTH_FIRST()}
@@ -431,7 +433,9 @@ def combine(tables: list[Table]) -> tuple[pl.DataFrame, list[str]]:
         mask = sum(bits[c] for c in t.present)
         frames.append(
             t.frame.with_columns(
-                pl.lit(order, pl.Int32).alias("__order"), pl.lit(mask, pl.Int64).alias("__cols")
+                pl.lit(order, pl.Int32).alias("__order"),
+                pl.lit(mask, pl.Int64).alias("__cols"),
+                pl.concat_str([pl.col(k).cast(pl.String) for k in t.key], separator="\x1f").alias("__key"),
             )
         )
     if not frames:
