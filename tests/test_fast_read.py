@@ -18,6 +18,7 @@ from shopscore.loaders.discover import read_file
 from shopscore.loaders.schemas import load_schema
 
 SCHEMA = load_schema()
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_exports" / "douyin_flagship"
 # the verbatim 抖店 order export's columns: read ones, unread ones, buyer data
 HEADER = [
     "主订单编号",
@@ -205,3 +206,26 @@ def test_frames_hold_only_the_columns_read(tmp_path: Path, monkeypatch: pytest.M
     (frame,) = seen
     assert "c3" not in frame.columns and "c7" not in frame.columns  # 收件人, 详细地址
     assert {"c0", "c1", "c5", "c6"} <= set(frame.columns)
+
+
+@pytest.mark.parametrize("preset", [None, "dirty_decay_ms:5000"])
+def test_the_command_returns_freed_memory_promptly_unless_told_otherwise(preset: str | None) -> None:
+    """polars' allocator is told, before polars is imported, to hand freed pages back after
+    100 ms (a seller's own setting is kept)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if preset is not None:
+        env["_RJEM_MALLOC_CONF"] = preset
+    code = (
+        "import os, sys\n"
+        f"sys.argv = ['shopscore', 'compute', {str(SAMPLE)!r}, '--format', 'json']\n"
+        "from shopscore import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print('polars' in sys.modules, os.environ.get('_RJEM_MALLOC_CONF'), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    imported, conf = out.stderr.strip().splitlines()[-1].split(" ")
+    # polars puts its own defaults first; jemalloc takes the last value of each option
+    assert imported == "True" and conf.endswith(preset or "dirty_decay_ms:100,muzzy_decay_ms:0")

@@ -440,7 +440,9 @@ def combine(tables: list[Table]) -> tuple[pl.DataFrame, list[str]]:
         )
     if not frames:
         return pl.DataFrame(), present
-    df = pl.concat(frames, how="diagonal_relaxed").sort(["__order", "__row"], maintain_order=True)
+    # newest file first, each in its own row order: already sorted by (__order, __row), so
+    # concatenated as they are (a sort would copy every row of the dataset)
+    df = pl.concat(frames, how="diagonal_relaxed")
     df = df.with_columns(__dup=pl.col("__key").is_first_distinct().not_())
     # conflicts: compare each duplicate with the kept row of its key, over the canonical
     # columns both files have (only duplicate rows are compared: the overlap, not the file)
@@ -460,5 +462,5 @@ def combine(tables: list[Table]) -> tuple[pl.DataFrame, list[str]]:
     for order, n, d, c in counts.iter_rows():
         rep = tables[order].report
         rep.duplicates, rep.conflicts, rep.rows_kept = int(d), int(c or 0), int(n) - int(d)
-    kept = df.filter(~pl.col("__dup")).drop("__dup", "__cols", "__key")
-    return kept, present
+    kept = df.filter(~pl.col("__dup")) if dups.height else df
+    return kept.drop("__dup", "__cols", "__key"), present
