@@ -32,6 +32,12 @@ HEADER = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def small_files_read_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast read is for files of 1 MB and more; these tests' small files take it too."""
+    monkeypatch.setattr(text_module, "FAST_READ_BYTES", 1)
+
+
 def outcome(path: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     """What the rest of shopscore sees of one file read one way."""
     monkeypatch.setattr(text_module, "FAST_READ", fast)

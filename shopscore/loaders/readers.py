@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from shopscore.errors import ShopscoreError
-from shopscore.loaders.schemas import HeaderMatch, Schema, match_header
+from shopscore.loaders.schemas import HeaderMatch, Schema, match_header, normalize_header
 
 # delimited text is read in text.py (which imports this module lazily); re-exported here
 from shopscore.loaders.text import TEXT_SUFFIXES as TEXT_SUFFIXES
@@ -53,6 +53,8 @@ def best_match(cells: list[str], schema: Schema) -> tuple[HeaderMatch | None, He
     """(best dataset whose required columns are all present, best one overall)."""
     eligible: HeaderMatch | None = None
     overall: HeaderMatch | None = None
+    if not schema.names_a_column([normalize_header(c) for c in cells]):  # a data row, a title
+        return None, None
     for ds in schema.datasets.values():
         m = match_header(cells, ds)
         if not m.mapping:

@@ -40,6 +40,7 @@ def normalize_header(text: str) -> str:
     return text.lower()
 
 
+@lru_cache(maxsize=65536)
 def strip_suffix(norm: str) -> tuple[str, str | None]:
     """``退商品金额(元)`` → (``退商品金额``, ``元``); headers without a suffix come back as is."""
     m = _SUFFIX.search(norm)
@@ -101,6 +102,17 @@ class Schema:
     year_last: str = "day-first"
     #: the user's --columns file it extends the shipped table with, if any
     user_file: Path | None = None
+
+    @cached_property
+    def aliases(self) -> frozenset[str]:
+        """Every dataset's normalised aliases: a row none of whose cells (nor their forms
+        without a unit suffix) is one matches no dataset, and is passed over at once."""
+        return frozenset(a for ds in self.datasets.values() for a in ds.lookup)
+
+    def names_a_column(self, norm: list[str]) -> bool:
+        """Whether any of these normalised cells is an alias of some dataset."""
+        known = self.aliases
+        return any(h in known or strip_suffix(h)[0] in known for h in norm if h)
 
 
 @dataclass(frozen=True)

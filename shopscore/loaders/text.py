@@ -62,6 +62,8 @@ _BLOCK_BYTES = 4 << 20
 #: read a file whose every row has the header's cells with polars' parallel reader, only
 #: the columns read (tests turn it off to compare with the careful read)
 FAST_READ = True
+#: …from this size on: below it, two readers' fixed costs outweigh the parallel parse
+FAST_READ_BYTES = 1 << 20
 #: a cell the reader rejected: never parsed, never shown (it only keeps the row counted)
 _REJECTED_CELL = "[row rejected by the reader]"
 #: what no column name holds: an order id, a phone number (a header holding one ran into a
@@ -778,7 +780,8 @@ def _read_decoded(path: Path, schema: Schema, text: _Text) -> RawTable:
     ctx = _context(layout, header, schema)
     try:
         rows = None
-        if FAST_READ and len(data) and layout.row_width == width and ctx.read and not text.replaced:
+        fast = FAST_READ and len(data) >= FAST_READ_BYTES
+        if fast and layout.row_width == width and ctx.read and not text.replaced:
             verdict = _fast_check(data, ctx.delimiters[0], width)
             if verdict is not None:  # every row has the header's cells: the bytes are not needed
                 # UTF-8: polars reads the file itself past the header's lines; else the rows decoded
