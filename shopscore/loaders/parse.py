@@ -154,7 +154,16 @@ def year_last_order(s: pl.Series) -> str | None:
 def has_year_last(s: pl.Series) -> bool:
     """Whether the column holds slash dates with the year last (judged on its first 200
     values)."""
-    return bool(s.drop_nulls().head(200).str.contains(YEAR_LAST).any())
+    return bool(first_values(s, 200).str.contains(YEAR_LAST).any())
+
+
+def first_values(s: pl.Series, n: int) -> pl.Series:
+    """The first ``n`` non-null values (without copying a long column to find them)."""
+    window = max(50 * n, 10_000)
+    head = s.head(window).drop_nulls()
+    if head.len() >= n or s.len() <= window:
+        return head.head(n)
+    return s.drop_nulls().head(n)
 
 
 def parse_datetime(e: pl.Expr, end_of_day: bool = False, order: str = DAY_FIRST) -> pl.Expr:
@@ -181,7 +190,7 @@ def datetime_series(s: pl.Series, end_of_day: bool = False, order: str = DAY_FIR
     of the column is applied to every cell, and only the cells it fails on (mixed styles,
     Excel serials, garbage) go through every format."""
     name = s.name
-    sample = s.drop_nulls().head(200)
+    sample = first_values(s, 200)
     out: pl.Series | None = None
     if sample.len():
         for fmt in datetime_formats(order):

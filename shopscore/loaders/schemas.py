@@ -173,7 +173,24 @@ def _shipped() -> str:
 
 
 def load_schema(user_file: Path | None = None) -> Schema:
-    """The shipped alias table, extended with a user's ``--columns`` file if given."""
+    """The shipped alias table, extended with a user's ``--columns`` file if given (built
+    once per process and file version: an agency's every shop asks for it)."""
+    if user_file is None:
+        return _schema(None, None)
+    try:
+        st = user_file.stat()
+        version: tuple[int, int] | None = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        version = None  # _read_toml says what is wrong with it
+    return _schema(user_file, version) if version is not None else _build_schema(user_file)
+
+
+@lru_cache(maxsize=8)
+def _schema(user_file: Path | None, version: tuple[int, int] | None) -> Schema:
+    return _build_schema(user_file)
+
+
+def _build_schema(user_file: Path | None) -> Schema:
     raw = tomllib.loads(_shipped())
     digest = hashlib.blake2b(_shipped().encode("utf-8"), digest_size=16)
     if user_file is not None:
