@@ -107,11 +107,16 @@ def _saved_at(path: Path, exported: float) -> datetime:
     return datetime.fromtimestamp(max(exported, mtime))
 
 
+def _latest(ctype: str, saved: datetime) -> datetime:
+    """The latest plausible value of a date column of a file saved at ``saved``."""
+    return saved + (_DEADLINE_HORIZON if ctype == "deadline" else _CLOCK_SLACK)
+
+
 def _plausible(s: pl.Series, ctype: str, saved: datetime) -> pl.Series:
     """Dates no export can hold become null (reported as unparseable by the caller): before
     2000, or — for events — after the file was saved (a 9999-12-31 would otherwise move the
     default as-of day and overflow date arithmetic)."""
-    latest = saved + (_DEADLINE_HORIZON if ctype == "deadline" else _CLOCK_SLACK)
+    latest = _latest(ctype, saved)
     return s.to_frame().select(
         pl.when(pl.col(s.name).is_between(EARLIEST, latest)).then(pl.col(s.name)).alias(s.name)
     )[s.name]
@@ -170,10 +175,12 @@ def normalize_table(raw: RawTable, dataset: Dataset, schema: Schema, year_last: 
         src = f"c{idx}"
         ctype = dataset.columns[col].type
         sources = [src, *(f"c{j}" for j in raw.match.fallbacks.get(col, []))]
-        if ctype in ("datetime", "deadline"):
+        if ctype in ("datetime", "deadline") and len(sources) == 1:  # parsed within the plausible days
+            bounds = (EARLIEST, _latest(ctype, saved))
+            parsed.append(parse.datetime_series(df[src], ctype == "deadline", orders[src], bounds).alias(col))
+        elif ctype in ("datetime", "deadline"):
             series = [parse.datetime_series(df[c], ctype == "deadline", orders[c]) for c in sources]
-            if len(series) > 1:
-                series = [df.select(pl.coalesce(series).alias(col)).to_series()]
+            series = [df.select(pl.coalesce(series).alias(col)).to_series()]
             parsed.append(_plausible(series[0], ctype, saved).alias(col))
         elif len(sources) == 1 and _by_value_type(ctype):
             parsed.append(_by_value(df, src, _type_expr(col, ctype, schema, src)).alias(col))
@@ -444,6 +451,10 @@ def combine(tables: list[Table]) -> tuple[pl.DataFrame, list[str]]:
     # concatenated as they are (a sort would copy every row of the dataset)
     df = pl.concat(frames, how="diagonal_relaxed")
     df = df.with_columns(__dup=pl.col("__key").is_first_distinct().not_())
+    if not df["__dup"].any():  # no row twice (one export per dataset, the usual case)
+        for t, n in zip(tables, (f.height for f in frames), strict=True):
+            t.report.duplicates, t.report.conflicts, t.report.rows_kept = 0, 0, n
+        return df.drop("__dup", "__cols", "__key"), present
     # conflicts: compare each duplicate with the kept row of its key, over the canonical
     # columns both files have (only duplicate rows are compared: the overlap, not the file)
     dups = df.filter(pl.col("__dup")).select("__order", "__key", "__cols", *present)
@@ -462,5 +473,5 @@ def combine(tables: list[Table]) -> tuple[pl.DataFrame, list[str]]:
     for order, n, d, c in counts.iter_rows():
         rep = tables[order].report
         rep.duplicates, rep.conflicts, rep.rows_kept = int(d), int(c or 0), int(n) - int(d)
-    kept = df.filter(~pl.col("__dup")) if dups.height else df
+    kept = df.filter(~pl.col("__dup"))
     return kept.drop("__dup", "__cols", "__key"), present

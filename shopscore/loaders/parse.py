@@ -70,8 +70,14 @@ _STRIP = " \t\r\n\u3000\ufeff\u200b"
 def clean_frame(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
     """:func:`clean` applied to many columns, one cheap stage at a time (each stage reads
     the materialised result of the last instead of re-evaluating it)."""
+    if not cols:
+        return df
     df = df.with_columns([pl.col(c).str.strip_chars(_STRIP) for c in cols])
-    df = df.with_columns([_unwrap(pl.col(c)).alias(c) for c in cols])
+    # ="123" and '123 are rare: only the columns holding one are unwrapped
+    marked = df.select(pl.col(c).str.starts_with("=").or_(pl.col(c).str.starts_with("'")).any() for c in cols)
+    wrapped = [c for c, hit in zip(cols, marked.row(0), strict=True) if hit]
+    if wrapped:
+        df = df.with_columns([_unwrap(pl.col(c)).alias(c) for c in wrapped])
     return df.with_columns([_nullify(pl.col(c)).alias(c) for c in cols])
 
 
@@ -185,10 +191,16 @@ def parse_deadline(e: pl.Expr) -> pl.Expr:
     return parse_datetime(e, end_of_day=True)
 
 
-def datetime_series(s: pl.Series, end_of_day: bool = False, order: str = DAY_FIRST) -> pl.Series:
+def datetime_series(
+    s: pl.Series,
+    end_of_day: bool = False,
+    order: str = DAY_FIRST,
+    bounds: tuple[datetime, datetime] | None = None,
+) -> pl.Series:
     """:func:`parse_datetime` for a whole column, fast: the one format that parses a sample
     of the column is applied to every cell, and only the cells it fails on (mixed styles,
-    Excel serials, garbage) go through every format."""
+    Excel serials, garbage) go through every format. A value outside ``bounds`` (default:
+    the years 1900–9999) is unparseable."""
     name = s.name
     sample = first_values(s, 200)
     out: pl.Series | None = None
@@ -199,20 +211,25 @@ def datetime_series(s: pl.Series, end_of_day: bool = False, order: str = DAY_FIR
                 break
     if out is None:
         return _in_range(
-            s.to_frame().select(parse_datetime(pl.col(name), end_of_day, order).alias(name)).to_series()
+            s.to_frame().select(parse_datetime(pl.col(name), end_of_day, order).alias(name)).to_series(),
+            bounds,
         )
     failed = (out.is_null() & s.is_not_null()).arg_true()
     if failed.len():
         slow = s.gather(failed).to_frame().select(parse_datetime(pl.col(name), end_of_day, order)).to_series()
         out = out.scatter(failed, slow)
-    return _in_range(out.cast(pl.Datetime("us")).alias(name))
+    return _in_range(out.cast(pl.Datetime("us")).alias(name), bounds)
 
 
-def _in_range(s: pl.Series) -> pl.Series:
-    """Years Python can hold and a spreadsheet can write (1900–9999); anything else (year 0
-    from ``1/1/0000``) is unparseable."""
-    ok = s.is_between(datetime(1900, 1, 1), datetime(9999, 12, 31, 23, 59, 59))
-    return s.to_frame().select(pl.when(ok).then(pl.col(s.name)).alias(s.name))[s.name]
+_YEARS = (datetime(1900, 1, 1), datetime(9999, 12, 31, 23, 59, 59))
+
+
+def _in_range(s: pl.Series, bounds: tuple[datetime, datetime] | None = None) -> pl.Series:
+    """Years Python can hold and a spreadsheet can write (1900–9999), or narrower
+    ``bounds``; anything else (year 0 from ``1/1/0000``) is unparseable."""
+    lo, hi = bounds or _YEARS
+    col = pl.col(s.name)
+    return s.to_frame().select(pl.when(col.is_between(lo, hi)).then(col).alias(s.name))[s.name]
 
 
 def parse_rating(e: pl.Expr) -> pl.Expr:

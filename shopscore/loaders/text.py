@@ -399,7 +399,7 @@ def _arrow(data: memoryview, delimiter: str, width: int) -> tuple[pa.Table, list
         return "skip"
 
     names = _names(width)
-    block = _BLOCK_BYTES
+    block = min(_BLOCK_BYTES, len(data) + 1)  # a small file in one block: no 4 MB buffers
     while True:
         bad.clear()
         try:
